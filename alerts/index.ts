@@ -1,0 +1,3 @@
+export * from './device';
+export * from './model-quality';
+export * from './thresholds';

@@ -1,0 +1,61 @@
+import { Duration, Hertz, Megabytes, Milliseconds, Milliwatts, Percent } from '../lib';
+
+/**
+ * Every alert threshold of the stack, declared once with the reason for its value. This is the
+ * file a platform team edits in code review: the alert rules, their generated promtool tests and
+ * the alert catalogue all read these values.
+ */
+export const THRESHOLDS = {
+  deviceOffline: {
+    /** Four failed scrapes at the 30 s interval: one lost packet or a restart does not page. */
+    for: Duration.minutes(2),
+    /**
+     * How long a device that vanished from discovery keeps alerting. A lost target writes no
+     * `up == 0`, so the rule remembers the device's `up` series this long; after it, the
+     * device counts as decommissioned.
+     */
+    forgetAfter: Duration.hours(1),
+  },
+  throughput: {
+    /** Real time at the 16 kHz sample rate of the audio front end: below it, frames queue up and are dropped. */
+    critical: Hertz.of(16_000),
+    /** Five minutes: start-up and model reloads dip below real time for seconds, not minutes. */
+    for: Duration.minutes(5),
+  },
+  modelAccuracy: {
+    /** The accuracy the model was released with is 94%; below 90% keyword detection misses too often to ship. */
+    critical: Percent.of(90),
+    /** Accuracy is measured on a sliding window of labelled samples; ten minutes smooths a noisy batch. */
+    for: Duration.minutes(10),
+  },
+  accuracyDegradation: {
+    /** A drop of 5 percentage points against the device's own recent baseline is a drift worth a look, even above 90%. */
+    warning: Percent.of(5),
+    /** The baseline: the mean accuracy over six hours, a whole shift of typical audio. */
+    baseline: Duration.hours(6),
+    /** The baseline ends an hour ago, so a drop does not drag its own baseline down before it fires. */
+    baselineOffset: Duration.hours(1),
+    /** The current accuracy: the mean over ten minutes, so one bad batch does not count as a drift. */
+    window: Duration.minutes(10),
+    /** Fifteen minutes of sustained drop. */
+    for: Duration.minutes(15),
+  },
+  inferenceLatency: {
+    /** Real-time audio needs < 25 ms per inference frame at 16 kHz on the reference device. */
+    warning: Milliseconds.of(25),
+    /** Five minutes: garbage collection and thermal throttling spikes last seconds. */
+    for: Duration.minutes(5),
+  },
+  powerConsumption: {
+    /** The power budget of the always-on audio path on a coin-cell device is 3 mW. */
+    warning: Milliwatts.of(3),
+    /** Ten minutes: radio bursts draw more for seconds; only a sustained draw drains the battery. */
+    for: Duration.minutes(10),
+  },
+  memoryUsage: {
+    /** The reference device has 16 MB for the inference process; 10 MB leaves room for buffers and updates. */
+    warning: Megabytes.of(10),
+    /** Ten minutes: a growing leak stays, a burst of buffered audio does not. */
+    for: Duration.minutes(10),
+  },
+} as const;

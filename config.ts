@@ -1,0 +1,14 @@
+import { DEVICE_ALERTS, MODEL_QUALITY_ALERTS } from './alerts';
+import { Duration, StackConfig } from './lib';
+
+/** The stack this repository deploys. Thresholds live in alerts/thresholds.ts. */
+export const config: StackConfig = {
+  instance: 'liquid-audio-nets',
+  namespace: 'monitoring',
+  evaluationInterval: Duration.seconds(30),
+  runbookBaseUrl: 'https://github.com/liquid-audio-nets/monitoring/blob/main/docs/runbooks.md',
+  alertGroups: [
+    { name: 'device-health', rules: DEVICE_ALERTS },
+    { name: 'model-quality', rules: MODEL_QUALITY_ALERTS },
+  ],
+};

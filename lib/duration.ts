@@ -1,0 +1,97 @@
+/**
+ * A span of time, held in milliseconds, rendered in Prometheus' duration form (`1h30m`, `15s`).
+ *
+ * Durations are values: they are never bare strings in this code base, so a malformed duration
+ * cannot reach a generated file. Whoever consumes a duration validates it against its own rules
+ * (a rule's `for`, a retention) and names itself in the error.
+ */
+export class Duration {
+  /** The zero duration: a rule that fires on its first matching evaluation. */
+  public static readonly ZERO = new Duration(0);
+
+  public static millis(amount: number): Duration {
+    return new Duration(amount);
+  }
+  public static seconds(amount: number): Duration {
+    return new Duration(amount * 1000);
+  }
+  public static minutes(amount: number): Duration {
+    return new Duration(amount * 60_000);
+  }
+  public static hours(amount: number): Duration {
+    return new Duration(amount * 3_600_000);
+  }
+  public static days(amount: number): Duration {
+    return new Duration(amount * 86_400_000);
+  }
+
+  private constructor(public readonly milliseconds: number) {}
+
+  public get seconds(): number {
+    return this.milliseconds / 1000;
+  }
+
+  public isValid(): boolean {
+    return Number.isFinite(this.milliseconds) && this.milliseconds >= 0 && Number.isInteger(this.milliseconds);
+  }
+
+  public isZero(): boolean {
+    return this.milliseconds === 0;
+  }
+
+  public plus(other: Duration): Duration {
+    return new Duration(this.milliseconds + other.milliseconds);
+  }
+
+  public minus(other: Duration): Duration {
+    return new Duration(this.milliseconds - other.milliseconds);
+  }
+
+  public times(factor: number): Duration {
+    return new Duration(this.milliseconds * factor);
+  }
+
+  public compareTo(other: Duration): number {
+    return this.milliseconds - other.milliseconds;
+  }
+
+  /**
+   * The Prometheus form: the largest units first, no zero parts (`90s` is `1m30s`, zero is `0s`).
+   * Weeks and years are never used, so every rendered duration reads the same way.
+   */
+  public toPrometheus(): string {
+    if (!this.isValid()) {
+      throw new Error(`duration: ${this.describeInvalid()}`);
+    }
+    if (this.milliseconds === 0) return '0s';
+    let rest = this.milliseconds;
+    let out = '';
+    for (const [suffix, size] of UNITS) {
+      const count = Math.floor(rest / size);
+      if (count > 0) {
+        out += `${count}${suffix}`;
+        rest -= count * size;
+      }
+    }
+    return out;
+  }
+
+  /** Why this duration cannot be rendered, for error messages of the consumers. */
+  public describeInvalid(): string {
+    if (!Number.isFinite(this.milliseconds)) return `must be a finite number, got ${this.milliseconds}ms`;
+    if (this.milliseconds < 0) return `must not be negative, got ${this.milliseconds}ms`;
+    return `must be a whole number of milliseconds, got ${this.milliseconds}ms`;
+  }
+
+  public toString(): string {
+    return this.isValid() ? this.toPrometheus() : `${this.milliseconds}ms`;
+  }
+}
+
+const UNITS: ReadonlyArray<readonly [string, number]> = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1000],
+  ['ms', 1],
+];

@@ -1,0 +1,18 @@
+/**
+ * Size limits an object must respect to be applied. Client-side `kubectl apply` copies the whole
+ * object into the `kubectl.kubernetes.io/last-applied-configuration` annotation, and all of an
+ * object's annotations together may hold at most 256 KiB; the API server stores at most 1 MiB in
+ * a ConfigMap. The smaller limit decides.
+ */
+export const KUBECTL_APPLY_ANNOTATION_LIMIT = 262_144;
+
+/** Fails when the data of ConfigMap `name` would not fit through `kubectl apply`. */
+export function checkConfigMapSize(name: string, data: Readonly<Record<string, string>>): void {
+  let bytes = 0;
+  for (const [key, content] of Object.entries(data)) bytes += Buffer.byteLength(key) + Buffer.byteLength(content);
+  if (bytes > KUBECTL_APPLY_ANNOTATION_LIMIT) {
+    throw new Error(
+      `ConfigMap '${name}': its data is ${bytes} bytes, over the ${KUBECTL_APPLY_ANNOTATION_LIMIT} bytes that 'kubectl apply' can record in its last-applied annotation; split it into several ConfigMaps`,
+    );
+  }
+}

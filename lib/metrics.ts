@@ -1,0 +1,94 @@
+import { Dimension, Unit, Units } from './units';
+
+/** Prometheus' metric types, as `# TYPE` lines declare them. */
+export type MetricType = 'gauge' | 'counter' | 'histogram' | 'summary';
+
+/** One metric of a contract: what alerts and dashboards may query, with the unit its samples are in. */
+export interface Metric<D extends Dimension = Dimension> {
+  readonly name: string;
+  readonly type: MetricType;
+  readonly unit: Unit<D>;
+  readonly help: string;
+}
+
+function metric<D extends Dimension>(name: string, type: MetricType, unit: Unit<D>, help: string): Metric<D> {
+  return Object.freeze({ name, type, unit, help });
+}
+
+/**
+ * The metric contract of the liquid-audio-nets inference service: every device and service
+ * exposes these on `/metrics`. Units are the ones the names promise (`_ms`, `_mw`, `_mb`, ...);
+ * the accuracies are 0-1 ratio gauges, the percent metrics 0-100 gauges.
+ */
+export const SERVICE_METRICS = {
+  inferenceLatency: metric('inference_latency_ms', 'gauge', Units.milliseconds, 'Time taken by the last inference over one audio frame.'),
+  samplesPerSecond: metric('audio_samples_processed_per_second', 'gauge', Units.hertz, 'Audio samples processed per second (throughput).'),
+  powerConsumption: metric('power_consumption_mw', 'gauge', Units.milliwatts, 'Power drawn by the inference workload.'),
+  memoryUsage: metric('memory_usage_mb', 'gauge', Units.megabytes, 'Memory used by the inference process.'),
+  modelAccuracy: metric('model_accuracy', 'gauge', Units.ratio, 'Accuracy of the deployed model on live labelled samples (0-1).'),
+  validationAccuracy: metric('validation_accuracy', 'gauge', Units.ratio, 'Accuracy on the validation set at the last evaluation (0-1).'),
+  trainingLoss: metric('training_loss', 'gauge', Units.count, 'Training loss of the current training run.'),
+  deviceTemperature: metric('device_temperature_celsius', 'gauge', Units.celsius, 'Temperature of the device.'),
+  cpuUsage: metric('cpu_usage_percent', 'gauge', Units.percent, 'CPU utilisation of the device (0-100).'),
+  batteryLevel: metric('battery_level_percent', 'gauge', Units.percent, 'Remaining battery charge (0-100).'),
+} as const;
+
+/** Series that Prometheus itself writes for every scrape target. */
+export const PROMETHEUS_METRICS = {
+  up: metric('up', 'gauge', Units.count, '1 if the last scrape of the target succeeded, 0 if it failed.'),
+} as const;
+
+/**
+ * How device targets are identified: the scrape job of the liquid-audio-nets pods, and the target
+ * label that names a device (set by relabelling at scrape time, so `up` carries it too).
+ */
+export const DEVICE_TARGETS = {
+  job: 'liquid-audio-nets',
+  deviceLabel: 'device',
+} as const;
+
+/** A set of metrics that PromQL may reference. Immutable: `with()` returns a larger catalogue. */
+export class MetricCatalogue {
+  private readonly byName: ReadonlyMap<string, Metric>;
+
+  public constructor(metrics: readonly Metric[]) {
+    const byName = new Map<string, Metric>();
+    for (const m of metrics) {
+      if (!METRIC_NAME.test(m.name)) {
+        throw new Error(`metric catalogue: metric name '${m.name}' is not a valid Prometheus metric name (allowed: ${METRIC_NAME.source})`);
+      }
+      if (byName.has(m.name)) {
+        throw new Error(`metric catalogue: metric '${m.name}' is declared twice; each metric name may appear once`);
+      }
+      byName.set(m.name, m);
+    }
+    this.byName = byName;
+  }
+
+  /** A catalogue that also holds `metrics` (a team's own metrics, recording rules' outputs). */
+  public with(...metrics: readonly Metric[]): MetricCatalogue {
+    return new MetricCatalogue([...this.byName.values(), ...metrics]);
+  }
+
+  public has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  public get(name: string): Metric | undefined {
+    return this.byName.get(name);
+  }
+
+  public get metrics(): readonly Metric[] {
+    return [...this.byName.values()];
+  }
+
+  public get names(): readonly string[] {
+    return [...this.byName.keys()];
+  }
+}
+
+/** Prometheus' metric name syntax (recording rules use the colon). */
+export const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
+/** The service contract plus Prometheus' own series: what the stack's alerts may query. */
+export const DEFAULT_CATALOGUE = new MetricCatalogue([...Object.values(SERVICE_METRICS), ...Object.values(PROMETHEUS_METRICS)]);

@@ -1,0 +1,91 @@
+import { parser } from '@prometheus-io/lezer-promql';
+import { Metric } from './metrics';
+import { Dimension, Quantity } from './units';
+
+/**
+ * PromQL built from the metric catalogue. Expressions are strings in the end, but the pieces
+ * (metric names, matchers, thresholds converted into the metric's unit) come from typed values,
+ * so no metric name or threshold is pasted into a query by hand.
+ */
+
+export type Comparison = '>' | '<' | '>=' | '<=';
+
+/** Label matchers `{name="value"}`; each value is matched exactly. */
+export type Matchers = Readonly<Record<string, string>>;
+
+/** `metric{label="value",...}`. */
+export function selector(metric: Metric, matchers: Matchers = {}): string {
+  const parts = Object.keys(matchers)
+    .sort()
+    .map((label) => `${label}=${JSON.stringify(matchers[label])}`);
+  return parts.length === 0 ? metric.name : `${metric.name}{${parts.join(',')}}`;
+}
+
+/** `metric > 25`, with the threshold converted into the metric's own unit. */
+export function compare<D extends Dimension>(metric: Metric<D>, op: Comparison, threshold: Quantity<D>, matchers: Matchers = {}): string {
+  return `${selector(metric, matchers)} ${op} ${literal(threshold.in(metric.unit))}`;
+}
+
+/** A number as a PromQL literal. */
+export function literal(value: number): string {
+  return String(value);
+}
+
+/** What the PromQL parser found in an expression. */
+export interface PromQLAnalysis {
+  /** Why the expression does not parse, or undefined when it does. */
+  readonly syntaxError?: string;
+  /** Every metric name the expression selects, by name or by an exact `__name__` matcher. */
+  readonly metricNames: readonly string[];
+}
+
+/** Parses `expr` with Prometheus' own PromQL grammar (syntax only; promtool judges the rest). */
+export function analysePromQL(expr: string): PromQLAnalysis {
+  if (expr.trim() === '') return { syntaxError: 'it is empty', metricNames: [] };
+  const tree = parser.parse(expr);
+  let errorAt: number | undefined;
+  const names = new Set<string>();
+  let inSelector = 0;
+  let matcherLabel: string | undefined;
+  let matcherOp: string | undefined;
+  tree.iterate({
+    enter: (node) => {
+      if (node.type.isError && errorAt === undefined) errorAt = node.from;
+      switch (node.name) {
+        case 'VectorSelector':
+          inSelector++;
+          break;
+        case 'Identifier':
+          if (inSelector > 0) names.add(expr.slice(node.from, node.to));
+          break;
+        case 'LabelName':
+          matcherLabel = expr.slice(node.from, node.to);
+          break;
+        case 'MatchOp':
+          matcherOp = expr.slice(node.from, node.to);
+          break;
+        case 'StringLiteral':
+          if (inSelector > 0 && matcherLabel === '__name__' && matcherOp === '=') {
+            names.add(unquote(expr.slice(node.from, node.to)));
+          }
+          break;
+      }
+    },
+    leave: (node) => {
+      if (node.name === 'VectorSelector') inSelector--;
+      if (node.name === 'UnquotedLabelMatcher' || node.name === 'QuotedLabelMatcher') {
+        matcherLabel = undefined;
+        matcherOp = undefined;
+      }
+    },
+  });
+  if (errorAt !== undefined) {
+    return { syntaxError: `unexpected input at character ${errorAt + 1}`, metricNames: [...names] };
+  }
+  return { metricNames: [...names].sort() };
+}
+
+function unquote(literalText: string): string {
+  const body = literalText.slice(1, -1);
+  return literalText.startsWith('`') ? body : body.replace(/\\(.)/g, '$1');
+}

@@ -1,0 +1,61 @@
+import { chmodSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { App, YamlOutputType } from 'cdk8s';
+
+export interface StagedAppProps {
+  /** Where the manifests end up. @default - $CDK8S_OUTDIR when set (as `cdk8s synth` sets it), else 'dist' */
+  readonly outdir?: string;
+}
+
+/**
+ * A cdk8s App that never leaves a half-written output folder: it synthesizes into a temporary
+ * sibling folder and swaps it in only when everything succeeded. A synth that fails, in a
+ * construct or while writing, leaves the previous output untouched.
+ */
+export class StagedApp extends App {
+  /** The folder the manifests are swapped into. */
+  public readonly targetDir: string;
+
+  public constructor(props: StagedAppProps = {}) {
+    const target = resolve(props.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist');
+    const staging = mkdtempSync(join(dirname(target), `.${basename(target)}.tmp-`));
+    chmodSync(staging, 0o755);
+    super({ outdir: staging, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+    this.targetDir = target;
+  }
+
+  public synth(): void {
+    try {
+      super.synth();
+    } catch (error) {
+      rmSync(this.outdir, { recursive: true, force: true });
+      throw error;
+    }
+    const old = `${this.outdir}.old`;
+    if (existsSync(this.targetDir)) renameSync(this.targetDir, old);
+    renameSync(this.outdir, this.targetDir);
+    rmSync(old, { recursive: true, force: true });
+  }
+
+  /** Drops the staging folder of an app whose constructs failed before `synth()`. */
+  public discard(): void {
+    rmSync(this.outdir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs a synth: on failure prints the one-sentence reason (no stack trace; the constructs'
+ * messages name the object, field, value and what is allowed) and exits non-zero.
+ */
+export function synthOrExit(build: (app: StagedApp) => void, props: StagedAppProps = {}): void {
+  const app = new StagedApp(props);
+  try {
+    build(app);
+    app.synth();
+  } catch (error) {
+    app.discard();
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`synth failed, nothing written to ${app.targetDir}: ${message}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,15 @@
+import { Chart } from 'cdk8s';
+
+/** A synthesized object, as cdk8s' Testing.synth returns it. */
+export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [key: string]: unknown };
+
+export function byKind(manifests: readonly Manifest[], kind: string): Manifest[] {
+  return manifests.filter((m) => m.kind === kind);
+}
+
+/** The charts of an app, by id. */
+export function chartById(charts: readonly Chart[], id: string): Chart {
+  const chart = charts.find((c) => c.node.id === id);
+  if (!chart) throw new Error(`no chart '${id}' among ${charts.map((c) => c.node.id).join(', ')}`);
+  return chart;
+}
