@@ -5,7 +5,7 @@
  */
 
 /** What a quantity measures. Two quantities can be converted into each other only within one. */
-export type Dimension = 'time' | 'power' | 'data' | 'fraction' | 'frequency' | 'temperature' | 'count';
+export type Dimension = 'time' | 'power' | 'data' | 'fraction' | 'frequency' | 'temperature' | 'count' | 'cpu';
 
 /** A unit of one dimension: `factor` of them make one base unit of the dimension. */
 export interface Unit<D extends Dimension = Dimension> {
@@ -29,11 +29,17 @@ export const Units = {
   bytes: unit('data', 'B', 1),
   /** SI megabytes (10^6 bytes), as the service contract's `memory_usage_mb` reports. */
   megabytes: unit('data', 'MB', 1e6),
+  /** Binary units, as Kubernetes requests memory and storage (`512Mi`, `50Gi`). */
+  mebibytes: unit('data', 'MiB', 2 ** 20),
+  gibibytes: unit('data', 'GiB', 2 ** 30),
   ratio: unit('fraction', '', 1),
   percent: unit('fraction', '%', 1e-2),
   hertz: unit('frequency', 'Hz', 1),
   celsius: unit('temperature', '°C', 1),
   count: unit('count', '', 1),
+  /** CPU time as Kubernetes counts it: cores, or millicores (`500m`). */
+  cores: unit('cpu', 'cores', 1),
+  millicores: unit('cpu', 'm', 1e-3),
 } as const;
 
 /** An amount of a unit. Immutable; `in()` converts within the dimension. */
@@ -93,3 +99,7 @@ export const Percent = factory(Units.percent);
 export const Hertz = factory(Units.hertz);
 export const Celsius = factory(Units.celsius);
 export const Count = factory(Units.count);
+export const Mebibytes = factory(Units.mebibytes);
+export const Gibibytes = factory(Units.gibibytes);
+export const Cores = factory(Units.cores);
+export const Millicores = factory(Units.millicores);
