@@ -1,3 +1,4 @@
 export * from './device';
 export * from './model-quality';
+export * from './prometheus';
 export * from './thresholds';

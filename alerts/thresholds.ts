@@ -1,4 +1,4 @@
-import { Duration, Hertz, Megabytes, Milliseconds, Milliwatts, Percent } from '../lib';
+import { Duration, Hertz, Megabytes, Milliseconds, Milliwatts, Percent, Seconds } from '../lib';
 
 /**
  * Every alert threshold of the stack, declared once with the reason for its value. This is the
@@ -57,5 +57,22 @@ export const THRESHOLDS = {
     warning: Megabytes.of(10),
     /** Ten minutes: a growing leak stays, a burst of buffered audio does not. */
     for: Duration.minutes(10),
+  },
+  prometheus: {
+    /** A failed reload keeps the old configuration running; ten minutes leaves time for a fix being rolled out. */
+    configReloadFailedFor: Duration.minutes(10),
+    /** Any failed evaluation over 15 minutes: a rule that fails keeps failing, and its alert is silently blind. */
+    ruleFailuresFor: Duration.minutes(15),
+    /** More than 1% of notifications failing means some alerts never reach a human. */
+    notificationErrors: Percent.of(1),
+    notificationErrorsFor: Duration.minutes(15),
+    /** Not connected to any Alertmanager for 10 minutes: every alert is lost. */
+    notConnectedFor: Duration.minutes(10),
+    /** Remote write two minutes behind the local head: long-term storage is falling behind, and data is lost if it never catches up. */
+    remoteWriteBehind: Seconds.of(120),
+    remoteWriteBehindFor: Duration.minutes(15),
+    /** More than 10% of a component's targets down (devices have DeviceOffline instead). */
+    targetsDown: Percent.of(10),
+    targetsDownFor: Duration.minutes(10),
   },
 } as const;

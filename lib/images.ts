@@ -27,4 +27,11 @@ export const IMAGES = {
    * kept for years should not chase a release every six weeks.
    */
   prometheus: image('quay.io/prometheus/prometheus', 'v3.13.2'),
+  /**
+   * Alertmanager 0.35.1, the current release (November 2026). Every receiver secret is read from a
+   * file, which needs at least 0.26 (webhook `url_file`; Slack `api_url_file` came in 0.22, email
+   * `auth_password_file` in 0.25): see ALERTMANAGER_FILE_FIELDS in lib/alertmanager-config.ts,
+   * which a test checks against this tag.
+   */
+  alertmanager: image('quay.io/prometheus/alertmanager', 'v0.35.1'),
 } as const;

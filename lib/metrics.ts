@@ -33,9 +33,20 @@ export const SERVICE_METRICS = {
   batteryLevel: metric('battery_level_percent', 'gauge', Units.percent, 'Remaining battery charge (0-100).'),
 } as const;
 
-/** Series that Prometheus itself writes for every scrape target. */
+/**
+ * Series Prometheus writes for every target (`up`) and its own metrics that the self-monitoring
+ * alerts use. Checked against the /metrics of Debian's Prometheus 2.42 in the test suite and
+ * present under the same names in the pinned 3.13 (the kube-prometheus mixin alerts on them).
+ */
 export const PROMETHEUS_METRICS = {
   up: metric('up', 'gauge', Units.count, '1 if the last scrape of the target succeeded, 0 if it failed.'),
+  configLastReloadSuccessful: metric('prometheus_config_last_reload_successful', 'gauge', Units.count, 'Whether the last configuration reload succeeded (1) or failed (0).'),
+  ruleEvaluationFailures: metric('prometheus_rule_evaluation_failures_total', 'counter', Units.count, 'Rule evaluations that failed.'),
+  notificationsErrors: metric('prometheus_notifications_errors_total', 'counter', Units.count, 'Errors sending alert notifications to an Alertmanager.'),
+  notificationsSent: metric('prometheus_notifications_sent_total', 'counter', Units.count, 'Alert notifications sent to an Alertmanager.'),
+  alertmanagersDiscovered: metric('prometheus_notifications_alertmanagers_discovered', 'gauge', Units.count, 'Alertmanagers Prometheus is connected to.'),
+  remoteStorageHighestTimestamp: metric('prometheus_remote_storage_highest_timestamp_in_seconds', 'gauge', Units.seconds, 'Newest timestamp appended to the local storage.'),
+  remoteStorageQueueHighestSent: metric('prometheus_remote_storage_queue_highest_sent_timestamp_seconds', 'gauge', Units.seconds, 'Newest timestamp a remote-write queue has sent.'),
 } as const;
 
 /**

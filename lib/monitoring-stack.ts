@@ -3,9 +3,12 @@ import { Construct } from 'constructs';
 import { AlertRule } from './alert-rule';
 import { Duration } from './duration';
 import { recommendedLabels } from './labels';
+import { Prometheus, PrometheusProps } from './prometheus';
 import { PrometheusRules } from './prometheus-rules';
 import { RuleGroup } from './rule-group';
+import { SCRAPE_LIMITS, componentJob, devicesJob, hardwareExporterJob } from './scrape-jobs';
 import { StackNamespace } from './stack-namespace';
+import { peerAddresses } from './stateful-peers';
 
 /** Alert rules evaluated together, rendered into one rule file. */
 export interface AlertGroupConfig {
@@ -14,12 +17,19 @@ export interface AlertGroupConfig {
   readonly rules: readonly AlertRule[];
 }
 
+/** Prometheus settings a stack may change; the stack wires the rest (rules, Alertmanagers, jobs). */
+export type PrometheusOptions = Omit<PrometheusProps, 'instance' | 'rules' | 'alertmanagers' | 'scrapeJobs' | 'evaluationInterval'>;
+
 /** The one typed configuration of a monitoring stack. */
 export interface StackConfig {
   /** This stack instance's name, as `app.kubernetes.io/instance`. @default 'liquid-audio-nets' */
   readonly instance?: string;
   /** Namespace of the stack's components. @default 'monitoring' */
   readonly namespace?: string;
+  /** Namespace of the node-level hardware exporter, the only privileged one. @default - `<namespace>-hardware` */
+  readonly hardwareNamespace?: string;
+  /** Namespaces where liquid-audio-nets pods are discovered. @default - every namespace */
+  readonly deviceNamespaces?: readonly string[];
   /**
    * How often alert rules are evaluated; a rule's non-zero `for` must be at least this long.
    * @default Duration.seconds(30) - two evaluations a minute, cheap on a small fleet, and
@@ -30,20 +40,33 @@ export interface StackConfig {
   readonly runbookBaseUrl: string;
   /** The alert rules, by group. */
   readonly alertGroups: readonly AlertGroupConfig[];
+  /** @default - the Prometheus construct's defaults */
+  readonly prometheus?: PrometheusOptions;
 }
+
+/** The stack's components find each other by these names. */
+export const COMPONENT_NAMES = {
+  grafana: { appName: 'grafana', port: 3000 },
+  otelCollector: { appName: 'opentelemetry-collector', exporterPort: 8889, telemetryPort: 8888 },
+  hardwareExporter: { appName: 'node-exporter', port: 9100 },
+  alertmanager: { name: 'alertmanager', replicas: 3, port: 9093 },
+} as const;
 
 /** The whole monitoring stack: one chart (one file in dist/) per component, in apply order. */
 export class MonitoringStack extends Construct {
   public readonly instance: string;
   public readonly namespace: string;
+  public readonly hardwareNamespace: string;
   public readonly evaluationInterval: Duration;
   public readonly ruleGroups: readonly RuleGroup[];
   public readonly rules: PrometheusRules;
+  public readonly prometheus: Prometheus;
 
   public constructor(scope: Construct, id: string, config: StackConfig) {
     super(scope, id);
     this.instance = config.instance ?? 'liquid-audio-nets';
     this.namespace = config.namespace ?? 'monitoring';
+    this.hardwareNamespace = config.hardwareNamespace ?? `${this.namespace}-hardware`;
     this.evaluationInterval = config.evaluationInterval ?? Duration.seconds(30);
     this.ruleGroups = config.alertGroups.map(
       (group) =>
@@ -60,11 +83,32 @@ export class MonitoringStack extends Construct {
     });
     new StackNamespace(namespaceChart, 'Namespace', { name: this.namespace });
 
-    const rulesChart = new Chart(scope, 'prometheus-rules', { namespace: this.namespace });
-    rulesChart.addDependency(namespaceChart);
-    this.rules = new PrometheusRules(rulesChart, 'Rules', {
+    const am = COMPONENT_NAMES.alertmanager;
+    const alertmanagers = peerAddresses(am.name, `${am.name}-headless`, this.namespace, am.replicas, am.port);
+
+    const prometheusChart = new Chart(scope, 'prometheus', { namespace: this.namespace });
+    prometheusChart.addDependency(namespaceChart);
+    this.rules = new PrometheusRules(prometheusChart, 'Rules', {
       groups: this.ruleGroups,
       labels: recommendedLabels({ name: 'prometheus', component: 'alert-rules', instance: this.instance }),
+    });
+    const { grafana, otelCollector, hardwareExporter } = COMPONENT_NAMES;
+    this.prometheus = new Prometheus(prometheusChart, 'Prometheus', {
+      ...config.prometheus,
+      instance: this.instance,
+      rules: this.rules,
+      evaluationInterval: this.evaluationInterval,
+      alertmanagers,
+      scrapeJobs: [
+        devicesJob(config.deviceNamespaces),
+        hardwareExporterJob(this.hardwareNamespace, hardwareExporter.appName, hardwareExporter.port),
+        componentJob('alertmanager', this.namespace, am.name, am.port, SCRAPE_LIMITS.alertmanager),
+        componentJob('grafana', this.namespace, grafana.appName, grafana.port, SCRAPE_LIMITS.grafana),
+        componentJob('otel-collector', this.namespace, otelCollector.appName, otelCollector.exporterPort, SCRAPE_LIMITS.otelExported, {
+          honorLabels: true,
+        }),
+        componentJob('otel-collector-telemetry', this.namespace, otelCollector.appName, otelCollector.telemetryPort, SCRAPE_LIMITS.otelTelemetry),
+      ],
     });
   }
 }

@@ -13,11 +13,16 @@ export type Comparison = '>' | '<' | '>=' | '<=';
 /** Label matchers `{name="value"}`; each value is matched exactly. */
 export type Matchers = Readonly<Record<string, string>>;
 
-/** `metric{label="value",...}`. */
-export function selector(metric: Metric, matchers: Matchers = {}): string {
-  const parts = Object.keys(matchers)
-    .sort()
-    .map((label) => `${label}=${JSON.stringify(matchers[label])}`);
+/** `metric{label="value",...,other!="value"}`: `matchers` must match, `excluded` must not. */
+export function selector(metric: Metric, matchers: Matchers = {}, excluded: Matchers = {}): string {
+  const parts = [
+    ...Object.keys(matchers)
+      .sort()
+      .map((label) => `${label}=${JSON.stringify(matchers[label])}`),
+    ...Object.keys(excluded)
+      .sort()
+      .map((label) => `${label}!=${JSON.stringify(excluded[label])}`),
+  ];
   return parts.length === 0 ? metric.name : `${metric.name}{${parts.join(',')}}`;
 }
 

@@ -65,7 +65,7 @@ describe('the seed alert rules, judged by the real promtool', () => {
 
   test('the dist/ rule files and the stack render the same bytes', () => {
     // Guards the promtool runs above: they judge what `kubectl apply -f dist/` installs.
-    const dist = readFileSync(join(__dirname, '../../dist/0001-prometheus-rules.k8s.yaml'), 'utf8');
+    const dist = readFileSync(join(__dirname, '../../dist/0001-prometheus.k8s.yaml'), 'utf8');
     for (const group of stack.ruleGroups) {
       const indented = stack.rules.files[group.fileName].trimEnd().split('\n').map((l) => `    ${l}`).join('\n');
       expect(dist).toContain(indented);

@@ -12,7 +12,7 @@ const synthStack = (overrides = {}) => {
 describe('MonitoringStack', () => {
   test('renders the namespace first, restricted, with the recommended labels', () => {
     const { app } = synthStack();
-    expect(app.charts.map((c) => c.node.id)).toEqual(['namespace', 'prometheus-rules']);
+    expect(app.charts.map((c) => c.node.id)).toEqual(['namespace', 'prometheus']);
     const [ns] = byKind(Testing.synth(chartById(app.charts, 'namespace')) as Manifest[], 'Namespace');
     expect(ns.metadata).toMatchObject({
       name: 'monitoring',
@@ -27,9 +27,9 @@ describe('MonitoringStack', () => {
 
   test('puts the rule files in the stack namespace', () => {
     const { app } = synthStack({ namespace: 'observability' });
-    const [configMap] = byKind(Testing.synth(chartById(app.charts, 'prometheus-rules')) as Manifest[], 'ConfigMap');
+    const configMap = byKind(Testing.synth(chartById(app.charts, 'prometheus')) as Manifest[], 'ConfigMap').find((m) => m.metadata.name === 'prometheus-rules')!;
     expect(configMap.metadata).toMatchObject({ name: 'prometheus-rules', namespace: 'observability' });
-    expect(Object.keys(configMap.data as object)).toEqual(['device-health.rules.yaml', 'model-quality.rules.yaml']);
+    expect(Object.keys(configMap.data as object)).toEqual(['device-health.rules.yaml', 'model-quality.rules.yaml', 'prometheus.rules.yaml']);
   });
 
   test('fails on a namespace name Kubernetes would reject', () => {
@@ -39,7 +39,7 @@ describe('MonitoringStack', () => {
   test('every seed alert is rendered once with its severity', () => {
     const { stack } = synthStack();
     const severities = Object.fromEntries(stack.ruleGroups.flatMap((g) => g.rules.map((r) => [r.name, r.severity])));
-    expect(severities).toEqual({
+    expect(severities).toMatchObject({
       DeviceOffline: 'critical',
       LowThroughput: 'critical',
       LowModelAccuracy: 'critical',

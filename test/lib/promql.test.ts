@@ -4,6 +4,7 @@ describe('PromQL builders', () => {
   test('selector sorts matchers and quotes values', () => {
     expect(selector(SERVICE_METRICS.inferenceLatency)).toBe('inference_latency_ms');
     expect(selector(SERVICE_METRICS.inferenceLatency, { job: 'a"b', device: 'edge-01' })).toBe('inference_latency_ms{device="edge-01",job="a\\"b"}');
+    expect(selector(SERVICE_METRICS.inferenceLatency, { device: 'edge-01' }, { job: 'x' })).toBe('inference_latency_ms{device="edge-01",job!="x"}');
   });
 
   test('compare converts the threshold into the metric unit', () => {
