@@ -24,3 +24,4 @@ export * from './stack-namespace';
 export * from './staged-app';
 export * from './stateful-peers';
 export * from './units';
+export * from './yaml';

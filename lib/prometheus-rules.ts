@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeConfigMap } from 'cdk8s-plus-27/lib/imports/k8s';
-import { stringify } from 'yaml';
+import { toYaml } from './yaml';
 import { contentHash } from './content-hash';
 import { checkConfigMapSize } from './manifest-limits';
 import { dnsSubdomainProblem } from './names';
@@ -67,5 +67,5 @@ export class PrometheusRules extends Construct {
 
 /** A rule group as the YAML file Prometheus reads. Long expressions are never folded. */
 export function renderRuleFile(group: RuleGroup): string {
-  return stringify(group.toPrometheus(), { lineWidth: 0 });
+  return toYaml(group.toPrometheus());
 }

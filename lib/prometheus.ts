@@ -12,7 +12,7 @@ import {
   Volume,
   VolumeMount,
 } from 'cdk8s-plus-27/lib/imports/k8s';
-import { stringify } from 'yaml';
+import { toYaml } from './yaml';
 import { contentHash } from './content-hash';
 import { disruptionBudget } from './disruption-budget';
 import { Duration } from './duration';
@@ -151,7 +151,7 @@ export class Prometheus extends Construct {
       remoteWrite,
     };
     checkPrometheusConfig(owner, configProps);
-    this.configText = stringify(renderPrometheusConfig(configProps), { lineWidth: 0 });
+    this.configText = toYaml(renderPrometheusConfig(configProps));
     const configData = { 'prometheus.yml': this.configText };
     checkConfigMapSize(`${this.name}-config`, configData);
     this.hash = contentHash({ ...configData, ...props.rules.files });
