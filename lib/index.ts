@@ -16,6 +16,7 @@ export * from './prometheus';
 export * from './prometheus-config';
 export * from './prometheus-rules';
 export * from './promql';
+export * from './recording-rule';
 export * from './rule-group';
 export * from './rule-test';
 export * from './scrape-jobs';

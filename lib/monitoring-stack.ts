@@ -5,16 +5,19 @@ import { Duration } from './duration';
 import { recommendedLabels } from './labels';
 import { Prometheus, PrometheusProps } from './prometheus';
 import { PrometheusRules } from './prometheus-rules';
+import { RecordingRule } from './recording-rule';
 import { RuleGroup } from './rule-group';
 import { SCRAPE_LIMITS, componentJob, devicesJob, hardwareExporterJob } from './scrape-jobs';
 import { StackNamespace } from './stack-namespace';
 import { peerAddresses } from './stateful-peers';
 
-/** Alert rules evaluated together, rendered into one rule file. */
+/** Rules evaluated together, rendered into one rule file. */
 export interface AlertGroupConfig {
   /** The group's name and rule file name (an RFC 1123 label). */
   readonly name: string;
   readonly rules: readonly AlertRule[];
+  /** Recording rules of the group, evaluated before its alerts. @default - none */
+  readonly records?: readonly RecordingRule[];
 }
 
 /** Prometheus settings a stack may change; the stack wires the rest (rules, Alertmanagers, jobs). */
@@ -73,6 +76,7 @@ export class MonitoringStack extends Construct {
         new RuleGroup({
           name: group.name,
           rules: group.rules,
+          records: group.records,
           interval: this.evaluationInterval,
           runbookBaseUrl: config.runbookBaseUrl,
         }),

@@ -1,7 +1,8 @@
 import { AlertRule } from './alert-rule';
 import { Duration } from './duration';
 import { dnsLabelProblem } from './names';
-import { RuleTestCase } from './rule-test';
+import { RecordingRule } from './recording-rule';
+import { RuleTestCase, seriesText } from './rule-test';
 
 export interface RuleGroupProps {
   /** The group's name; also the rule file's name, so an RFC 1123 label. */
@@ -9,15 +10,18 @@ export interface RuleGroupProps {
   /** How often Prometheus evaluates the group. Every non-zero `for` must be at least this long. */
   readonly interval: Duration;
   readonly rules: readonly AlertRule[];
+  /** Recording rules, evaluated before the alerts of the group. @default - none */
+  readonly records?: readonly RecordingRule[];
   /** The runbook document; each alert links to `<runbookBaseUrl>#<its runbook anchor>`. */
   readonly runbookBaseUrl: string;
 }
 
-/** A Prometheus rule group: a list of alert rules evaluated together, checked as a whole. */
+/** A Prometheus rule group: recording and alert rules evaluated together, checked as a whole. */
 export class RuleGroup {
   public readonly name: string;
   public readonly interval: Duration;
   public readonly rules: readonly AlertRule[];
+  public readonly records: readonly RecordingRule[];
   public readonly runbookBaseUrl: string;
 
   public constructor(props: RuleGroupProps) {
@@ -43,7 +47,15 @@ export class RuleGroup {
     }
     this.name = props.name;
     this.interval = props.interval;
+    const recorded = new Set<string>();
+    for (const record of props.records ?? []) {
+      if (recorded.has(record.name)) {
+        throw new Error(`rule group '${props.name}': recording rule '${record.name}' is defined twice; combine the sources with 'or' in one rule`);
+      }
+      recorded.add(record.name);
+    }
     this.rules = [...props.rules];
+    this.records = [...(props.records ?? [])];
     this.runbookBaseUrl = props.runbookBaseUrl;
   }
 
@@ -67,13 +79,20 @@ export class RuleGroup {
         {
           name: this.name,
           interval: this.interval.toPrometheus(),
-          rules: this.rules.map((rule) => ({
-            alert: rule.name,
-            expr: rule.expr,
-            ...(rule.for.isZero() ? {} : { for: rule.for.toPrometheus() }),
-            labels: rule.ruleLabels,
-            annotations: this.annotationsOf(rule),
-          })),
+          rules: [
+            ...this.records.map((record) => ({
+              record: record.name,
+              expr: record.expr,
+              ...(Object.keys(record.labels).length > 0 ? { labels: { ...record.labels } } : {}),
+            })),
+            ...this.rules.map((rule) => ({
+              alert: rule.name,
+              expr: rule.expr,
+              ...(rule.for.isZero() ? {} : { for: rule.for.toPrometheus() }),
+              labels: rule.ruleLabels,
+              annotations: this.annotationsOf(rule),
+            })),
+          ],
         },
       ],
     };
@@ -81,31 +100,47 @@ export class RuleGroup {
 
   /** A `promtool test rules` file exercising every rule's generated test cases against `ruleFile`. */
   public promtoolTests(ruleFile: string): object {
-    const tests = this.rules.flatMap((rule) => rule.testCases(this.interval).map((testCase) => this.renderTest(rule, testCase)));
+    const tests = [
+      ...this.records.flatMap((record) => record.testCases(this.interval).map((testCase) => this.renderTest(record, testCase))),
+      ...this.rules.flatMap((rule) => rule.testCases(this.interval).map((testCase) => this.renderTest(rule, testCase))),
+    ];
     return { rule_files: [ruleFile], evaluation_interval: this.interval.toPrometheus(), tests };
   }
 
-  private renderTest(rule: AlertRule, testCase: RuleTestCase): object {
+  private renderTest(rule: AlertRule | RecordingRule, testCase: RuleTestCase): object {
+    const exprTests = (testCase.exprChecks ?? []).map((check) => ({
+      expr: check.expr,
+      eval_time: check.at.toPrometheus(),
+      exp_samples: check.samples.map((sample) => {
+        const { __name__: name = '', ...labels } = sample.labels;
+        return { labels: seriesText(name, labels), value: sample.value };
+      }),
+    }));
     return {
       name: `${rule.name}: ${testCase.name}`,
       interval: testCase.interval.toPrometheus(),
       input_series: testCase.input.map((s) => ({ series: s.series, values: s.values })),
-      alert_rule_test: testCase.checks.map((check) => ({
-        eval_time: check.at.toPrometheus(),
-        alertname: rule.name,
-        exp_alerts: check.firing.map((alert) => {
-          const labels = { ...alert.labels, ...rule.ruleLabels };
-          const annotations = this.annotationsOf(rule);
-          return {
-            exp_labels: labels,
-            exp_annotations: {
-              ...annotations,
-              summary: rule.summary.render(labels, alert.value),
-              description: rule.description.render(labels, alert.value),
-            },
-          };
-        }),
-      })),
+      ...(exprTests.length > 0 ? { promql_expr_test: exprTests } : {}),
+      ...(rule instanceof AlertRule && testCase.checks ? { alert_rule_test: this.renderAlertChecks(rule, testCase) } : {}),
     };
+  }
+
+  private renderAlertChecks(rule: AlertRule, testCase: RuleTestCase): object[] {
+    return (testCase.checks ?? []).map((check) => ({
+      eval_time: check.at.toPrometheus(),
+      alertname: rule.name,
+      exp_alerts: check.firing.map((alert) => {
+        const labels = { ...alert.labels, ...rule.ruleLabels };
+        const annotations = this.annotationsOf(rule);
+        return {
+          exp_labels: labels,
+          exp_annotations: {
+            ...annotations,
+            summary: rule.summary.render(labels, alert.value),
+            description: rule.description.render(labels, alert.value),
+          },
+        };
+      }),
+    }));
   }
 }

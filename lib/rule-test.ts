@@ -24,19 +24,35 @@ export interface AlertCheck {
   readonly firing: readonly ExpectedAlert[];
 }
 
+/** A sample an expression is expected to return: its labels (with `__name__` for a recorded metric) and value. */
+export interface ExpectedSample {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly value: number;
+}
+
+/** At `at`, `expr` returns exactly `samples`. */
+export interface ExprCheck {
+  readonly at: Duration;
+  readonly expr: string;
+  readonly samples: readonly ExpectedSample[];
+}
+
 export interface RuleTestCase {
   /** What the case shows, e.g. `just past the 25 ms threshold fires after 5m`. */
   readonly name: string;
   /** Spacing of the input samples. */
   readonly interval: Duration;
   readonly input: readonly SeriesInput[];
-  readonly checks: readonly AlertCheck[];
+  /** Alerts of the rule under test expected at given times. @default - none */
+  readonly checks?: readonly AlertCheck[];
+  /** Expressions (recorded metrics) expected to return given samples. @default - none */
+  readonly exprChecks?: readonly ExprCheck[];
 }
 
 /** Builds an alert's test cases once the evaluation interval of its group is known. */
 export type RuleTests = (evaluationInterval: Duration) => readonly RuleTestCase[];
 
-/** `name{a="1",b="2"}` with labels sorted, as promtool's series notation reads it. */
+/** `name{a="1",b="2"}` with labels sorted, as promtool's series notation reads it; `{a="1"}` without a name. */
 export function seriesText(name: string, labels: Readonly<Record<string, string>>): string {
   const body = Object.keys(labels)
     .sort()

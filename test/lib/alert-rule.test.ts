@@ -56,11 +56,11 @@ describe('AlertRule', () => {
   test('a threshold alert derives tests just past and just inside the threshold', () => {
     const cases = latency().testCases(Duration.seconds(30));
     expect(cases.map((c) => c.input[0].values)).toEqual(['25.025x24', '24.975x24']);
-    expect(cases[0].checks.map((c) => [c.at.toPrometheus(), c.firing.length])).toEqual([
+    expect(cases[0].checks!.map((c) => [c.at.toPrometheus(), c.firing.length])).toEqual([
       ['4m30s', 0],
       ['5m30s', 1],
     ]);
-    expect(cases[1].checks.every((c) => c.firing.length === 0)).toBe(true);
+    expect(cases[1].checks!.every((c) => c.firing.length === 0)).toBe(true);
   });
 
   test('a negative temperature threshold is allowed', () => {
