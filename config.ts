@@ -1,4 +1,4 @@
-import { DEVICE_ALERTS, MODEL_QUALITY_ALERTS, PROMETHEUS_ALERTS } from './alerts';
+import { DEVICE_ALERTS, HARDWARE_ALERTS, HARDWARE_RECORDS, MODEL_QUALITY_ALERTS, PROMETHEUS_ALERTS } from './alerts';
 import { Duration, StackConfig } from './lib';
 
 /** The stack this repository deploys. Thresholds live in alerts/thresholds.ts. */
@@ -10,6 +10,7 @@ export const config: StackConfig = {
   alertGroups: [
     { name: 'device-health', rules: DEVICE_ALERTS },
     { name: 'model-quality', rules: MODEL_QUALITY_ALERTS },
+    { name: 'hardware', rules: HARDWARE_ALERTS, records: HARDWARE_RECORDS },
     { name: 'prometheus', rules: PROMETHEUS_ALERTS },
   ],
 };

@@ -1,4 +1,5 @@
 export * from './device';
+export * from './hardware';
 export * from './model-quality';
 export * from './prometheus';
 export * from './thresholds';

@@ -1,4 +1,4 @@
-import { Duration, Hertz, Megabytes, Milliseconds, Milliwatts, Percent, Seconds } from '../lib';
+import { Celsius, Duration, Hertz, Megabytes, Milliseconds, Milliwatts, Percent, Seconds } from '../lib';
 
 /**
  * Every alert threshold of the stack, declared once with the reason for its value. This is the
@@ -58,6 +58,18 @@ export const THRESHOLDS = {
     /** Ten minutes: a growing leak stays, a burst of buffered audio does not. */
     for: Duration.minutes(10),
   },
+  deviceTemperature: {
+    /** The reference SoC throttles at 80 °C; 75 °C warns before inference slows down. */
+    warning: Celsius.of(75),
+    /** Five minutes: a burst of inference heats the SoC for seconds. */
+    for: Duration.minutes(5),
+  },
+  batteryLevel: {
+    /** Below 20% a coin-cell device has hours left; replace or recharge it on the next round. */
+    warning: Percent.of(20),
+    /** Ten minutes: the charge reading is noisy under load. */
+    for: Duration.minutes(10),
+  },
   prometheus: {
     /** A failed reload keeps the old configuration running; ten minutes leaves time for a fix being rolled out. */
     configReloadFailedFor: Duration.minutes(10),
@@ -74,5 +86,26 @@ export const THRESHOLDS = {
     /** More than 10% of a component's targets down (devices have DeviceOffline instead). */
     targetsDown: Percent.of(10),
     targetsDownFor: Duration.minutes(10),
+  },
+  alertmanager: {
+    /** How far back the self-monitoring alerts look: a 5-minute window bridges a missed scrape or two. */
+    window: Duration.minutes(5),
+    /** A failed reload keeps the old routing running; ten minutes leaves time for a fix being rolled out. */
+    configReloadFailedFor: Duration.minutes(10),
+    /**
+     * More than 1% of one integration's notifications failing: retries hide single errors, so a
+     * lasting share of failures means some alerts never reach that channel.
+     */
+    notificationFailures: Percent.of(1),
+    /** Five minutes: a Slack or SMTP hiccup clears within a retry or two. */
+    notificationFailuresFor: Duration.minutes(5),
+    /** Peers disagreeing about the membership for 15 minutes: a split cluster notifies twice; a restart settles in seconds. */
+    membersInconsistentFor: Duration.minutes(15),
+    /** A peer up less than half of the window counts as down (a peer restarting counts as up). */
+    peerUpFraction: Percent.of(50),
+    /** Half the peers or more down: one more failure and notifications stop. */
+    clusterDown: Percent.of(50),
+    /** Five minutes: longer than a rolling restart of one peer. */
+    clusterDownFor: Duration.minutes(5),
   },
 } as const;

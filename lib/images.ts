@@ -28,6 +28,12 @@ export const IMAGES = {
    */
   prometheus: image('quay.io/prometheus/prometheus', 'v3.13.2'),
   /**
+   * node_exporter 1.12.0 (July 2026), the current release: the hwmon, thermal_zone,
+   * powersupplyclass, rapl and cpufreq collectors and every flag used here are long-standing,
+   * and checked against Debian's node_exporter in the tests.
+   */
+  nodeExporter: image('quay.io/prometheus/node-exporter', 'v1.12.0'),
+  /**
    * Alertmanager 0.35.1, the current release (November 2026). Every receiver secret is read from a
    * file, which needs at least 0.26 (webhook `url_file`; Slack `api_url_file` came in 0.22, email
    * `auth_password_file` in 0.25): see ALERTMANAGER_FILE_FIELDS in lib/alertmanager-config.ts,

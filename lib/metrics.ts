@@ -50,6 +50,19 @@ export const PROMETHEUS_METRICS = {
 } as const;
 
 /**
+ * What node_exporter exposes about a device's hardware, as the recording rules read it (names
+ * checked against Debian's node_exporter 1.5 and unchanged in the pinned 1.12): hwmon and
+ * thermal_zone temperatures, CPU time, power_supply capacity, RAPL energy counters.
+ */
+export const NODE_EXPORTER_METRICS = {
+  hwmonTemperature: metric('node_hwmon_temp_celsius', 'gauge', Units.celsius, 'Hardware monitor temperature readings (hwmon).'),
+  thermalZoneTemperature: metric('node_thermal_zone_temp', 'gauge', Units.celsius, 'Thermal zone temperatures (thermal_zone), e.g. on a Raspberry Pi.'),
+  cpuSeconds: metric('node_cpu_seconds_total', 'counter', Units.seconds, 'Seconds the CPUs spent in each mode.'),
+  powerSupplyCapacity: metric('node_power_supply_capacity', 'gauge', Units.percent, 'Charge of a power supply (battery), 0-100.'),
+  raplPackageJoules: metric('node_rapl_package_joules_total', 'counter', Units.joules, 'Energy used by the CPU package (RAPL).'),
+} as const;
+
+/**
  * How device targets are identified: the scrape job of the liquid-audio-nets pods, and the target
  * label that names a device (set by relabelling at scrape time, so `up` carries it too).
  */
@@ -101,5 +114,9 @@ export class MetricCatalogue {
 /** Prometheus' metric name syntax (recording rules use the colon). */
 export const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
-/** The service contract plus Prometheus' own series: what the stack's alerts may query. */
-export const DEFAULT_CATALOGUE = new MetricCatalogue([...Object.values(SERVICE_METRICS), ...Object.values(PROMETHEUS_METRICS)]);
+/** The service contract, Prometheus' own series and node_exporter's hardware series: what the stack's rules may query. */
+export const DEFAULT_CATALOGUE = new MetricCatalogue([
+  ...Object.values(SERVICE_METRICS),
+  ...Object.values(PROMETHEUS_METRICS),
+  ...Object.values(NODE_EXPORTER_METRICS),
+]);

@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AlertRule } from './alert-rule';
 import { Duration } from './duration';
+import { HardwareExporter, HardwareExporterProps } from './hardware-exporter';
 import { recommendedLabels } from './labels';
 import { Prometheus, PrometheusProps } from './prometheus';
 import { PrometheusRules } from './prometheus-rules';
@@ -22,6 +23,9 @@ export interface AlertGroupConfig {
 
 /** Prometheus settings a stack may change; the stack wires the rest (rules, Alertmanagers, jobs). */
 export type PrometheusOptions = Omit<PrometheusProps, 'instance' | 'rules' | 'alertmanagers' | 'scrapeJobs' | 'evaluationInterval'>;
+
+/** Hardware exporter settings a stack may change. */
+export type HardwareExporterOptions = Omit<HardwareExporterProps, 'instance'>;
 
 /** The one typed configuration of a monitoring stack. */
 export interface StackConfig {
@@ -45,6 +49,8 @@ export interface StackConfig {
   readonly alertGroups: readonly AlertGroupConfig[];
   /** @default - the Prometheus construct's defaults */
   readonly prometheus?: PrometheusOptions;
+  /** @default - the HardwareExporter construct's defaults */
+  readonly hardwareExporter?: HardwareExporterOptions;
 }
 
 /** The stack's components find each other by these names. */
@@ -64,6 +70,7 @@ export class MonitoringStack extends Construct {
   public readonly ruleGroups: readonly RuleGroup[];
   public readonly rules: PrometheusRules;
   public readonly prometheus: Prometheus;
+  public readonly hardwareExporter: HardwareExporter;
 
   public constructor(scope: Construct, id: string, config: StackConfig) {
     super(scope, id);
@@ -114,5 +121,8 @@ export class MonitoringStack extends Construct {
         componentJob('otel-collector-telemetry', this.namespace, otelCollector.appName, otelCollector.telemetryPort, SCRAPE_LIMITS.otelTelemetry),
       ],
     });
+
+    const hardwareChart = new Chart(scope, 'hardware-exporter', { namespace: this.hardwareNamespace });
+    this.hardwareExporter = new HardwareExporter(hardwareChart, 'HardwareExporter', { ...config.hardwareExporter, instance: this.instance });
   }
 }

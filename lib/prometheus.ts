@@ -1,4 +1,4 @@
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   KubeClusterRole,
@@ -13,6 +13,7 @@ import {
   VolumeMount,
 } from 'cdk8s-plus-27/lib/imports/k8s';
 import { toYaml } from './yaml';
+import { clusterScoped } from './cluster-scoped';
 import { contentHash } from './content-hash';
 import { disruptionBudget } from './disruption-budget';
 import { Duration } from './duration';
@@ -177,8 +178,8 @@ export class Prometheus extends Construct {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRoleName },
       subjects: [{ kind: 'ServiceAccount', name: this.name, namespace }],
     });
-    // Cluster-scoped objects carry no namespace, whatever the chart's default.
-    for (const obj of [clusterRole, clusterRoleBinding]) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    clusterScoped(clusterRole);
+    clusterScoped(clusterRoleBinding);
 
     const port = { name: 'web', port: PROMETHEUS_PORT, targetPort: IntOrString.fromString('web'), protocol: 'TCP' };
     new KubeService(this, 'Service', { metadata: { name: this.serviceName, labels }, spec: { selector, ports: [port] } });

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeNamespace } from 'cdk8s-plus-27/lib/imports/k8s';
+import { clusterScoped } from './cluster-scoped';
 import { dnsLabelProblem } from './names';
 
 export interface StackNamespaceProps {
@@ -26,7 +27,7 @@ export class StackNamespace extends Construct {
     if (problem) throw new Error(`namespace '${props.name}': 'name' ${problem}`);
     this.name = props.name;
     this.podSecurity = props.podSecurity ?? 'restricted';
-    this.apiObject = new KubeNamespace(this, 'Namespace', {
+    this.apiObject = clusterScoped(new KubeNamespace(this, 'Namespace', {
       metadata: {
         name: this.name,
         labels: {
@@ -37,6 +38,6 @@ export class StackNamespace extends Construct {
           'pod-security.kubernetes.io/warn': this.podSecurity,
         },
       },
-    });
+    }));
   }
 }

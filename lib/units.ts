@@ -5,7 +5,7 @@
  */
 
 /** What a quantity measures. Two quantities can be converted into each other only within one. */
-export type Dimension = 'time' | 'power' | 'data' | 'fraction' | 'frequency' | 'temperature' | 'count' | 'cpu';
+export type Dimension = 'time' | 'power' | 'energy' | 'data' | 'fraction' | 'frequency' | 'temperature' | 'count' | 'cpu';
 
 /** A unit of one dimension: `factor` of them make one base unit of the dimension. */
 export interface Unit<D extends Dimension = Dimension> {
@@ -26,6 +26,7 @@ export const Units = {
   milliseconds: unit('time', 'ms', 1e-3),
   watts: unit('power', 'W', 1),
   milliwatts: unit('power', 'mW', 1e-3),
+  joules: unit('energy', 'J', 1),
   bytes: unit('data', 'B', 1),
   /** SI megabytes (10^6 bytes), as the service contract's `memory_usage_mb` reports. */
   megabytes: unit('data', 'MB', 1e6),

@@ -54,7 +54,7 @@ beforeAll(async () => {
   const ruleFiles = configMaps.find((m) => m.metadata.name === 'prometheus-rules')!.data as unknown as Record<string, string>;
   const container = (byKind(manifests, 'StatefulSet')[0] as any).spec.template.spec.containers[0];
   groupCount = Object.keys(ruleFiles).length;
-  ruleCount = stack.ruleGroups.reduce((n, g) => n + g.rules.length, 0);
+  ruleCount = stack.ruleGroups.reduce((n, g) => n + g.rules.length + g.records.length, 0);
 
   const rulesDir = join(workDir, 'rules');
   const secretsDir = join(workDir, 'secrets');
@@ -63,7 +63,22 @@ beforeAll(async () => {
   for (const [file, text] of Object.entries(ruleFiles)) writeFileSync(join(rulesDir, file), text);
   writeFileSync(join(secretsDir, 'remote-write', 'token'), TOKEN);
 
-  exporter = await startNodeExporter();
+  // Sensors this machine lacks, as the textfile collector exports them on a device.
+  const textfiles = join(workDir, 'textfile');
+  mkdirSync(textfiles);
+  writeFileSync(
+    join(textfiles, 'sensors.prom'),
+    [
+      '# TYPE node_hwmon_temp_celsius gauge',
+      'node_hwmon_temp_celsius{chip="platform_test",sensor="temp1"} 48.5',
+      '# TYPE node_power_supply_capacity gauge',
+      'node_power_supply_capacity{power_supply="BAT0"} 76',
+      '',
+    ].join('\n'),
+  );
+  const hardwareManifests = Testing.synth(chartById(app.charts, 'hardware-exporter')) as Manifest[];
+  const exporterArgs = (byKind(hardwareManifests, 'DaemonSet')[0] as any).spec.template.spec.containers[0].args;
+  exporter = await startNodeExporter(exporterArgs, { textfileDirectory: textfiles });
   device = await startDevice(nominalReadings);
   const port = await freePort();
   const podMeta = (namespace: string, pod: string, node: string) => ({
@@ -170,6 +185,25 @@ describe('Debian Prometheus running the rendered configuration', () => {
     });
     const names = Object.values(PROMETHEUS_METRICS).map((m) => m.name).filter((n) => n !== 'up');
     expect(names.filter((n) => !new RegExp(`^${n}[{ ]`, 'm').test(text))).toEqual([]);
+  });
+
+  test('records the hardware metrics from the real node_exporter: CPU from real data, sensors from the textfile collector', async () => {
+    const query = async (q: string) => (await getJson(prometheus!.url, `/api/v1/query?query=${encodeURIComponent(q)}`)).data.result;
+    const cpu = await waitFor('cpu_usage_percent recorded', async () => {
+      const result = await query('cpu_usage_percent{source="node-exporter"}');
+      return result.length ? result : undefined;
+    });
+    expect(cpu).toHaveLength(1);
+    expect(cpu[0].metric).toEqual({ __name__: 'cpu_usage_percent', device: 'edge-01', source: 'node-exporter' });
+    const busy = Number(cpu[0].value[1]);
+    expect(busy).toBeGreaterThanOrEqual(0);
+    expect(busy).toBeLessThanOrEqual(100);
+    expect(await query('device_temperature_celsius{source="node-exporter"}')).toEqual([
+      expect.objectContaining({ metric: { __name__: 'device_temperature_celsius', device: 'edge-01', source: 'node-exporter' }, value: [expect.any(Number), '48.5'] }),
+    ]);
+    expect(await query('battery_level_percent{source="node-exporter"}')).toEqual([
+      expect.objectContaining({ metric: { __name__: 'battery_level_percent', device: 'edge-01', source: 'node-exporter' }, value: [expect.any(Number), '76'] }),
+    ]);
   });
 
   test('remote-writes with the bearer token read from the mounted Secret file', async () => {

@@ -6,11 +6,32 @@ export interface RunningExporter {
   stop(): Promise<void>;
 }
 
-/** Debian's real node_exporter on a loopback port. */
-export async function startNodeExporter(): Promise<RunningExporter> {
+/** How the DaemonSet's in-container paths map onto this machine for a loopback run. */
+export interface ExporterPaths {
+  /** Folder of `*.prom` files standing in for the device's textfile folder (sensors this machine lacks). */
+  readonly textfileDirectory: string;
+}
+
+/**
+ * Debian's real node_exporter on a loopback port, with the container args of the rendered
+ * DaemonSet: the host mounts (/host/proc, /host/sys, /host/root) become this machine's own, the
+ * textfile folder a test folder, the listen address a loopback port; every other flag as rendered.
+ */
+export async function startNodeExporter(containerArgs: readonly string[], paths: ExporterPaths): Promise<RunningExporter> {
   const port = await freePort();
+  const replaced: Record<string, string> = {
+    '--path.procfs': '/proc',
+    '--path.sysfs': '/sys',
+    '--path.rootfs': '/',
+    '--web.listen-address': `127.0.0.1:${port}`,
+    '--collector.textfile.directory': paths.textfileDirectory,
+  };
+  const args = containerArgs.map((arg) => {
+    const [flag] = arg.split('=');
+    return flag in replaced ? `${flag}=${replaced[flag]}` : arg;
+  });
   let output = '';
-  const child = spawn('prometheus-node-exporter', [`--web.listen-address=127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('prometheus-node-exporter', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const failed = new Promise<never>((_, reject) =>
@@ -26,7 +47,7 @@ export async function startNodeExporter(): Promise<RunningExporter> {
     await Promise.race([
       failed,
       waitFor('node_exporter /metrics', async () => {
-        if (child.exitCode !== null) throw new Error(`node_exporter exited: ${output}`);
+        if (child.exitCode !== null) throw new Error(`node_exporter exited with ${child.exitCode}: ${output}`);
         return (await fetch(`http://127.0.0.1:${port}/metrics`)).ok ? true : undefined;
       }),
     ]);
