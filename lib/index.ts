@@ -13,6 +13,8 @@ export * from './manifest-limits';
 export * from './metrics';
 export * from './monitoring-stack';
 export * from './names';
+export * from './otel-collector';
+export * from './otel-config';
 export * from './pod-hardening';
 export * from './prometheus';
 export * from './prometheus-config';

@@ -2,7 +2,8 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AlertRule } from './alert-rule';
 import { Duration } from './duration';
-import { HardwareExporter, HardwareExporterProps } from './hardware-exporter';
+import { HardwareExporter, HardwareExporterProps, NODE_EXPORTER_PORT } from './hardware-exporter';
+import { OTEL_PORTS, OtelCollector, OtelCollectorProps } from './otel-collector';
 import { recommendedLabels } from './labels';
 import { Prometheus, PrometheusProps } from './prometheus';
 import { PrometheusRules } from './prometheus-rules';
@@ -26,6 +27,9 @@ export type PrometheusOptions = Omit<PrometheusProps, 'instance' | 'rules' | 'al
 
 /** Hardware exporter settings a stack may change. */
 export type HardwareExporterOptions = Omit<HardwareExporterProps, 'instance'>;
+
+/** OpenTelemetry collector settings a stack may change. */
+export type OtelCollectorOptions = Omit<OtelCollectorProps, 'instance'>;
 
 /** The one typed configuration of a monitoring stack. */
 export interface StackConfig {
@@ -51,13 +55,15 @@ export interface StackConfig {
   readonly prometheus?: PrometheusOptions;
   /** @default - the HardwareExporter construct's defaults */
   readonly hardwareExporter?: HardwareExporterOptions;
+  /** @default - the OtelCollector construct's defaults: metrics only, no traces pipeline */
+  readonly otelCollector?: OtelCollectorOptions;
 }
 
 /** The stack's components find each other by these names. */
 export const COMPONENT_NAMES = {
   grafana: { appName: 'grafana', port: 3000 },
-  otelCollector: { appName: 'opentelemetry-collector', exporterPort: 8889, telemetryPort: 8888 },
-  hardwareExporter: { appName: 'node-exporter', port: 9100 },
+  otelCollector: { appName: 'opentelemetry-collector', exporterPort: OTEL_PORTS.prometheus, telemetryPort: OTEL_PORTS.telemetry },
+  hardwareExporter: { appName: 'node-exporter', port: NODE_EXPORTER_PORT },
   alertmanager: { name: 'alertmanager', replicas: 3, port: 9093 },
 } as const;
 
@@ -71,6 +77,7 @@ export class MonitoringStack extends Construct {
   public readonly rules: PrometheusRules;
   public readonly prometheus: Prometheus;
   public readonly hardwareExporter: HardwareExporter;
+  public readonly otelCollector: OtelCollector;
 
   public constructor(scope: Construct, id: string, config: StackConfig) {
     super(scope, id);
@@ -121,6 +128,10 @@ export class MonitoringStack extends Construct {
         componentJob('otel-collector-telemetry', this.namespace, otelCollector.appName, otelCollector.telemetryPort, SCRAPE_LIMITS.otelTelemetry),
       ],
     });
+
+    const otelChart = new Chart(scope, 'otel-collector', { namespace: this.namespace });
+    otelChart.addDependency(namespaceChart);
+    this.otelCollector = new OtelCollector(otelChart, 'OtelCollector', { ...config.otelCollector, instance: this.instance });
 
     const hardwareChart = new Chart(scope, 'hardware-exporter', { namespace: this.hardwareNamespace });
     this.hardwareExporter = new HardwareExporter(hardwareChart, 'HardwareExporter', { ...config.hardwareExporter, instance: this.instance });

@@ -25,7 +25,7 @@ describe('npm run synth', () => {
     const [a, b] = [join(base, 'a'), join(base, 'b')];
     expect(synth(a).status).toBe(0);
     expect(synth(b).status).toBe(0);
-    expect(Object.keys(files(a))).toEqual(['0000-namespace.k8s.yaml', '0001-prometheus.k8s.yaml']);
+    expect(Object.keys(files(a))).toEqual(['0000-namespace.k8s.yaml', '0001-prometheus.k8s.yaml', '0002-otel-collector.k8s.yaml', '0003-hardware-exporter.k8s.yaml']);
     expect(files(b)).toEqual(files(a));
   });
 
