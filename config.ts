@@ -1,4 +1,4 @@
-import { DEVICE_ALERTS, HARDWARE_ALERTS, HARDWARE_RECORDS, MODEL_QUALITY_ALERTS, PROMETHEUS_ALERTS } from './alerts';
+import { ALERTMANAGER_ALERTS, DEVICE_ALERTS, HARDWARE_ALERTS, HARDWARE_RECORDS, MODEL_QUALITY_ALERTS, PROMETHEUS_ALERTS } from './alerts';
 import { Duration, StackConfig } from './lib';
 
 /** The stack this repository deploys. Thresholds live in alerts/thresholds.ts. */
@@ -12,5 +12,6 @@ export const config: StackConfig = {
     { name: 'model-quality', rules: MODEL_QUALITY_ALERTS },
     { name: 'hardware', rules: HARDWARE_ALERTS, records: HARDWARE_RECORDS },
     { name: 'prometheus', rules: PROMETHEUS_ALERTS },
+    { name: 'alertmanager', rules: ALERTMANAGER_ALERTS },
   ],
 };

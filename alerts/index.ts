@@ -1,3 +1,4 @@
+export * from './alertmanager';
 export * from './device';
 export * from './hardware';
 export * from './model-quality';

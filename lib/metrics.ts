@@ -63,6 +63,32 @@ export const NODE_EXPORTER_METRICS = {
 } as const;
 
 /**
+ * Alertmanager's own metrics that the self-monitoring alerts (alerts/alertmanager.ts) query.
+ *
+ * Checked against the /metrics of Debian's Alertmanager 0.25 in test/alertmanager-cluster.test.ts
+ * (every name below must appear there), and present under the same names in the pinned 0.35:
+ * 0.33 removed only `alertmanager_marked_alerts`, and 0.34 only added values (`authError`,
+ * `rateLimited`) to the `reason` label of `alertmanager_notifications_failed_total`, which the
+ * alerts sum away.
+ */
+export const ALERTMANAGER_METRICS = {
+  configLastReloadSuccessful: metric(
+    'alertmanager_config_last_reload_successful',
+    'gauge',
+    Units.count,
+    'Whether the last configuration reload attempt was successful (1) or not (0).',
+  ),
+  notificationsTotal: metric('alertmanager_notifications_total', 'counter', Units.count, 'Notifications attempted, by integration.'),
+  notificationsFailedTotal: metric(
+    'alertmanager_notifications_failed_total',
+    'counter',
+    Units.count,
+    'Notifications that failed, by integration (and by reason from 0.26 on).',
+  ),
+  clusterMembers: metric('alertmanager_cluster_members', 'gauge', Units.count, 'Members of the gossip cluster this peer sees, itself included.'),
+} as const;
+
+/**
  * How device targets are identified: the scrape job of the liquid-audio-nets pods, and the target
  * label that names a device (set by relabelling at scrape time, so `up` carries it too).
  */
@@ -114,9 +140,10 @@ export class MetricCatalogue {
 /** Prometheus' metric name syntax (recording rules use the colon). */
 export const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
-/** The service contract, Prometheus' own series and node_exporter's hardware series: what the stack's rules may query. */
+/** The service contract, the components' own series and node_exporter's hardware series: what the stack's rules may query. */
 export const DEFAULT_CATALOGUE = new MetricCatalogue([
   ...Object.values(SERVICE_METRICS),
   ...Object.values(PROMETHEUS_METRICS),
   ...Object.values(NODE_EXPORTER_METRICS),
+  ...Object.values(ALERTMANAGER_METRICS),
 ]);

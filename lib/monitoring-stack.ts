@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AlertRule } from './alert-rule';
+import { ALERTMANAGER_PORTS, Alertmanager, AlertmanagerProps } from './alertmanager';
 import { Duration } from './duration';
 import { HardwareExporter, HardwareExporterProps, NODE_EXPORTER_PORT } from './hardware-exporter';
 import { OTEL_PORTS, OtelCollector, OtelCollectorProps } from './otel-collector';
@@ -11,7 +12,6 @@ import { RecordingRule } from './recording-rule';
 import { RuleGroup } from './rule-group';
 import { SCRAPE_LIMITS, componentJob, devicesJob, hardwareExporterJob } from './scrape-jobs';
 import { StackNamespace } from './stack-namespace';
-import { peerAddresses } from './stateful-peers';
 
 /** Rules evaluated together, rendered into one rule file. */
 export interface AlertGroupConfig {
@@ -27,6 +27,9 @@ export type PrometheusOptions = Omit<PrometheusProps, 'instance' | 'rules' | 'al
 
 /** Hardware exporter settings a stack may change. */
 export type HardwareExporterOptions = Omit<HardwareExporterProps, 'instance'>;
+
+/** Alertmanager settings a stack may change (routing, replicas, storage, ...). */
+export type AlertmanagerOptions = Omit<AlertmanagerProps, 'instance' | 'namespace' | 'name'>;
 
 /** OpenTelemetry collector settings a stack may change. */
 export type OtelCollectorOptions = Omit<OtelCollectorProps, 'instance'>;
@@ -53,6 +56,8 @@ export interface StackConfig {
   readonly alertGroups: readonly AlertGroupConfig[];
   /** @default - the Prometheus construct's defaults */
   readonly prometheus?: PrometheusOptions;
+  /** @default - the Alertmanager construct's defaults: three peers, defaultRouting() */
+  readonly alertmanager?: AlertmanagerOptions;
   /** @default - the HardwareExporter construct's defaults */
   readonly hardwareExporter?: HardwareExporterOptions;
   /** @default - the OtelCollector construct's defaults: metrics only, no traces pipeline */
@@ -64,7 +69,7 @@ export const COMPONENT_NAMES = {
   grafana: { appName: 'grafana', port: 3000 },
   otelCollector: { appName: 'opentelemetry-collector', exporterPort: OTEL_PORTS.prometheus, telemetryPort: OTEL_PORTS.telemetry },
   hardwareExporter: { appName: 'node-exporter', port: NODE_EXPORTER_PORT },
-  alertmanager: { name: 'alertmanager', replicas: 3, port: 9093 },
+  alertmanager: { appName: 'alertmanager', port: ALERTMANAGER_PORTS.web },
 } as const;
 
 /** The whole monitoring stack: one chart (one file in dist/) per component, in apply order. */
@@ -76,6 +81,7 @@ export class MonitoringStack extends Construct {
   public readonly ruleGroups: readonly RuleGroup[];
   public readonly rules: PrometheusRules;
   public readonly prometheus: Prometheus;
+  public readonly alertmanager: Alertmanager;
   public readonly hardwareExporter: HardwareExporter;
   public readonly otelCollector: OtelCollector;
 
@@ -101,8 +107,9 @@ export class MonitoringStack extends Construct {
     });
     new StackNamespace(namespaceChart, 'Namespace', { name: this.namespace });
 
-    const am = COMPONENT_NAMES.alertmanager;
-    const alertmanagers = peerAddresses(am.name, `${am.name}-headless`, this.namespace, am.replicas, am.port);
+    const alertmanagerChart = new Chart(scope, 'alertmanager', { namespace: this.namespace });
+    alertmanagerChart.addDependency(namespaceChart);
+    this.alertmanager = new Alertmanager(alertmanagerChart, 'Alertmanager', { ...config.alertmanager, instance: this.instance });
 
     const prometheusChart = new Chart(scope, 'prometheus', { namespace: this.namespace });
     prometheusChart.addDependency(namespaceChart);
@@ -110,17 +117,17 @@ export class MonitoringStack extends Construct {
       groups: this.ruleGroups,
       labels: recommendedLabels({ name: 'prometheus', component: 'alert-rules', instance: this.instance }),
     });
-    const { grafana, otelCollector, hardwareExporter } = COMPONENT_NAMES;
+    const { grafana, otelCollector, hardwareExporter, alertmanager: am } = COMPONENT_NAMES;
     this.prometheus = new Prometheus(prometheusChart, 'Prometheus', {
       ...config.prometheus,
       instance: this.instance,
       rules: this.rules,
       evaluationInterval: this.evaluationInterval,
-      alertmanagers,
+      alertmanagers: this.alertmanager.peers,
       scrapeJobs: [
         devicesJob(config.deviceNamespaces),
         hardwareExporterJob(this.hardwareNamespace, hardwareExporter.appName, hardwareExporter.port),
-        componentJob('alertmanager', this.namespace, am.name, am.port, SCRAPE_LIMITS.alertmanager),
+        componentJob('alertmanager', this.namespace, am.appName, am.port, SCRAPE_LIMITS.alertmanager),
         componentJob('grafana', this.namespace, grafana.appName, grafana.port, SCRAPE_LIMITS.grafana),
         componentJob('otel-collector', this.namespace, otelCollector.appName, otelCollector.exporterPort, SCRAPE_LIMITS.otelExported, {
           honorLabels: true,
