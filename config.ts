@@ -1,4 +1,5 @@
 import { ALERTMANAGER_ALERTS, DEVICE_ALERTS, HARDWARE_ALERTS, HARDWARE_RECORDS, MODEL_QUALITY_ALERTS, PROMETHEUS_ALERTS } from './alerts';
+import { DASHBOARDS } from './dashboards';
 import { Duration, StackConfig } from './lib';
 
 /** The stack this repository deploys. Thresholds live in alerts/thresholds.ts. */
@@ -7,6 +8,7 @@ export const config: StackConfig = {
   namespace: 'monitoring',
   evaluationInterval: Duration.seconds(30),
   runbookBaseUrl: 'https://github.com/liquid-audio-nets/monitoring/blob/main/docs/runbooks.md',
+  dashboards: DASHBOARDS,
   alertGroups: [
     { name: 'device-health', rules: DEVICE_ALERTS },
     { name: 'model-quality', rules: MODEL_QUALITY_ALERTS },

@@ -3,10 +3,14 @@ import { Construct } from 'constructs';
 import { AlertRule } from './alert-rule';
 import { ALERTMANAGER_PORTS, Alertmanager, AlertmanagerProps } from './alertmanager';
 import { Duration } from './duration';
+import { Grafana, GrafanaProps } from './grafana';
 import { HardwareExporter, HardwareExporterProps, NODE_EXPORTER_PORT } from './hardware-exporter';
 import { OTEL_PORTS, OtelCollector, OtelCollectorProps } from './otel-collector';
+import { DEFAULT_CATALOGUE, MetricCatalogue } from './metrics';
+import { PROMETHEUS_PORT } from './prometheus';
 import { recommendedLabels } from './labels';
 import { Prometheus, PrometheusProps } from './prometheus';
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PrometheusRules } from './prometheus-rules';
 import { RecordingRule } from './recording-rule';
 import { RuleGroup } from './rule-group';
@@ -30,6 +34,9 @@ export type HardwareExporterOptions = Omit<HardwareExporterProps, 'instance'>;
 
 /** Alertmanager settings a stack may change (routing, replicas, storage, ...). */
 export type AlertmanagerOptions = Omit<AlertmanagerProps, 'instance' | 'namespace' | 'name'>;
+
+/** Grafana settings a stack may change; the stack wires the datasources, dashboards and catalogue. */
+export type GrafanaOptions = Omit<GrafanaProps, 'instance' | 'prometheusUrl' | 'alertmanagerUrl' | 'dashboards' | 'catalogue' | 'scrapeInterval'>;
 
 /** OpenTelemetry collector settings a stack may change. */
 export type OtelCollectorOptions = Omit<OtelCollectorProps, 'instance'>;
@@ -62,6 +69,10 @@ export interface StackConfig {
   readonly hardwareExporter?: HardwareExporterOptions;
   /** @default - the OtelCollector construct's defaults: metrics only, no traces pipeline */
   readonly otelCollector?: OtelCollectorOptions;
+  /** The Grafana dashboards (dashboards/). @default - none */
+  readonly dashboards?: readonly Dashboard[];
+  /** @default - the Grafana construct's defaults, admin credentials from the Secret 'grafana-admin' */
+  readonly grafana?: GrafanaOptions;
 }
 
 /** The stack's components find each other by these names. */
@@ -84,6 +95,9 @@ export class MonitoringStack extends Construct {
   public readonly alertmanager: Alertmanager;
   public readonly hardwareExporter: HardwareExporter;
   public readonly otelCollector: OtelCollector;
+  public readonly grafana: Grafana;
+  /** Every metric rules and dashboards may query: the default catalogue plus what recording rules write. */
+  public readonly catalogue: MetricCatalogue;
 
   public constructor(scope: Construct, id: string, config: StackConfig) {
     super(scope, id);
@@ -101,6 +115,9 @@ export class MonitoringStack extends Construct {
           runbookBaseUrl: config.runbookBaseUrl,
         }),
     );
+
+    const recorded = this.ruleGroups.flatMap((g) => g.records.map((r) => r.metric)).filter((m) => !DEFAULT_CATALOGUE.has(m.name));
+    this.catalogue = DEFAULT_CATALOGUE.with(...recorded);
 
     const namespaceChart = new Chart(scope, 'namespace', {
       labels: recommendedLabels({ name: 'liquid-audio-nets-monitoring', component: 'namespace', instance: this.instance }),
@@ -134,6 +151,19 @@ export class MonitoringStack extends Construct {
         }),
         componentJob('otel-collector-telemetry', this.namespace, otelCollector.appName, otelCollector.telemetryPort, SCRAPE_LIMITS.otelTelemetry),
       ],
+    });
+
+    const grafanaChart = new Chart(scope, 'grafana', { namespace: this.namespace });
+    grafanaChart.addDependency(namespaceChart);
+    this.grafana = new Grafana(grafanaChart, 'Grafana', {
+      adminSecret: { secretName: 'grafana-admin' },
+      ...config.grafana,
+      instance: this.instance,
+      prometheusUrl: `http://${this.prometheus.serviceName}.${this.namespace}.svc:${PROMETHEUS_PORT}`,
+      alertmanagerUrl: `http://${this.alertmanager.serviceName}.${this.namespace}.svc:${am.port}`,
+      dashboards: config.dashboards ?? [],
+      catalogue: this.catalogue,
+      scrapeInterval: this.prometheus.scrapeInterval,
     });
 
     const otelChart = new Chart(scope, 'otel-collector', { namespace: this.namespace });

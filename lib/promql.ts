@@ -13,12 +13,19 @@ export type Comparison = '>' | '<' | '>=' | '<=';
 /** Label matchers `{name="value"}`; each value is matched exactly. */
 export type Matchers = Readonly<Record<string, string>>;
 
-/** `metric{label="value",...,other!="value"}`: `matchers` must match, `excluded` must not. */
-export function selector(metric: Metric, matchers: Matchers = {}, excluded: Matchers = {}): string {
+/**
+ * `metric{label="value",...,other!="value",name=~"regex"}`: `matchers` must match, `excluded`
+ * must not, and `matching` are regular expressions the label must match (a dashboard's
+ * `device=~"$device"`, which Grafana expands into the devices selected).
+ */
+export function selector(metric: Metric, matchers: Matchers = {}, excluded: Matchers = {}, matching: Matchers = {}): string {
   const parts = [
     ...Object.keys(matchers)
       .sort()
       .map((label) => `${label}=${JSON.stringify(matchers[label])}`),
+    ...Object.keys(matching)
+      .sort()
+      .map((label) => `${label}=~${JSON.stringify(matching[label])}`),
     ...Object.keys(excluded)
       .sort()
       .map((label) => `${label}!=${JSON.stringify(excluded[label])}`),

@@ -27,7 +27,7 @@ describe('npm run synth', () => {
     expect(synth(b).status).toBe(0);
     const names = Object.keys(files(a));
     expect(names[0]).toBe('0000-namespace.k8s.yaml');
-    expect(names.map((n) => n.replace(/^\d{4}-/, ''))).toEqual(expect.arrayContaining(['prometheus.k8s.yaml', 'alertmanager.k8s.yaml', 'otel-collector.k8s.yaml', 'hardware-exporter.k8s.yaml']));
+    expect(names.map((n) => n.replace(/^\d{4}-/, ''))).toEqual(expect.arrayContaining(['prometheus.k8s.yaml', 'alertmanager.k8s.yaml', 'grafana.k8s.yaml', 'otel-collector.k8s.yaml', 'hardware-exporter.k8s.yaml']));
     expect(files(b)).toEqual(files(a));
   });
 

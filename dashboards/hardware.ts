@@ -1,0 +1,53 @@
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { THRESHOLDS } from '../alerts/thresholds';
+import { SERVICE_METRICS } from '../lib/metrics';
+import { Percent } from '../lib/units';
+import { Thresholds, above, below, dashboardBuilder, timeseriesPanel } from './panels';
+
+const M = SERVICE_METRICS;
+
+/**
+ * The devices' hardware: temperature, CPU, battery and power per device, with the lines of
+ * DeviceTooHot, BatteryLow and HighPowerConsumption. A device that does not report these itself
+ * is covered by recording rules over node_exporter that write the same catalogue names.
+ */
+export function hardwareDashboard(thresholds: Thresholds = THRESHOLDS): Dashboard {
+  const T = thresholds;
+  const size = { width: 12, height: 8 } as const;
+  const percent = { min: Percent.of(0), max: Percent.of(100) } as const;
+  return dashboardBuilder({
+    uid: 'hardware',
+    title: 'Hardware',
+    description: 'Temperature, CPU use, battery charge and power draw per device, with the alert thresholds.',
+  })
+    .withPanel(
+      timeseriesPanel({
+        ...size,
+        id: 1,
+        title: 'Temperature',
+        metric: M.deviceTemperature,
+        line: above(T.deviceTemperature.warning, 'warning', { name: 'DeviceTooHot', for: T.deviceTemperature.for }),
+      }),
+    )
+    .withPanel(timeseriesPanel({ ...size, ...percent, id: 2, title: 'CPU use', metric: M.cpuUsage }))
+    .withPanel(
+      timeseriesPanel({
+        ...size,
+        ...percent,
+        id: 3,
+        title: 'Battery',
+        metric: M.batteryLevel,
+        line: below(T.batteryLevel.warning, 'warning', { name: 'BatteryLow', for: T.batteryLevel.for }),
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        ...size,
+        id: 4,
+        title: 'Power draw',
+        metric: M.powerConsumption,
+        line: above(T.powerConsumption.warning, 'warning', { name: 'HighPowerConsumption', for: T.powerConsumption.for }),
+      }),
+    )
+    .build();
+}

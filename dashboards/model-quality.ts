@@ -1,0 +1,65 @@
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { THRESHOLDS } from '../alerts/thresholds';
+import { SERVICE_METRICS } from '../lib/metrics';
+import { Percent, formatAmount } from '../lib/units';
+import { Thresholds, above, below, dashboardBuilder, deviceSelector, timeseriesPanel } from './panels';
+
+const M = SERVICE_METRICS;
+
+/**
+ * The quality of the deployed model: live and validation accuracy against the release floor, the
+ * drop against each device's own baseline as ModelAccuracyDegrading measures it, and the loss of
+ * the current training run.
+ */
+export function modelQualityDashboard(thresholds: Thresholds = THRESHOLDS): Dashboard {
+  const T = thresholds;
+  const D = T.accuracyDegradation;
+  const size = { width: 12, height: 8 } as const;
+  const accuracy = deviceSelector(M.modelAccuracy);
+  // The windows of the ModelAccuracyDegrading alert: retune them and this panel follows.
+  const drop =
+    `avg_over_time(${accuracy}[${D.baseline.toPrometheus()}] offset ${D.baselineOffset.toPrometheus()}) ` +
+    `- avg_over_time(${accuracy}[${D.window.toPrometheus()}])`;
+  const floor = formatAmount(T.modelAccuracy.critical.in(Percent.unit), Percent.unit);
+  return dashboardBuilder({
+    uid: 'model-quality',
+    title: 'Model Quality',
+    description: 'Model and validation accuracy against the release floor, accuracy drift per device, and training loss.',
+  })
+    .withPanel(
+      timeseriesPanel({
+        ...size,
+        id: 1,
+        title: 'Model accuracy',
+        metric: M.modelAccuracy,
+        line: below(T.modelAccuracy.critical, 'critical', { name: 'LowModelAccuracy', for: T.modelAccuracy.for }),
+        max: Percent.of(100),
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        ...size,
+        id: 2,
+        title: 'Validation accuracy',
+        metric: M.validationAccuracy,
+        description: `${M.validationAccuracy.help} The line is the release floor (${floor}) that live accuracy is held to.`,
+        line: below(T.modelAccuracy.critical, 'critical'),
+        max: Percent.of(100),
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        ...size,
+        id: 3,
+        title: 'Accuracy drop against baseline',
+        metric: M.modelAccuracy,
+        expr: drop,
+        description:
+          `Mean accuracy over the ${D.baseline} ending ${D.baselineOffset} ago minus the mean over the last ${D.window}. ` +
+          `ModelAccuracyDegrading fires above ${formatAmount(D.warning.in(Percent.unit), Percent.unit)} for ${D.for}.`,
+        line: above(D.warning, 'warning'),
+      }),
+    )
+    .withPanel(timeseriesPanel({ ...size, id: 4, title: 'Training loss', metric: M.trainingLoss }))
+    .build();
+}

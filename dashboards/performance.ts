@@ -1,0 +1,58 @@
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { THRESHOLDS } from '../alerts/thresholds';
+import { SERVICE_METRICS } from '../lib/metrics';
+import { Thresholds, above, below, dashboardBuilder, timeseriesPanel } from './panels';
+
+const M = SERVICE_METRICS;
+
+/**
+ * Inference performance per device, each panel with the line of the alert on its metric:
+ * latency against the real-time budget, throughput against the real-time sample rate, power
+ * against the coin-cell budget, memory against the process's share of the device.
+ */
+export function performanceDashboard(thresholds: Thresholds = THRESHOLDS): Dashboard {
+  const T = thresholds;
+  const size = { width: 12, height: 8 } as const;
+  return dashboardBuilder({
+    uid: 'performance',
+    title: 'Performance',
+    description: 'Inference latency, throughput against the real-time rate, power and memory per device, with the alert thresholds.',
+  })
+    .withPanel(
+      timeseriesPanel({
+        ...size,
+        id: 1,
+        title: 'Inference latency',
+        metric: M.inferenceLatency,
+        line: above(T.inferenceLatency.warning, 'warning', { name: 'HighInferenceLatency', for: T.inferenceLatency.for }),
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        ...size,
+        id: 2,
+        title: 'Throughput',
+        metric: M.samplesPerSecond,
+        line: below(T.throughput.critical, 'critical', { name: 'LowThroughput', for: T.throughput.for }),
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        ...size,
+        id: 3,
+        title: 'Power draw',
+        metric: M.powerConsumption,
+        line: above(T.powerConsumption.warning, 'warning', { name: 'HighPowerConsumption', for: T.powerConsumption.for }),
+      }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        ...size,
+        id: 4,
+        title: 'Memory use',
+        metric: M.memoryUsage,
+        line: above(T.memoryUsage.warning, 'warning', { name: 'HighMemoryUsage', for: T.memoryUsage.for }),
+      }),
+    )
+    .build();
+}
