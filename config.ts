@@ -1,19 +1,36 @@
-import { ALERTMANAGER_ALERTS, DEVICE_ALERTS, HARDWARE_ALERTS, HARDWARE_RECORDS, MODEL_QUALITY_ALERTS, PROMETHEUS_ALERTS } from './alerts';
-import { DASHBOARDS } from './dashboards';
+import {
+  ALERTMANAGER_ALERTS,
+  HARDWARE_RECORDS,
+  PROMETHEUS_ALERTS,
+  THRESHOLDS,
+  Thresholds,
+  deviceAlerts,
+  hardwareAlerts,
+  modelQualityAlerts,
+} from './alerts';
+import { buildDashboards } from './dashboards';
 import { Duration, StackConfig } from './lib';
 
-/** The stack this repository deploys. Thresholds live in alerts/thresholds.ts. */
-export const config: StackConfig = {
-  instance: 'liquid-audio-nets',
-  namespace: 'monitoring',
-  evaluationInterval: Duration.seconds(30),
-  runbookBaseUrl: 'https://github.com/liquid-audio-nets/monitoring/blob/main/docs/runbooks.md',
-  dashboards: DASHBOARDS,
-  alertGroups: [
-    { name: 'device-health', rules: DEVICE_ALERTS },
-    { name: 'model-quality', rules: MODEL_QUALITY_ALERTS },
-    { name: 'hardware', rules: HARDWARE_ALERTS, records: HARDWARE_RECORDS },
-    { name: 'prometheus', rules: PROMETHEUS_ALERTS },
-    { name: 'alertmanager', rules: ALERTMANAGER_ALERTS },
-  ],
-};
+/**
+ * The stack this repository deploys, for a set of thresholds. The thresholds live in
+ * alerts/thresholds.ts; a compressed end-to-end run passes a copy with every duration scaled down.
+ */
+export function stackConfig(thresholds: Thresholds = THRESHOLDS): StackConfig {
+  return {
+    instance: 'liquid-audio-nets',
+    namespace: 'monitoring',
+    evaluationInterval: Duration.seconds(30),
+    runbookBaseUrl: 'https://github.com/liquid-audio-nets/monitoring/blob/main/docs/runbooks.md',
+    dashboards: buildDashboards(thresholds),
+    alertGroups: [
+      { name: 'device-health', rules: Object.values(deviceAlerts(thresholds)) },
+      { name: 'model-quality', rules: Object.values(modelQualityAlerts(thresholds)) },
+      { name: 'hardware', rules: Object.values(hardwareAlerts(thresholds)), records: HARDWARE_RECORDS },
+      { name: 'prometheus', rules: PROMETHEUS_ALERTS },
+      { name: 'alertmanager', rules: ALERTMANAGER_ALERTS },
+    ],
+  };
+}
+
+/** The stack as `npm run synth` renders it. */
+export const config: StackConfig = stackConfig();

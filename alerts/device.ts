@@ -1,5 +1,5 @@
 import { AlertRule, AlertText, DEVICE_TARGETS, Duration, PROMETHEUS_METRICS, SERVICE_METRICS, label, selector, seriesText, value } from '../lib';
-import { THRESHOLDS } from './thresholds';
+import { THRESHOLDS, Thresholds } from './thresholds';
 
 /** The device an alert fires for, in its texts. */
 export const DEVICE = label(DEVICE_TARGETS.deviceLabel);
@@ -11,119 +11,125 @@ export const EXAMPLE_DEVICE = {
   [DEVICE_TARGETS.deviceLabel]: 'edge-01',
 } as const;
 
-const T = THRESHOLDS;
 const M = SERVICE_METRICS;
 const deviceUp = selector(PROMETHEUS_METRICS.up, { job: DEVICE_TARGETS.job });
 
-/**
- * A device is offline when its target reports down, or when a target that was reporting within
- * `forgetAfter` is gone from discovery altogether (no series left, so no `up == 0` either).
- * `unless on (device)` keeps a device that came back under a new address out of the alert.
- */
-export const deviceOffline = new AlertRule({
-  name: 'DeviceOffline',
-  severity: 'critical',
-  expr:
-    `${deviceUp} == 0 or (max_over_time(${deviceUp}[${T.deviceOffline.forgetAfter.toPrometheus()}]) ` +
-    `unless on (${DEVICE_TARGETS.deviceLabel}) ${deviceUp})`,
-  for: T.deviceOffline.for,
-  summary: AlertText.of`Device ${DEVICE} is offline`,
-  description: AlertText.of`Prometheus has not scraped device ${DEVICE} (${label('instance')}) successfully for ${T.deviceOffline.for}: its target is down or gone from discovery.`,
-  tests: (interval) => {
-    const up = seriesText(PROMETHEUS_METRICS.up.name, EXAMPLE_DEVICE);
-    const sample = Duration.minutes(1);
-    const gone = Duration.minutes(11);
-    const forget = T.deviceOffline.forgetAfter;
-    const longEnough = Math.ceil(gone.plus(forget).plus(Duration.minutes(10)).milliseconds / sample.milliseconds);
-    const firing = (v: number) => [{ labels: EXAMPLE_DEVICE, value: v }];
-    const f = T.deviceOffline.for;
-    return [
-      {
-        name: 'a target reporting down fires after for',
-        interval: sample,
-        input: [{ series: up, values: `0x${longEnough}` }],
-        checks: [
-          { at: f.minus(interval), firing: [] },
-          { at: f.plus(interval), firing: firing(0) },
-        ],
-      },
-      {
-        name: 'a target gone from discovery fires after for, until forgetAfter',
-        interval: sample,
-        input: [{ series: up, values: `1x10 stale` }],
-        checks: [
-          { at: gone.minus(interval), firing: [] },
-          { at: gone.plus(f).minus(interval), firing: [] },
-          { at: gone.plus(f).plus(interval.times(2)), firing: firing(1) },
-          { at: gone.plus(forget).plus(Duration.minutes(5)), firing: [] },
-        ],
-      },
-      {
-        name: 'a device that comes back under a new address stays quiet',
-        interval: sample,
-        input: [
-          { series: up, values: `1x10 stale` },
-          { series: seriesText(PROMETHEUS_METRICS.up.name, { ...EXAMPLE_DEVICE, instance: '10.0.0.8:8080' }), values: `_x10 1x${longEnough}` },
-        ],
-        checks: [{ at: gone.plus(f).plus(interval.times(2)), firing: [] }],
-      },
-      {
-        name: 'a reporting device stays quiet',
-        interval: sample,
-        input: [{ series: up, values: `1x${longEnough}` }],
-        checks: [{ at: gone.plus(f).plus(interval.times(2)), firing: [] }],
-      },
-    ];
-  },
-});
+/** The device alerts for a set of thresholds: THRESHOLDS, or a scaled-down copy for a compressed end-to-end run. */
+export function deviceAlerts(T: Thresholds = THRESHOLDS) {
+  /**
+   * A device is offline when its target reports down, or when a target that was reporting within
+   * `forgetAfter` is gone from discovery altogether (no series left, so no `up == 0` either).
+   * `unless on (device)` keeps a device that came back under a new address out of the alert.
+   */
+  const deviceOffline = new AlertRule({
+    name: 'DeviceOffline',
+    severity: 'critical',
+    expr:
+      `${deviceUp} == 0 or (max_over_time(${deviceUp}[${T.deviceOffline.forgetAfter.toPrometheus()}]) ` +
+      `unless on (${DEVICE_TARGETS.deviceLabel}) ${deviceUp})`,
+    for: T.deviceOffline.for,
+    summary: AlertText.of`Device ${DEVICE} is offline`,
+    description: AlertText.of`Prometheus has not scraped device ${DEVICE} (${label('instance')}) successfully for ${T.deviceOffline.for}: its target is down or gone from discovery.`,
+    tests: (interval) => {
+      const up = seriesText(PROMETHEUS_METRICS.up.name, EXAMPLE_DEVICE);
+      const sample = Duration.minutes(1);
+      const gone = Duration.minutes(11);
+      const forget = T.deviceOffline.forgetAfter;
+      const longEnough = Math.ceil(gone.plus(forget).plus(Duration.minutes(10)).milliseconds / sample.milliseconds);
+      const firing = (v: number) => [{ labels: EXAMPLE_DEVICE, value: v }];
+      const f = T.deviceOffline.for;
+      return [
+        {
+          name: 'a target reporting down fires after for',
+          interval: sample,
+          input: [{ series: up, values: `0x${longEnough}` }],
+          checks: [
+            { at: f.minus(interval), firing: [] },
+            { at: f.plus(interval), firing: firing(0) },
+          ],
+        },
+        {
+          name: 'a target gone from discovery fires after for, until forgetAfter',
+          interval: sample,
+          input: [{ series: up, values: `1x10 stale` }],
+          checks: [
+            { at: gone.minus(interval), firing: [] },
+            { at: gone.plus(f).minus(interval), firing: [] },
+            { at: gone.plus(f).plus(interval.times(2)), firing: firing(1) },
+            { at: gone.plus(forget).plus(Duration.minutes(5)), firing: [] },
+          ],
+        },
+        {
+          name: 'a device that comes back under a new address stays quiet',
+          interval: sample,
+          input: [
+            { series: up, values: `1x10 stale` },
+            { series: seriesText(PROMETHEUS_METRICS.up.name, { ...EXAMPLE_DEVICE, instance: '10.0.0.8:8080' }), values: `_x10 1x${longEnough}` },
+          ],
+          checks: [{ at: gone.plus(f).plus(interval.times(2)), firing: [] }],
+        },
+        {
+          name: 'a reporting device stays quiet',
+          interval: sample,
+          input: [{ series: up, values: `1x${longEnough}` }],
+          checks: [{ at: gone.plus(f).plus(interval.times(2)), firing: [] }],
+        },
+      ];
+    },
+  });
 
-export const lowThroughput = AlertRule.threshold({
-  name: 'LowThroughput',
-  severity: 'critical',
-  metric: M.samplesPerSecond,
-  op: '<',
-  threshold: T.throughput.critical,
-  for: T.throughput.for,
-  series: EXAMPLE_DEVICE,
-  summary: AlertText.of`Device ${DEVICE} processes audio below real time`,
-  description: AlertText.of`Device ${DEVICE} processes ${value(M.samplesPerSecond.unit)} of audio, below the real-time rate of ${T.throughput.critical}, for ${T.throughput.for}: frames are queuing or being dropped.`,
-});
+  const lowThroughput = AlertRule.threshold({
+    name: 'LowThroughput',
+    severity: 'critical',
+    metric: M.samplesPerSecond,
+    op: '<',
+    threshold: T.throughput.critical,
+    for: T.throughput.for,
+    series: EXAMPLE_DEVICE,
+    summary: AlertText.of`Device ${DEVICE} processes audio below real time`,
+    description: AlertText.of`Device ${DEVICE} processes ${value(M.samplesPerSecond.unit)} of audio, below the real-time rate of ${T.throughput.critical}, for ${T.throughput.for}: frames are queuing or being dropped.`,
+  });
 
-export const highInferenceLatency = AlertRule.threshold({
-  name: 'HighInferenceLatency',
-  severity: 'warning',
-  metric: M.inferenceLatency,
-  op: '>',
-  threshold: T.inferenceLatency.warning,
-  for: T.inferenceLatency.for,
-  series: EXAMPLE_DEVICE,
-  summary: AlertText.of`Inference on ${DEVICE} is slower than ${T.inferenceLatency.warning}`,
-  description: AlertText.of`Inference on device ${DEVICE} takes ${value(M.inferenceLatency.unit)} per frame, above the ${T.inferenceLatency.warning} real-time budget, for ${T.inferenceLatency.for}.`,
-});
+  const highInferenceLatency = AlertRule.threshold({
+    name: 'HighInferenceLatency',
+    severity: 'warning',
+    metric: M.inferenceLatency,
+    op: '>',
+    threshold: T.inferenceLatency.warning,
+    for: T.inferenceLatency.for,
+    series: EXAMPLE_DEVICE,
+    summary: AlertText.of`Inference on ${DEVICE} is slower than ${T.inferenceLatency.warning}`,
+    description: AlertText.of`Inference on device ${DEVICE} takes ${value(M.inferenceLatency.unit)} per frame, above the ${T.inferenceLatency.warning} real-time budget, for ${T.inferenceLatency.for}.`,
+  });
 
-export const highPowerConsumption = AlertRule.threshold({
-  name: 'HighPowerConsumption',
-  severity: 'warning',
-  metric: M.powerConsumption,
-  op: '>',
-  threshold: T.powerConsumption.warning,
-  for: T.powerConsumption.for,
-  series: EXAMPLE_DEVICE,
-  summary: AlertText.of`Device ${DEVICE} draws more than ${T.powerConsumption.warning}`,
-  description: AlertText.of`Device ${DEVICE} draws ${value(M.powerConsumption.unit)}, above its ${T.powerConsumption.warning} power budget, for ${T.powerConsumption.for}; its battery drains early.`,
-});
+  const highPowerConsumption = AlertRule.threshold({
+    name: 'HighPowerConsumption',
+    severity: 'warning',
+    metric: M.powerConsumption,
+    op: '>',
+    threshold: T.powerConsumption.warning,
+    for: T.powerConsumption.for,
+    series: EXAMPLE_DEVICE,
+    summary: AlertText.of`Device ${DEVICE} draws more than ${T.powerConsumption.warning}`,
+    description: AlertText.of`Device ${DEVICE} draws ${value(M.powerConsumption.unit)}, above its ${T.powerConsumption.warning} power budget, for ${T.powerConsumption.for}; its battery drains early.`,
+  });
 
-export const highMemoryUsage = AlertRule.threshold({
-  name: 'HighMemoryUsage',
-  severity: 'warning',
-  metric: M.memoryUsage,
-  op: '>',
-  threshold: T.memoryUsage.warning,
-  for: T.memoryUsage.for,
-  series: EXAMPLE_DEVICE,
-  summary: AlertText.of`Device ${DEVICE} uses more than ${T.memoryUsage.warning} of memory`,
-  description: AlertText.of`The inference process on device ${DEVICE} uses ${value(M.memoryUsage.unit)}, above ${T.memoryUsage.warning}, for ${T.memoryUsage.for}: a leak or an oversized model.`,
-});
+  const highMemoryUsage = AlertRule.threshold({
+    name: 'HighMemoryUsage',
+    severity: 'warning',
+    metric: M.memoryUsage,
+    op: '>',
+    threshold: T.memoryUsage.warning,
+    for: T.memoryUsage.for,
+    series: EXAMPLE_DEVICE,
+    summary: AlertText.of`Device ${DEVICE} uses more than ${T.memoryUsage.warning} of memory`,
+    description: AlertText.of`The inference process on device ${DEVICE} uses ${value(M.memoryUsage.unit)}, above ${T.memoryUsage.warning}, for ${T.memoryUsage.for}: a leak or an oversized model.`,
+  });
+  return { deviceOffline, lowThroughput, highInferenceLatency, highPowerConsumption, highMemoryUsage } as const;
+}
+
+const DEFAULTS = deviceAlerts();
+export const { deviceOffline, lowThroughput, highInferenceLatency, highPowerConsumption, highMemoryUsage } = DEFAULTS;
 
 /** Health and performance of the devices. */
-export const DEVICE_ALERTS = [deviceOffline, lowThroughput, highInferenceLatency, highPowerConsumption, highMemoryUsage] as const;
+export const DEVICE_ALERTS = Object.values(DEFAULTS);

@@ -14,7 +14,7 @@ import {
   value,
 } from '../lib';
 import { DEVICE, EXAMPLE_DEVICE } from './device';
-import { THRESHOLDS } from './thresholds';
+import { THRESHOLDS, Thresholds } from './thresholds';
 
 
 /**
@@ -116,31 +116,36 @@ export const recordPowerConsumption = new RecordingRule({
   },
 });
 
-const T = THRESHOLDS;
+/** The hardware alerts for a set of thresholds: THRESHOLDS, or a scaled-down copy for a compressed end-to-end run. */
+export function hardwareAlerts(T: Thresholds = THRESHOLDS) {
+  const deviceTooHot = AlertRule.threshold({
+    name: 'DeviceTooHot',
+    severity: 'warning',
+    metric: S.deviceTemperature,
+    op: '>',
+    threshold: T.deviceTemperature.warning,
+    for: T.deviceTemperature.for,
+    series: EXAMPLE_DEVICE,
+    summary: AlertText.of`Device ${DEVICE} is hotter than ${T.deviceTemperature.warning}`,
+    description: AlertText.of`Device ${DEVICE} is at ${value(S.deviceTemperature.unit)}, above ${T.deviceTemperature.warning}, for ${T.deviceTemperature.for}: it will throttle and inference will slow down.`,
+  });
 
-export const deviceTooHot = AlertRule.threshold({
-  name: 'DeviceTooHot',
-  severity: 'warning',
-  metric: S.deviceTemperature,
-  op: '>',
-  threshold: T.deviceTemperature.warning,
-  for: T.deviceTemperature.for,
-  series: EXAMPLE_DEVICE,
-  summary: AlertText.of`Device ${DEVICE} is hotter than ${T.deviceTemperature.warning}`,
-  description: AlertText.of`Device ${DEVICE} is at ${value(S.deviceTemperature.unit)}, above ${T.deviceTemperature.warning}, for ${T.deviceTemperature.for}: it will throttle and inference will slow down.`,
-});
+  const batteryLow = AlertRule.threshold({
+    name: 'BatteryLow',
+    severity: 'warning',
+    metric: S.batteryLevel,
+    op: '<',
+    threshold: T.batteryLevel.warning,
+    for: T.batteryLevel.for,
+    series: EXAMPLE_DEVICE,
+    summary: AlertText.of`Battery of ${DEVICE} is below ${T.batteryLevel.warning}`,
+    description: AlertText.of`The battery of device ${DEVICE} is at ${value(S.batteryLevel.unit)}, below ${T.batteryLevel.warning}, for ${T.batteryLevel.for}: recharge or replace it.`,
+  });
+  return { deviceTooHot, batteryLow } as const;
+}
 
-export const batteryLow = AlertRule.threshold({
-  name: 'BatteryLow',
-  severity: 'warning',
-  metric: S.batteryLevel,
-  op: '<',
-  threshold: T.batteryLevel.warning,
-  for: T.batteryLevel.for,
-  series: EXAMPLE_DEVICE,
-  summary: AlertText.of`Battery of ${DEVICE} is below ${T.batteryLevel.warning}`,
-  description: AlertText.of`The battery of device ${DEVICE} is at ${value(S.batteryLevel.unit)}, below ${T.batteryLevel.warning}, for ${T.batteryLevel.for}: recharge or replace it.`,
-});
+const DEFAULTS = hardwareAlerts();
+export const { deviceTooHot, batteryLow } = DEFAULTS;
 
 export const HARDWARE_RECORDS = [recordDeviceTemperature, recordCpuUsage, recordBatteryLevel, recordPowerConsumption] as const;
-export const HARDWARE_ALERTS = [deviceTooHot, batteryLow] as const;
+export const HARDWARE_ALERTS = Object.values(DEFAULTS);

@@ -109,3 +109,22 @@ export const THRESHOLDS = {
     clusterDownFor: Duration.minutes(5),
   },
 } as const;
+
+/** The shape of the thresholds; the alert builders take any value of it. */
+export type Thresholds = typeof THRESHOLDS;
+
+/**
+ * A copy of `thresholds` with every duration multiplied by `factor` and every amount unchanged:
+ * the same rules on a compressed clock (an end-to-end run scales a 5-minute `for` down to 5 s).
+ */
+export function scaleDurations<T>(thresholds: T, factor: number): T {
+  if (!(factor > 0) || !Number.isFinite(factor)) throw new Error(`scaleDurations: 'factor' must be a positive number, got ${factor}`);
+  const scale = (value: unknown): unknown => {
+    if (value instanceof Duration) return Duration.millis(Math.max(1, Math.round(value.milliseconds * factor)));
+    if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scale(v)]));
+    }
+    return value;
+  };
+  return scale(thresholds) as T;
+}

@@ -16,7 +16,7 @@ import type * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import type * as stat from '@grafana/grafana-foundation-sdk/stat';
 import type * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import type * as units from '@grafana/grafana-foundation-sdk/units';
-import { THRESHOLDS } from '../alerts/thresholds';
+import type { Thresholds } from '../alerts/thresholds';
 import type { Severity } from '../lib/alert-rule';
 import { GRAFANA_DATASOURCES } from '../lib/grafana-provisioning';
 import { DEVICE_TARGETS, Metric, PROMETHEUS_METRICS } from '../lib/metrics';
@@ -25,7 +25,7 @@ import type { Duration } from '../lib/duration';
 import { Dimension, Quantity, Unit, Units, formatAmount } from '../lib/units';
 
 /** The thresholds a dashboard draws: the alerts' own, or a retuned copy. */
-export type Thresholds = typeof THRESHOLDS;
+export type { Thresholds };
 
 /** The Prometheus datasource every panel queries. */
 export const PROMETHEUS_DATASOURCE: common.DataSourceRef = { ...GRAFANA_DATASOURCES.prometheus };
