@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import {
@@ -116,6 +116,8 @@ export class Grafana extends Construct {
   /** Hash of every provisioning and dashboard file, on the pod template as `checksum/config`. */
   public readonly hash: string;
   public readonly serviceName: string;
+  /** The namespace of its chart. */
+  public readonly namespace: string;
   public readonly port: number;
   public readonly labels: Readonly<Record<string, string>>;
   public readonly selector: Readonly<Record<string, string>>;
@@ -170,6 +172,9 @@ export class Grafana extends Construct {
     });
     checkDashboards(props.dashboards, { datasources: this.provisioning.refs, catalogue: this.catalogue });
 
+    const namespace = Chart.of(this).namespace;
+    if (!namespace) fail('must be in a chart with a namespace');
+    this.namespace = namespace!;
     this.labels = recommendedLabels({ name: 'grafana', component: 'dashboards', instance: this.instance, version: imageVersion(this.image) });
     this.selector = { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/instance': this.instance };
     const metadata = (name: string) => ({ name, labels: { ...this.labels } });

@@ -56,6 +56,8 @@ export class HardwareExporter extends Construct {
   public readonly image: ContainerImage;
   public readonly daemonSet: ApiObject;
   public readonly textfileDirectory: string;
+  /** Labels selecting its pods. */
+  public readonly selector: Readonly<Record<string, string>>;
 
   public constructor(scope: Construct, id: string, props: HardwareExporterProps) {
     super(scope, id);
@@ -78,6 +80,7 @@ export class HardwareExporter extends Construct {
 
     const labels = recommendedLabels({ name: this.name, component: 'hardware-exporter', instance: props.instance, version: imageVersion(this.image) });
     const selector = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/instance': props.instance };
+    this.selector = selector;
     new StackNamespace(this, 'Namespace', {
       name: namespace,
       podSecurity: 'privileged',

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { AlertRule } from './alert-rule';
 import { ALERTMANAGER_PORTS, Alertmanager, AlertmanagerProps } from './alertmanager';
 import { Duration } from './duration';
-import { Grafana, GrafanaProps } from './grafana';
+import { GRAFANA_PORT, Grafana, GrafanaProps } from './grafana';
 import { HardwareExporter, HardwareExporterProps, NODE_EXPORTER_PORT } from './hardware-exporter';
 import { OTEL_PORTS, OtelCollector, OtelCollectorProps } from './otel-collector';
 import { DEFAULT_CATALOGUE, MetricCatalogue } from './metrics';
@@ -16,6 +16,7 @@ import { RecordingRule } from './recording-rule';
 import { RuleGroup } from './rule-group';
 import { SCRAPE_LIMITS, componentJob, devicesJob, hardwareExporterJob } from './scrape-jobs';
 import { StackNamespace } from './stack-namespace';
+import { NetworkPolicyOptions, StackNetworkPolicies } from './stack-network-policies';
 
 /** Rules evaluated together, rendered into one rule file. */
 export interface AlertGroupConfig {
@@ -73,11 +74,13 @@ export interface StackConfig {
   readonly dashboards?: readonly Dashboard[];
   /** @default - the Grafana construct's defaults, admin credentials from the Secret 'grafana-admin' */
   readonly grafana?: GrafanaOptions;
+  /** @default - ingress denied by default and allowed per component and port; egress open */
+  readonly networkPolicies?: NetworkPolicyOptions;
 }
 
 /** The stack's components find each other by these names. */
 export const COMPONENT_NAMES = {
-  grafana: { appName: 'grafana', port: 3000 },
+  grafana: { appName: 'grafana', port: GRAFANA_PORT },
   otelCollector: { appName: 'opentelemetry-collector', exporterPort: OTEL_PORTS.prometheus, telemetryPort: OTEL_PORTS.telemetry },
   hardwareExporter: { appName: 'node-exporter', port: NODE_EXPORTER_PORT },
   alertmanager: { appName: 'alertmanager', port: ALERTMANAGER_PORTS.web },
@@ -96,6 +99,7 @@ export class MonitoringStack extends Construct {
   public readonly hardwareExporter: HardwareExporter;
   public readonly otelCollector: OtelCollector;
   public readonly grafana: Grafana;
+  public readonly networkPolicies: StackNetworkPolicies;
   /** Every metric rules and dashboards may query: the default catalogue plus what recording rules write. */
   public readonly catalogue: MetricCatalogue;
 
@@ -172,5 +176,21 @@ export class MonitoringStack extends Construct {
 
     const hardwareChart = new Chart(scope, 'hardware-exporter', { namespace: this.hardwareNamespace });
     this.hardwareExporter = new HardwareExporter(hardwareChart, 'HardwareExporter', { ...config.hardwareExporter, instance: this.instance });
+
+    const policyChart = new Chart(scope, 'network-policies');
+    policyChart.addDependency(namespaceChart, hardwareChart);
+    const group = (c: { readonly namespace: string; readonly selector: Readonly<Record<string, string>> }) => ({ namespace: c.namespace, selector: c.selector });
+    this.networkPolicies = new StackNetworkPolicies(policyChart, 'NetworkPolicies', {
+      ...config.networkPolicies,
+      namespace: this.namespace,
+      hardwareNamespace: this.hardwareNamespace,
+      deviceNamespaces: config.deviceNamespaces,
+      prometheus: group(this.prometheus),
+      alertmanager: group(this.alertmanager),
+      grafana: group(this.grafana),
+      otelCollector: group(this.otelCollector),
+      hardwareExporter: group(this.hardwareExporter),
+      grafanaPort: GRAFANA_PORT,
+    });
   }
 }

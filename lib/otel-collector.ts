@@ -51,6 +51,8 @@ export class OtelCollector extends Construct {
   public readonly deployment: ApiObject;
   /** `host:port` of the OTLP gRPC endpoint inside the cluster. */
   public readonly grpcEndpoint: string;
+  /** Labels selecting its pods. */
+  public readonly selector: Readonly<Record<string, string>>;
 
   public constructor(scope: Construct, id: string, props: OtelCollectorProps) {
     super(scope, id);
@@ -95,6 +97,7 @@ export class OtelCollector extends Construct {
     // The Prometheus scrape jobs find the collector by this name label.
     const labels = recommendedLabels({ name: 'opentelemetry-collector', component: 'telemetry-gateway', instance: props.instance, version: imageVersion(this.image) });
     const selector = { 'app.kubernetes.io/name': 'opentelemetry-collector', 'app.kubernetes.io/instance': props.instance };
+    this.selector = selector;
     const configMap = new KubeConfigMap(this, 'Config', { metadata: { name: `${this.name}-config`, labels }, data });
     new KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: this.name, labels }, automountServiceAccountToken: false });
     new KubeService(this, 'Service', {

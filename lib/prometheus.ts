@@ -103,6 +103,8 @@ export class Prometheus extends Construct {
   public readonly serviceName: string;
   public readonly headlessServiceName: string;
   public readonly statefulSet: ApiObject;
+  /** Labels selecting its pods. */
+  public readonly selector: Readonly<Record<string, string>>;
 
   public constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id);
@@ -159,6 +161,7 @@ export class Prometheus extends Construct {
 
     const labels = recommendedLabels({ name: 'prometheus', component: 'server', instance: props.instance, version: imageVersion(this.image) });
     const selector = { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/instance': props.instance };
+    this.selector = selector;
     const resources = kubeResources(owner, props.resources ?? {
       requests: { cpu: Millicores.of(500), memory: Gibibytes.of(2) },
       limits: { cpu: Cores.of(2), memory: Gibibytes.of(4) },

@@ -12,7 +12,7 @@ const synthStack = (overrides = {}) => {
 describe('MonitoringStack', () => {
   test('renders the namespace first, restricted, with the recommended labels', () => {
     const { app } = synthStack();
-    expect(app.charts.map((c) => c.node.id)).toEqual(['namespace', 'alertmanager', 'prometheus', 'grafana', 'otel-collector', 'hardware-exporter']);
+    expect(app.charts.map((c) => c.node.id)).toEqual(['namespace', 'alertmanager', 'prometheus', 'grafana', 'otel-collector', 'hardware-exporter', 'network-policies']);
     const [ns] = byKind(Testing.synth(chartById(app.charts, 'namespace')) as Manifest[], 'Namespace');
     expect(ns.metadata).toMatchObject({
       name: 'monitoring',
