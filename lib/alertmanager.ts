@@ -17,6 +17,7 @@ import { Duration } from './duration';
 import { ContainerImage, IMAGES, imageRef, imageVersion } from './images';
 import { ComputeResources, dataProblem, kubeBytes, kubeResources } from './kube-quantities';
 import { recommendedLabels } from './labels';
+import { WebSecurity, WebServerSecurity, checkWebSecurity } from './web-security';
 import { checkConfigMapSize } from './manifest-limits';
 import { dnsLabelProblem, dnsSubdomainProblem } from './names';
 import { CONFIG_HASH_ANNOTATION, httpProbe, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-hardening';
@@ -28,6 +29,9 @@ import { Gibibytes, Mebibytes, Millicores, Quantity } from './units';
 export const ALERTMANAGER_PORTS = { web: 9093, cluster: 9094 } as const;
 
 /** Where the container reads its configuration and keeps its state. */
+/** The ConfigMap key of the web configuration (its template, with basic auth). */
+const WEB_CONFIG_KEY = 'web.yml';
+
 const PATHS = {
   configDir: '/etc/alertmanager/config',
   configFile: 'alertmanager.yml',
@@ -81,6 +85,8 @@ export interface AlertmanagerProps {
   readonly externalUrl?: string;
   /** The folder the receivers' Secrets are mounted under, one folder per Secret. @default ALERTMANAGER_SECRETS_ROOT */
   readonly secretsRoot?: string;
+  /** Basic auth and TLS on 9093 (`--web.config.file`). @default - plain HTTP, no authentication */
+  readonly webSecurity?: WebSecurity;
 }
 
 /**
@@ -119,6 +125,8 @@ export class Alertmanager extends Construct {
   public readonly configMap: ApiObject;
   public readonly service: ApiObject;
   public readonly headlessService: ApiObject;
+  /** Authentication and TLS of its web port. */
+  public readonly webSecurity: WebServerSecurity;
 
   public constructor(scope: Construct, id: string, props: AlertmanagerProps = {}) {
     super(scope, id);
@@ -153,10 +161,12 @@ export class Alertmanager extends Construct {
       fail(`'externalUrl' must be an http(s) URL, got '${props.externalUrl}'`);
     }
     const secretsRoot = props.secretsRoot ?? ALERTMANAGER_SECRETS_ROOT;
+    checkWebSecurity(owner, 'webSecurity', props.webSecurity);
+    this.webSecurity = new WebServerSecurity(props.webSecurity, '/etc/alertmanager');
 
     this.config = new AlertmanagerConfig({ alertmanager: this.name, routing: props.routing ?? defaultRouting(), secretsRoot, retention: this.retention });
     this.configText = this.config.text;
-    const configData = { [PATHS.configFile]: this.configText };
+    const configData = { [PATHS.configFile]: this.configText, ...(this.webSecurity.webConfig ? { [WEB_CONFIG_KEY]: this.webSecurity.webConfig } : {}) };
     const configMapName = `${this.name}-config`;
     checkConfigMapSize(configMapName, configData);
     this.hash = contentHash(configData);
@@ -219,12 +229,14 @@ export class Alertmanager extends Construct {
       `--storage.path=${PATHS.storage}`,
       `--data.retention=${goDuration(this.retention)}`,
       `--web.listen-address=:${web}`,
+      ...this.webSecurity.flags,
       ...(props.externalUrl ? [`--web.external-url=${props.externalUrl}`] : []),
       `--cluster.listen-address=0.0.0.0:${cluster}`,
       `--cluster.advertise-address=$(POD_IP):${cluster}`,
       ...this.clusterPeers.map((peer) => `--cluster.peer=${peer}`),
     ];
 
+    const initContainers = this.webSecurity.initContainers(this.image, 'config', WEB_CONFIG_KEY);
     this.statefulSet = new KubeStatefulSet(this, 'StatefulSet', {
       metadata: metadata(this.name),
       spec: {
@@ -258,18 +270,20 @@ export class Alertmanager extends Construct {
                   { name: 'cluster-tcp', containerPort: cluster, protocol: 'TCP' },
                   { name: 'cluster-udp', containerPort: cluster, protocol: 'UDP' },
                 ],
-                readinessProbe: httpProbe('/-/ready', 'web'),
-                livenessProbe: httpProbe('/-/healthy', 'web'),
+                readinessProbe: this.webSecurity.probe('/-/ready', 'web', httpProbe('/-/ready', 'web')),
+                livenessProbe: this.webSecurity.probe('/-/healthy', 'web', httpProbe('/-/healthy', 'web')),
                 resources,
                 securityContext: restrictedContainerSecurityContext(),
                 volumeMounts: [
                   { name: 'config', mountPath: PATHS.configDir, readOnly: true },
                   { name: 'data', mountPath: PATHS.storage },
                   ...secretMounts,
+                  ...this.webSecurity.mounts(),
                 ],
               },
             ],
-            volumes: [{ name: 'config', configMap: { name: configMapName } }, ...secretVolumes],
+            ...(initContainers.length > 0 ? { initContainers } : {}),
+            volumes: [{ name: 'config', configMap: { name: configMapName } }, ...secretVolumes, ...this.webSecurity.volumes(configMapName, WEB_CONFIG_KEY)],
           },
         },
         volumeClaimTemplates: [

@@ -1,5 +1,6 @@
 import { Duration } from './duration';
 import { toYaml } from './yaml';
+import type { WebClientSecurity } from './web-security';
 
 /**
  * Grafana's provisioning files as values: the datasources (Prometheus and Alertmanager, each with
@@ -55,6 +56,10 @@ export interface GrafanaProvisioningProps {
   readonly prometheusVersion: string;
   /** Name and uid of the folder the dashboards are provisioned into. */
   readonly folder: string;
+  /** How to authenticate to and verify Prometheus. @default - plain HTTP */
+  readonly prometheusClient?: WebClientSecurity;
+  /** How to authenticate to and verify Alertmanager. @default - plain HTTP */
+  readonly alertmanagerClient?: WebClientSecurity;
 }
 
 /** One entry of `datasources.yaml`, in Grafana's field names. */
@@ -67,6 +72,8 @@ export interface ProvisionedDatasource {
   readonly isDefault: boolean;
   readonly editable: boolean;
   readonly jsonData: Readonly<Record<string, string | boolean>>;
+  /** Credentials, read by Grafana from mounted Secret files through `$__file{...}`. */
+  readonly secureJsonData?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -99,6 +106,8 @@ export class GrafanaProvisioning {
     if (!GRAFANA_UID_PATTERN.test(props.folder)) fail(`'folder' ${GRAFANA_UID_RULE}, got '${props.folder}'`);
 
     const { prometheus, alertmanager } = GRAFANA_DATASOURCES;
+    const promAuth = props.prometheusClient?.grafanaDatasource();
+    const amAuth = props.alertmanagerClient?.grafanaDatasource();
     this.datasources = [
       {
         name: 'Prometheus',
@@ -118,7 +127,9 @@ export class GrafanaProvisioning {
           // Prometheus has no ruler API: the rules live in code, not in Grafana's alerting UI.
           manageAlerts: false,
           alertmanagerUid: alertmanager.uid,
+          ...promAuth?.jsonData,
         },
+        ...(promAuth ? { secureJsonData: promAuth.secureJsonData } : {}),
       },
       {
         name: 'Alertmanager',
@@ -132,7 +143,9 @@ export class GrafanaProvisioning {
           implementation: 'prometheus',
           // Grafana-managed alerts stay in Grafana; the stack's alerts come from Prometheus' rule files.
           handleGrafanaManagedAlerts: false,
+          ...amAuth?.jsonData,
         },
+        ...(amAuth ? { secureJsonData: amAuth.secureJsonData } : {}),
       },
     ];
     // `prune` removes a provisioned datasource from Grafana's database once it is gone from this file.

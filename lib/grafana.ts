@@ -6,6 +6,7 @@ import {
   IntOrString,
   KubeConfigMap,
   KubeDeployment,
+  Probe,
   KubeService,
   KubeServiceAccount,
   Quantity as KubeQuantity,
@@ -25,6 +26,7 @@ import { dnsLabelProblem, dnsSubdomainProblem } from './names';
 import { CONFIG_HASH_ANNOTATION, httpProbe, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-hardening';
 import { SecretKeyRef, checkSecretRef, secretFilePath, secretMountPath } from './secret-ref';
 import { Cores, Gibibytes, Mebibytes, Millicores } from './units';
+import type { WebClientSecurity } from './web-security';
 
 /** Grafana's HTTP port: the UI, the API, `/api/health` and its own `/metrics`. The Prometheus scrape job finds it here. */
 export const GRAFANA_PORT = 3000;
@@ -86,6 +88,15 @@ export interface GrafanaProps {
   readonly prometheusVersion?: string;
   /** Name and uid of the Grafana folder the dashboards are provisioned into. @default 'liquid-audio-nets' */
   readonly folder?: string;
+  /**
+   * Serve HTTPS with the `tls.crt` and `tls.key` of this `kubernetes.io/tls` Secret, with secure
+   * cookies. @default - plain HTTP inside the cluster (TLS at the ingress, if any)
+   */
+  readonly tlsSecretName?: string;
+  /** How to authenticate to and verify Prometheus. @default - plain HTTP */
+  readonly prometheusClient?: WebClientSecurity;
+  /** How to authenticate to and verify Alertmanager. @default - plain HTTP */
+  readonly alertmanagerClient?: WebClientSecurity;
 }
 
 /**
@@ -103,6 +114,8 @@ export class Grafana extends Construct {
   public readonly rootUrl?: string;
   /** Whether the session cookie is marked secure (Grafana is served over TLS). */
   public readonly cookieSecure: boolean;
+  /** The Secret Grafana serves HTTPS with, when it does. */
+  public readonly tlsSecretName?: string;
   public readonly adminUser: SecretKeyRef;
   public readonly adminPassword: SecretKeyRef;
   public readonly scrapeInterval: Duration;
@@ -156,7 +169,12 @@ export class Grafana extends Construct {
       fail(`'rootUrl' must be an http(s) URL without spaces or "$", got '${props.rootUrl}'`);
     }
     this.rootUrl = props.rootUrl;
-    this.cookieSecure = props.rootUrl?.startsWith('https://') ?? false;
+    if (props.tlsSecretName !== undefined) {
+      const problem = dnsSubdomainProblem(props.tlsSecretName);
+      if (problem) fail(`'tlsSecretName' '${props.tlsSecretName}' ${problem}`);
+    }
+    this.tlsSecretName = props.tlsSecretName;
+    this.cookieSecure = props.tlsSecretName !== undefined || (props.rootUrl?.startsWith('https://') ?? false);
 
     this.scrapeInterval = props.scrapeInterval ?? Duration.seconds(30);
     this.prometheusVersion = props.prometheusVersion ?? imageVersion(IMAGES.prometheus);
@@ -169,6 +187,8 @@ export class Grafana extends Construct {
       scrapeInterval: this.scrapeInterval,
       prometheusVersion: this.prometheusVersion,
       folder: this.folder,
+      prometheusClient: props.prometheusClient,
+      alertmanagerClient: props.alertmanagerClient,
     });
     checkDashboards(props.dashboards, { datasources: this.provisioning.refs, catalogue: this.catalogue });
 
@@ -217,6 +237,7 @@ export class Grafana extends Construct {
     });
 
     const secretName = this.adminUser.secretName;
+    const clients = [props.prometheusClient, props.alertmanagerClient].filter((c): c is WebClientSecurity => c !== undefined);
     const volumes: Volume[] = [
       // Grafana's SQLite database, sessions and plugin folder: rebuilt from provisioning at every start.
       { name: 'data', emptyDir: { sizeLimit: KubeQuantity.fromString(kubeBytes(Gibibytes.of(1))) } },
@@ -234,6 +255,8 @@ export class Grafana extends Construct {
         : { name: 'dashboards', projected: { sources: Object.values(dashboardConfigMaps).map((name) => ({ configMap: { name } })) } },
       // Readable by Grafana's group only (fsGroup 472).
       { name: 'admin-secret', secret: { secretName, defaultMode: 0o440 } },
+      ...(this.tlsSecretName ? [{ name: 'tls', secret: { secretName: this.tlsSecretName, defaultMode: 0o440, items: [{ key: 'tls.crt', path: 'tls.crt' }, { key: 'tls.key', path: 'tls.key' }] } }] : []),
+      ...clients.flatMap((c) => c.volumes()),
     ];
     const mounts: VolumeMount[] = [
       { name: 'data', mountPath: GRAFANA_PATHS.data },
@@ -242,6 +265,8 @@ export class Grafana extends Construct {
       { name: 'provisioning-dashboards', mountPath: GRAFANA_PATHS.dashboardProviders, readOnly: true },
       { name: 'dashboards', mountPath: GRAFANA_PATHS.dashboards, readOnly: true },
       { name: 'admin-secret', mountPath: secretMountPath(GRAFANA_PATHS.secrets, this.adminUser), readOnly: true },
+      ...(this.tlsSecretName ? [{ name: 'tls', mountPath: GRAFANA_TLS_DIR, readOnly: true }] : []),
+      ...clients.flatMap((c) => c.mounts()),
     ];
 
     this.deployment = new KubeDeployment(this, 'Deployment', {
@@ -265,10 +290,10 @@ export class Grafana extends Construct {
                 image: imageRef(this.image),
                 ports: [{ name: 'http', containerPort: GRAFANA_PORT, protocol: 'TCP' }],
                 env: this.environment(),
-                readinessProbe: httpProbe('/api/health', 'http'),
-                livenessProbe: httpProbe('/api/health', 'http', { failureThreshold: 6 }),
+                readinessProbe: this.overTls(httpProbe('/api/health', 'http')),
+                livenessProbe: this.overTls(httpProbe('/api/health', 'http', { failureThreshold: 6 })),
                 // Database migrations on the fresh emptyDir take a while on a small node: five minutes before liveness applies.
-                startupProbe: httpProbe('/api/health', 'http', { periodSeconds: 5, failureThreshold: 60 }),
+                startupProbe: this.overTls(httpProbe('/api/health', 'http', { periodSeconds: 5, failureThreshold: 60 })),
                 resources,
                 securityContext: restrictedContainerSecurityContext(),
                 volumeMounts: mounts,
@@ -281,10 +306,22 @@ export class Grafana extends Construct {
     });
   }
 
+  /** A probe over HTTPS when Grafana serves TLS. */
+  private overTls(probe: Probe): Probe {
+    return this.tlsSecretName && probe.httpGet ? { ...probe, httpGet: { ...probe.httpGet, scheme: 'HTTPS' } } : probe;
+  }
+
   /** Grafana's settings as `GF_<SECTION>_<KEY>` variables: hardening first, then paths and credentials. */
   private environment(): EnvVar[] {
     const settings: [string, string][] = [
       ['GF_SERVER_HTTP_PORT', String(GRAFANA_PORT)],
+      ...(this.tlsSecretName
+        ? ([
+            ['GF_SERVER_PROTOCOL', 'https'],
+            ['GF_SERVER_CERT_FILE', `${GRAFANA_TLS_DIR}/tls.crt`],
+            ['GF_SERVER_CERT_KEY', `${GRAFANA_TLS_DIR}/tls.key`],
+          ] as [string, string][])
+        : []),
       ...(this.rootUrl !== undefined ? ([['GF_SERVER_ROOT_URL', this.rootUrl]] as [string, string][]) : []),
       ['GF_PATHS_DATA', GRAFANA_PATHS.data],
       ['GF_PATHS_PROVISIONING', GRAFANA_PATHS.provisioning],
@@ -311,6 +348,9 @@ export class Grafana extends Construct {
     return settings.map(([name, value]) => ({ name, value }));
   }
 }
+
+/** Where Grafana's own certificate and key are mounted when it serves TLS. */
+const GRAFANA_TLS_DIR = '/etc/grafana/tls';
 
 /** A key of a Secret's data, as Kubernetes accepts it. */
 const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;

@@ -36,4 +36,5 @@ export * from './stack-network-policies';
 export * from './staged-app';
 export * from './stateful-peers';
 export * from './units';
+export * from './web-security';
 export * from './yaml';

@@ -17,6 +17,7 @@ import { RuleGroup } from './rule-group';
 import { SCRAPE_LIMITS, componentJob, devicesJob, hardwareExporterJob } from './scrape-jobs';
 import { StackNamespace } from './stack-namespace';
 import { NetworkPolicyOptions, StackNetworkPolicies } from './stack-network-policies';
+import { WebClientSecurity, WebSecurity } from './web-security';
 
 /** Rules evaluated together, rendered into one rule file. */
 export interface AlertGroupConfig {
@@ -41,6 +42,20 @@ export type GrafanaOptions = Omit<GrafanaProps, 'instance' | 'prometheusUrl' | '
 
 /** OpenTelemetry collector settings a stack may change. */
 export type OtelCollectorOptions = Omit<OtelCollectorProps, 'instance'>;
+
+/**
+ * Authentication and TLS inside the stack. When a server has them on, every client in the stack
+ * (Grafana's datasources, Prometheus' alerting and scrapes) is configured to use them, with
+ * credentials from Secrets.
+ */
+export interface StackSecurity {
+  /** @default - plain HTTP, no authentication */
+  readonly prometheus?: WebSecurity;
+  /** @default - plain HTTP, no authentication */
+  readonly alertmanager?: WebSecurity;
+  /** Grafana serves HTTPS with this `kubernetes.io/tls` Secret, with secure cookies. @default - plain HTTP */
+  readonly grafanaTlsSecretName?: string;
+}
 
 /** The one typed configuration of a monitoring stack. */
 export interface StackConfig {
@@ -76,6 +91,8 @@ export interface StackConfig {
   readonly grafana?: GrafanaOptions;
   /** @default - ingress denied by default and allowed per component and port; egress open */
   readonly networkPolicies?: NetworkPolicyOptions;
+  /** @default - plain HTTP inside the cluster, no authentication */
+  readonly security?: StackSecurity;
 }
 
 /** The stack's components find each other by these names. */
@@ -130,7 +147,11 @@ export class MonitoringStack extends Construct {
 
     const alertmanagerChart = new Chart(scope, 'alertmanager', { namespace: this.namespace });
     alertmanagerChart.addDependency(namespaceChart);
-    this.alertmanager = new Alertmanager(alertmanagerChart, 'Alertmanager', { ...config.alertmanager, instance: this.instance });
+    const security = config.security ?? {};
+    this.alertmanager = new Alertmanager(alertmanagerChart, 'Alertmanager', { ...config.alertmanager, instance: this.instance, webSecurity: security.alertmanager });
+    const svc = (name: string) => `${name}.${this.namespace}.svc`;
+    /** Clients of Alertmanager and Grafana from Prometheus' pod. */
+    const amFromPrometheus = new WebClientSecurity(security.alertmanager, '/etc/prometheus/clients/alertmanager', 'am', svc(this.alertmanager.serviceName));
 
     const prometheusChart = new Chart(scope, 'prometheus', { namespace: this.namespace });
     prometheusChart.addDependency(namespaceChart);
@@ -139,17 +160,22 @@ export class MonitoringStack extends Construct {
       labels: recommendedLabels({ name: 'prometheus', component: 'alert-rules', instance: this.instance }),
     });
     const { grafana, otelCollector, hardwareExporter, alertmanager: am } = COMPONENT_NAMES;
+    const grafanaFromPrometheus = security.grafanaTlsSecretName
+      ? new WebClientSecurity({ tlsSecretName: security.grafanaTlsSecretName }, '/etc/prometheus/clients/grafana', 'grafana', svc('grafana'))
+      : undefined;
     this.prometheus = new Prometheus(prometheusChart, 'Prometheus', {
       ...config.prometheus,
       instance: this.instance,
       rules: this.rules,
       evaluationInterval: this.evaluationInterval,
       alertmanagers: this.alertmanager.peers,
+      alertmanagerClient: amFromPrometheus,
+      webSecurity: security.prometheus,
       scrapeJobs: [
         devicesJob(config.deviceNamespaces),
         hardwareExporterJob(this.hardwareNamespace, hardwareExporter.appName, hardwareExporter.port),
-        componentJob('alertmanager', this.namespace, am.appName, am.port, SCRAPE_LIMITS.alertmanager),
-        componentJob('grafana', this.namespace, grafana.appName, grafana.port, SCRAPE_LIMITS.grafana),
+        componentJob('alertmanager', this.namespace, am.appName, am.port, SCRAPE_LIMITS.alertmanager, { client: amFromPrometheus }),
+        componentJob('grafana', this.namespace, grafana.appName, grafana.port, SCRAPE_LIMITS.grafana, { client: grafanaFromPrometheus }),
         componentJob('otel-collector', this.namespace, otelCollector.appName, otelCollector.exporterPort, SCRAPE_LIMITS.otelExported, {
           honorLabels: true,
         }),
@@ -163,8 +189,11 @@ export class MonitoringStack extends Construct {
       adminSecret: { secretName: 'grafana-admin' },
       ...config.grafana,
       instance: this.instance,
-      prometheusUrl: `http://${this.prometheus.serviceName}.${this.namespace}.svc:${PROMETHEUS_PORT}`,
-      alertmanagerUrl: `http://${this.alertmanager.serviceName}.${this.namespace}.svc:${am.port}`,
+      prometheusUrl: `${this.prometheus.scheme}://${svc(this.prometheus.serviceName)}:${PROMETHEUS_PORT}`,
+      alertmanagerUrl: `${this.alertmanager.webSecurity.scheme}://${svc(this.alertmanager.serviceName)}:${am.port}`,
+      tlsSecretName: security.grafanaTlsSecretName,
+      prometheusClient: new WebClientSecurity(security.prometheus, '/etc/grafana/clients/prometheus', 'prometheus'),
+      alertmanagerClient: new WebClientSecurity(security.alertmanager, '/etc/grafana/clients/alertmanager', 'alertmanager'),
       dashboards: config.dashboards ?? [],
       catalogue: this.catalogue,
       scrapeInterval: this.prometheus.scrapeInterval,

@@ -1,6 +1,7 @@
 import { Duration } from './duration';
 import { labelNameProblem } from './names';
 import { SecretKeyRef, checkSecretRef, secretFilePath } from './secret-ref';
+import type { WebClientSecurity } from './web-security';
 
 /**
  * prometheus.yml as typed values. Field names follow Prometheus' configuration reference
@@ -61,6 +62,8 @@ export interface ScrapeJob {
   readonly honorLabels?: boolean;
   /** @default - none */
   readonly relabel?: readonly RelabelRule[];
+  /** How to authenticate to and verify the targets (scheme, basic auth, TLS). @default - plain HTTP */
+  readonly client?: WebClientSecurity;
 }
 
 export interface RemoteWriteQueue {
@@ -102,6 +105,8 @@ export interface PrometheusConfigProps {
   readonly alertLabelsToDrop: readonly string[];
   /** `host:port` of every Alertmanager peer. */
   readonly alertmanagers: readonly string[];
+  /** How to authenticate to and verify the Alertmanagers. @default - plain HTTP */
+  readonly alertmanagerClient?: WebClientSecurity;
   readonly ruleFiles: readonly string[];
   readonly jobs: readonly ScrapeJob[];
   readonly remoteWrite: readonly RemoteWrite[];
@@ -162,7 +167,9 @@ export function renderPrometheusConfig(props: PrometheusConfigProps): object {
     },
     alerting: {
       alert_relabel_configs: props.alertLabelsToDrop.map((label) => ({ action: 'labeldrop', regex: label })),
-      alertmanagers: [{ api_version: 'v2', timeout: '10s', static_configs: [{ targets: [...props.alertmanagers] }] }],
+      alertmanagers: [
+        { api_version: 'v2', timeout: '10s', ...props.alertmanagerClient?.prometheusClient(), static_configs: [{ targets: [...props.alertmanagers] }] },
+      ],
     },
     rule_files: [...props.ruleFiles],
     scrape_configs: props.jobs.map(renderJob),
@@ -176,6 +183,7 @@ function renderJob(job: ScrapeJob): object {
     ...(job.interval ? { scrape_interval: job.interval.toPrometheus() } : {}),
     metrics_path: job.metricsPath ?? '/metrics',
     ...(job.honorLabels ? { honor_labels: true } : {}),
+    ...job.client?.prometheusClient(),
     sample_limit: job.limits.sampleLimit,
     label_limit: job.limits.labelLimit,
     ...(job.discovery.kind === 'static'

@@ -29,6 +29,7 @@ import { SCRAPE_LIMITS, peersJob } from './scrape-jobs';
 import { distinctSecrets, secretMountPath } from './secret-ref';
 import { peerAddresses } from './stateful-peers';
 import { Cores, Gibibytes, Millicores, Quantity, Units } from './units';
+import { WebClientSecurity, WebSecurity, WebServerSecurity, checkWebSecurity } from './web-security';
 
 export const PROMETHEUS_PORT = 9090;
 
@@ -76,6 +77,10 @@ export interface PrometheusProps {
   readonly resources?: ComputeResources;
   /** @default IMAGES.prometheus */
   readonly image?: ContainerImage;
+  /** Basic auth and TLS on 9090 (`--web.config.file`); its own self-scrape follows. @default - plain HTTP, no authentication */
+  readonly webSecurity?: WebSecurity;
+  /** How to reach the Alertmanagers when they require auth or TLS. @default - plain HTTP */
+  readonly alertmanagerClient?: WebClientSecurity;
 }
 
 /**
@@ -103,6 +108,8 @@ export class Prometheus extends Construct {
   public readonly serviceName: string;
   public readonly headlessServiceName: string;
   public readonly statefulSet: ApiObject;
+  /** `https` when it serves TLS. */
+  public readonly scheme: 'http' | 'https';
   /** Labels selecting its pods. */
   public readonly selector: Readonly<Record<string, string>>;
 
@@ -134,6 +141,10 @@ export class Prometheus extends Construct {
     this.scrapeInterval = props.scrapeInterval ?? Duration.seconds(30);
     this.evaluationInterval = props.evaluationInterval ?? Duration.seconds(30);
     this.image = props.image ?? IMAGES.prometheus;
+    checkWebSecurity(owner, 'webSecurity', props.webSecurity);
+    const web = new WebServerSecurity(props.webSecurity, PROMETHEUS_ROOT);
+    this.scheme = web.scheme;
+    const selfClient = new WebClientSecurity(props.webSecurity, `${PROMETHEUS_ROOT}/clients/self`, 'self');
     if (props.alertmanagers.length === 0) throw new Error(`${owner}: 'alertmanagers' must name at least one Alertmanager peer`);
 
     this.headlessServiceName = `${this.name}-headless`;
@@ -149,13 +160,14 @@ export class Prometheus extends Construct {
       externalLabels: { cluster: props.instance, ...props.externalLabels, [REPLICA_LABEL]: '${POD_NAME}' },
       alertLabelsToDrop: [REPLICA_LABEL],
       alertmanagers: props.alertmanagers,
+      alertmanagerClient: props.alertmanagerClient,
       ruleFiles: [`${RULES_DIR}/*.rules.yaml`],
-      jobs: [peersJob(this.name, this.peers, SCRAPE_LIMITS.prometheus), ...(props.scrapeJobs ?? [])],
+      jobs: [{ ...peersJob(this.name, this.peers, SCRAPE_LIMITS.prometheus), client: selfClient }, ...(props.scrapeJobs ?? [])],
       remoteWrite,
     };
     checkPrometheusConfig(owner, configProps);
     this.configText = toYaml(renderPrometheusConfig(configProps));
-    const configData = { 'prometheus.yml': this.configText };
+    const configData = { 'prometheus.yml': this.configText, ...(web.webConfig ? { [WEB_CONFIG_KEY]: web.webConfig } : {}) };
     checkConfigMapSize(`${this.name}-config`, configData);
     this.hash = contentHash({ ...configData, ...props.rules.files });
 
@@ -197,6 +209,11 @@ export class Prometheus extends Construct {
       { name: 'rules', configMap: { name: props.rules.name } },
       ...secrets.map((secretName) => ({ name: `secret-${secretName}`, secret: { secretName } })),
     ];
+    // Each client's credentials once, however many jobs use them.
+    const clients = [...new Map([selfClient, props.alertmanagerClient, ...(props.scrapeJobs ?? []).map((j) => j.client)]
+      .filter((c): c is WebClientSecurity => c !== undefined)
+      .flatMap((c) => c.volumes().map((v, i) => [v.name, { volume: v, mount: c.mounts()[i] }] as const))).values()];
+    volumes.push(...web.volumes(configMap.name, WEB_CONFIG_KEY), ...clients.map((c) => c.volume));
     const mounts: VolumeMount[] = [
       { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
       { name: 'rules', mountPath: RULES_DIR, readOnly: true },
@@ -206,7 +223,10 @@ export class Prometheus extends Construct {
         mountPath: secretMountPath(PROMETHEUS_SECRETS_ROOT, { secretName, key: '' }),
         readOnly: true,
       })),
+      ...web.mounts(),
+      ...clients.map((c) => c.mount),
     ];
+    const initContainers = web.initContainers(this.image, 'config', WEB_CONFIG_KEY);
 
     this.statefulSet = new KubeStatefulSet(this, 'StatefulSet', {
       metadata: { name: this.name, labels },
@@ -239,18 +259,20 @@ export class Prometheus extends Construct {
                   `--storage.tsdb.retention.time=${this.retention.toPrometheus()}`,
                   `--storage.tsdb.retention.size=${prometheusBytes(this.retentionSize)}`,
                   `--web.listen-address=:${PROMETHEUS_PORT}`,
+                  ...web.flags,
                 ],
                 env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
                 ports: [{ name: 'web', containerPort: PROMETHEUS_PORT, protocol: 'TCP' }],
-                readinessProbe: httpProbe('/-/ready', 'web'),
-                livenessProbe: httpProbe('/-/healthy', 'web', { failureThreshold: 6 }),
+                readinessProbe: web.probe('/-/ready', 'web', httpProbe('/-/ready', 'web')),
+                livenessProbe: web.probe('/-/healthy', 'web', httpProbe('/-/healthy', 'web', { failureThreshold: 6 })),
                 // Replaying a large WAL after a restart takes minutes: allow 15 before liveness applies.
-                startupProbe: httpProbe('/-/ready', 'web', { periodSeconds: 15, failureThreshold: 60 }),
+                startupProbe: web.probe('/-/ready', 'web', httpProbe('/-/ready', 'web', { periodSeconds: 15, failureThreshold: 60 })),
                 resources,
                 securityContext: restrictedContainerSecurityContext(),
                 volumeMounts: mounts,
               },
             ],
+            ...(initContainers.length > 0 ? { initContainers } : {}),
             volumes,
           },
         },
@@ -271,7 +293,10 @@ export class Prometheus extends Construct {
   }
 }
 
+const PROMETHEUS_ROOT = '/etc/prometheus';
 const CONFIG_DIR = '/etc/prometheus/config';
+/** The ConfigMap key of the web configuration (its template, with basic auth). */
+const WEB_CONFIG_KEY = 'web.yml';
 const RULES_DIR = '/etc/prometheus/rules';
 const DATA_DIR = '/prometheus';
 

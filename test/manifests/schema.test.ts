@@ -1,3 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'cdk8s';
+import { config } from '../../config';
+import { MonitoringStack } from '../../lib';
 import { byKind, distFiles, jsonPath, KubeObject, loadDist, parseManifest, where } from '../support/dist';
 import { schemaMessages, schemaViolations } from '../support/schema';
 
@@ -37,6 +43,19 @@ describe('dist/ against the Kubernetes schemas (kubernetes-models)', () => {
 
   test('no object in dist/ has a field its schema does not declare', () => {
     expect(schemaMessages(loadDist(), ['unknown-field'])).toEqual([]);
+  });
+
+  test('a stack with authentication, TLS and restricted egress on is schema-valid too', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'secured-'));
+    const app = new App({ outdir });
+    const auth = (c: string) => ({ username: c, password: { secretName: `${c}-web`, key: 'password' }, passwordHash: { secretName: `${c}-web`, key: 'hash' } });
+    new MonitoringStack(app, 'stack', {
+      ...config,
+      security: { prometheus: { basicAuth: auth('prometheus'), tlsSecretName: 'prometheus-tls' }, alertmanager: { basicAuth: auth('alertmanager'), tlsSecretName: 'alertmanager-tls' }, grafanaTlsSecretName: 'grafana-tls' },
+      networkPolicies: { restrictEgress: true },
+    });
+    app.synth();
+    expect(schemaMessages(loadDist(outdir), ['unknown-kind', 'invalid', 'unknown-field'])).toEqual([]);
   });
 
   // The unknown-field check reads the schema through the validator kubernetes-models compiled (see

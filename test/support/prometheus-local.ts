@@ -58,6 +58,8 @@ export async function startPrometheus(
   containerArgs: readonly string[],
   env: Readonly<Record<string, string>>,
   port?: number,
+  /** Whether the server is ready on `port`. @default - GET /-/ready over plain HTTP answers 200 */
+  isReady?: (port: number) => Promise<boolean>,
 ): Promise<RunningPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'prometheus-'));
   mkdirSync(join(dir, 'data'));
@@ -94,6 +96,7 @@ export async function startPrometheus(
       spawnError,
       waitFor('prometheus /-/ready', async () => {
         if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}: ${output}`);
+        if (isReady) return (await isReady(port!)) ? true : undefined;
         const res = await fetch(`${url}/-/ready`);
         return res.ok ? true : undefined;
       }),
