@@ -1,5 +1,5 @@
 import { AlertRule, AlertText, DEVICE_TARGETS, Duration, PROMETHEUS_METRICS, SERVICE_METRICS, label, selector, seriesText, value } from '../lib';
-import { THRESHOLDS, Thresholds } from './thresholds';
+import { Thresholds, perThresholds } from './thresholds';
 
 /** The device an alert fires for, in its texts. */
 export const DEVICE = label(DEVICE_TARGETS.deviceLabel);
@@ -15,7 +15,7 @@ const M = SERVICE_METRICS;
 const deviceUp = selector(PROMETHEUS_METRICS.up, { job: DEVICE_TARGETS.job });
 
 /** The device alerts for a set of thresholds: THRESHOLDS, or a scaled-down copy for a compressed end-to-end run. */
-export function deviceAlerts(T: Thresholds = THRESHOLDS) {
+export const deviceAlerts = perThresholds((T: Thresholds) => {
   /**
    * A device is offline when its target reports down, or when a target that was reporting within
    * `forgetAfter` is gone from discovery altogether (no series left, so no `up == 0` either).
@@ -126,7 +126,7 @@ export function deviceAlerts(T: Thresholds = THRESHOLDS) {
     description: AlertText.of`The inference process on device ${DEVICE} uses ${value(M.memoryUsage.unit)}, above ${T.memoryUsage.warning}, for ${T.memoryUsage.for}: a leak or an oversized model.`,
   });
   return { deviceOffline, lowThroughput, highInferenceLatency, highPowerConsumption, highMemoryUsage } as const;
-}
+});
 
 const DEFAULTS = deviceAlerts();
 export const { deviceOffline, lowThroughput, highInferenceLatency, highPowerConsumption, highMemoryUsage } = DEFAULTS;

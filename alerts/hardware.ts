@@ -14,7 +14,7 @@ import {
   value,
 } from '../lib';
 import { DEVICE, EXAMPLE_DEVICE } from './device';
-import { THRESHOLDS, Thresholds } from './thresholds';
+import { Thresholds, perThresholds } from './thresholds';
 
 
 /**
@@ -117,7 +117,7 @@ export const recordPowerConsumption = new RecordingRule({
 });
 
 /** The hardware alerts for a set of thresholds: THRESHOLDS, or a scaled-down copy for a compressed end-to-end run. */
-export function hardwareAlerts(T: Thresholds = THRESHOLDS) {
+export const hardwareAlerts = perThresholds((T: Thresholds) => {
   const deviceTooHot = AlertRule.threshold({
     name: 'DeviceTooHot',
     severity: 'warning',
@@ -142,7 +142,7 @@ export function hardwareAlerts(T: Thresholds = THRESHOLDS) {
     description: AlertText.of`The battery of device ${DEVICE} is at ${value(S.batteryLevel.unit)}, below ${T.batteryLevel.warning}, for ${T.batteryLevel.for}: recharge or replace it.`,
   });
   return { deviceTooHot, batteryLow } as const;
-}
+});
 
 const DEFAULTS = hardwareAlerts();
 export const { deviceTooHot, batteryLow } = DEFAULTS;

@@ -1,11 +1,11 @@
 import { AlertRule, AlertText, Duration, SERVICE_METRICS, literal, selector, seriesText, value } from '../lib';
 import { DEVICE, EXAMPLE_DEVICE } from './device';
-import { THRESHOLDS, Thresholds } from './thresholds';
+import { Thresholds, perThresholds } from './thresholds';
 
 const accuracy = SERVICE_METRICS.modelAccuracy;
 
 /** The model-quality alerts for a set of thresholds: THRESHOLDS, or a scaled-down copy for a compressed end-to-end run. */
-export function modelQualityAlerts(T: Thresholds = THRESHOLDS) {
+export const modelQualityAlerts = perThresholds((T: Thresholds) => {
   const lowModelAccuracy = AlertRule.threshold({
     name: 'LowModelAccuracy',
     severity: 'critical',
@@ -73,7 +73,7 @@ export function modelQualityAlerts(T: Thresholds = THRESHOLDS) {
     },
   });
   return { lowModelAccuracy, modelAccuracyDegrading } as const;
-}
+});
 
 const DEFAULTS = modelQualityAlerts();
 export const { lowModelAccuracy, modelAccuracyDegrading } = DEFAULTS;

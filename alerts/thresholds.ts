@@ -128,3 +128,19 @@ export function scaleDurations<T>(thresholds: T, factor: number): T {
   };
   return scale(thresholds) as T;
 }
+
+/**
+ * `build` remembered per thresholds value: the stack and the named exports share one set of rules
+ * built from THRESHOLDS instead of parsing every expression twice.
+ */
+export function perThresholds<R>(build: (thresholds: Thresholds) => R): (thresholds?: Thresholds) => R {
+  const built = new WeakMap<Thresholds, R>();
+  return (thresholds: Thresholds = THRESHOLDS) => {
+    let result = built.get(thresholds);
+    if (result === undefined) {
+      result = build(thresholds);
+      built.set(thresholds, result);
+    }
+    return result;
+  };
+}

@@ -1,5 +1,5 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { THRESHOLDS } from '../alerts/thresholds';
+import { perThresholds } from '../alerts/thresholds';
 import { hardwareDashboard } from './hardware';
 import { modelQualityDashboard } from './model-quality';
 import { Thresholds } from './panels';
@@ -13,9 +13,9 @@ export * from './performance';
 export * from './system-overview';
 
 /** Every dashboard of the stack, drawing the threshold lines of `thresholds`, in menu order. */
-export function buildDashboards(thresholds: Thresholds = THRESHOLDS): readonly Dashboard[] {
-  return [systemOverviewDashboard(thresholds), performanceDashboard(thresholds), modelQualityDashboard(thresholds), hardwareDashboard(thresholds)].map(deepFreeze);
-}
+export const buildDashboards = perThresholds((thresholds: Thresholds): readonly Dashboard[] =>
+  [systemOverviewDashboard(thresholds), performanceDashboard(thresholds), modelQualityDashboard(thresholds), hardwareDashboard(thresholds)].map(deepFreeze),
+);
 
 /** The stack's dashboards with the alerts' thresholds: what the Grafana construct provisions. */
 export const DASHBOARDS: readonly Dashboard[] = buildDashboards();
