@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { KubeConfigMap } from 'cdk8s-plus-27/lib/imports/k8s';
 import { toYaml } from './yaml';
 import { contentHash } from './content-hash';
-import { checkConfigMapSize } from './manifest-limits';
+import { KUBECTL_APPLY_ANNOTATION_LIMIT, checkConfigMapSize } from './manifest-limits';
 import { dnsSubdomainProblem } from './names';
 import { RuleGroup } from './rule-group';
 
@@ -17,11 +17,17 @@ export interface PrometheusRulesProps {
 }
 
 /**
- * The rendered rule files in one ConfigMap, one key per group (`<group>.rules.yaml`), ready to be
- * mounted where Prometheus' `rule_files` glob reads them.
+ * The rendered rule files, one key per group (`<group>.rules.yaml`), ready to be mounted where
+ * Prometheus' `rule_files` glob reads them. They fill one ConfigMap, and more (`<name>-2`, ...)
+ * when they would not fit through `kubectl apply` in one: hundreds of rules still apply.
  */
 export class PrometheusRules extends Construct {
+  /** The first ConfigMap. */
   public readonly configMap: ApiObject;
+  /** Every ConfigMap, in order; one unless the rules outgrow it. */
+  public readonly configMaps: readonly ApiObject[];
+  /** Their names. */
+  public readonly configMapNames: readonly string[];
   public readonly name: string;
   /** File name to rule-file content, as mounted. */
   public readonly files: Readonly<Record<string, string>>;
@@ -53,17 +59,44 @@ export class PrometheusRules extends Construct {
 
     const files: Record<string, string> = {};
     for (const group of props.groups) files[group.fileName] = renderRuleFile(group);
-    checkConfigMapSize(this.name, files);
+
+    // Pack the files into as few ConfigMaps as fit, keeping room for the object's own metadata.
+    const budget = KUBECTL_APPLY_ANNOTATION_LIMIT - METADATA_ALLOWANCE;
+    const shards: Record<string, string>[] = [{}];
+    let used = 0;
+    for (const [file, content] of Object.entries(files)) {
+      const size = Buffer.byteLength(file) + Buffer.byteLength(content);
+      if (size > budget) {
+        const group = file.replace(/\.rules\.yaml$/, '');
+        throw new Error(
+          `rule group '${group}': its rule file is ${size} bytes, over the ${budget} bytes one ConfigMap can pass through 'kubectl apply'; split it into smaller groups`,
+        );
+      }
+      if (used + size > budget) {
+        shards.push({});
+        used = 0;
+      }
+      shards[shards.length - 1][file] = content;
+      used += size;
+    }
 
     this.groups = [...props.groups];
     this.files = files;
     this.hash = contentHash(files);
-    this.configMap = new KubeConfigMap(this, 'ConfigMap', {
-      metadata: { name: this.name, labels: { ...props.labels } },
-      data: files,
+    this.configMapNames = shards.map((_, i) => (i === 0 ? this.name : `${this.name}-${i + 1}`));
+    this.configMaps = shards.map((data, i) => {
+      checkConfigMapSize(this.configMapNames[i], data);
+      return new KubeConfigMap(this, i === 0 ? 'ConfigMap' : `ConfigMap${i + 1}`, {
+        metadata: { name: this.configMapNames[i], labels: { ...props.labels } },
+        data,
+      });
     });
+    this.configMap = this.configMaps[0];
   }
 }
+
+/** Bytes kept free in each ConfigMap for its name, labels and the annotation's own JSON. */
+const METADATA_ALLOWANCE = 4096;
 
 /** A rule group as the YAML file Prometheus reads. Long expressions are never folded. */
 export function renderRuleFile(group: RuleGroup): string {

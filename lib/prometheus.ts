@@ -206,7 +206,9 @@ export class Prometheus extends Construct {
     const secrets = distinctSecrets(remoteWrite.flatMap((rw) => [rw.basicAuthPassword, rw.bearerToken].filter((r) => r !== undefined)));
     const volumes: Volume[] = [
       { name: 'config', configMap: { name: configMap.name } },
-      { name: 'rules', configMap: { name: props.rules.name } },
+      props.rules.configMapNames.length === 1
+        ? { name: 'rules', configMap: { name: props.rules.name } }
+        : { name: 'rules', projected: { sources: props.rules.configMapNames.map((name) => ({ configMap: { name } })) } },
       ...secrets.map((secretName) => ({ name: `secret-${secretName}`, secret: { secretName } })),
     ];
     // Each client's credentials once, however many jobs use them.

@@ -52,10 +52,22 @@ describe('PrometheusRules', () => {
     );
   });
 
-  test('fails when the rules would not fit through kubectl apply', () => {
+  test('fails when one group would not fit through kubectl apply', () => {
     const many = Array.from({ length: 400 }, (_, i) => rule(`Alert${i}`, 'x'.repeat(600)));
     expect(() => new PrometheusRules(Testing.chart(), 'Rules', { groups: [group('big', many)] })).toThrow(
-      /^ConfigMap 'prometheus-rules': its data is \d+ bytes, over the 262144 bytes that 'kubectl apply' can record/,
+      /^rule group 'big': its rule file is \d+ bytes, over the 258048 bytes one ConfigMap can pass through 'kubectl apply'; split it into smaller groups$/,
     );
+  });
+
+  test('many groups fill as many ConfigMaps as they need, each small enough for kubectl apply', () => {
+    const groups = Array.from({ length: 12 }, (_, g) => group(`g${g}`, Array.from({ length: 40 }, (_, i) => rule(`Alert${g}x${i}`, 'x'.repeat(600)))));
+    const chart = Testing.chart();
+    const rules = new PrometheusRules(chart, 'Rules', { groups });
+    expect(rules.configMapNames.length).toBeGreaterThan(1);
+    expect(rules.configMapNames.slice(0, 2)).toEqual(['prometheus-rules', 'prometheus-rules-2']);
+    const maps = byKind(Testing.synth(chart) as Manifest[], 'ConfigMap') as any[];
+    expect(maps.map((m) => m.metadata.name)).toEqual(rules.configMapNames);
+    expect(maps.flatMap((m) => Object.keys(m.data)).sort()).toEqual(groups.map((g) => g.fileName).sort());
+    for (const m of maps) expect(Buffer.byteLength(JSON.stringify(m))).toBeLessThan(262_144);
   });
 });
