@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { Alertmanager, AlertmanagerProps, Duration, Gibibytes, IMAGES, Mebibytes, Millicores, SecretKeyRef, defaultRouting } from '../../lib';
-import { byKind, Manifest } from '../support/manifests';
+import { byKind, Manifest, RESTRICTED_CONTAINER_SECURITY } from '../support/manifests';
 import { run } from '../support/programs';
 
 /** Synthesizes an Alertmanager in a chart of `namespace` (none with null). */
@@ -109,14 +109,7 @@ describe('Alertmanager', () => {
 
   test('is hardened: restricted security contexts, its own ServiceAccount without a token, resources set', () => {
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534, fsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } });
-    expect(container.securityContext).toEqual({
-      runAsNonRoot: true,
-      readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    });
+    expect(container.securityContext).toEqual(RESTRICTED_CONTAINER_SECURITY);
     expect(pod).toMatchObject({ serviceAccountName: 'alertmanager', automountServiceAccountToken: false });
     expect(one('ServiceAccount')).toMatchObject({ automountServiceAccountToken: false });
     expect(container.resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } });

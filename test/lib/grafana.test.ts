@@ -4,7 +4,7 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { COMPONENT_NAMES, Cores, Duration, Grafana, GrafanaProps, KUBECTL_APPLY_ANNOTATION_LIMIT, Mebibytes, Seconds } from '../../lib';
 import { THRESHOLDS } from '../../alerts';
 import { DASHBOARDS, buildDashboards, performanceDashboard } from '../../dashboards';
-import { byKind, Manifest } from '../support/manifests';
+import { byKind, Manifest, RESTRICTED_CONTAINER_SECURITY } from '../support/manifests';
 
 const PROPS: GrafanaProps = {
   instance: 'test',
@@ -59,14 +59,7 @@ describe('Grafana', () => {
       fsGroupChangePolicy: 'OnRootMismatch',
       seccompProfile: { type: 'RuntimeDefault' },
     });
-    expect(container.securityContext).toEqual({
-      runAsNonRoot: true,
-      readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    });
+    expect(container.securityContext).toEqual(RESTRICTED_CONTAINER_SECURITY);
     expect(pod.volumes).toContainEqual({ name: 'data', emptyDir: { sizeLimit: '1Gi' } });
     expect(pod.volumes).toContainEqual({ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } });
     expect(container.volumeMounts).toEqual(expect.arrayContaining([{ name: 'data', mountPath: '/var/lib/grafana' }, { name: 'tmp', mountPath: '/tmp' }]));

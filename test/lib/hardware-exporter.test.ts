@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { config } from '../../config';
 import { HARDWARE_EXPORTER_EXCEPTIONS, HardwareExporter, HardwareExporterProps, MonitoringStack } from '../../lib';
-import { byKind, Manifest } from '../support/manifests';
+import { byKind, Manifest, RESTRICTED_CONTAINER_SECURITY } from '../support/manifests';
 
 function build(overrides: Partial<HardwareExporterProps> = {}) {
   const chart = new Chart(Testing.app(), 'hw', { namespace: 'monitoring-hardware' });
@@ -48,14 +48,7 @@ describe('HardwareExporter', () => {
 
   test('hardened beyond its documented exceptions: non-root, read-only, no capabilities, no token', () => {
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: 'RuntimeDefault' } });
-    expect(container.securityContext).toEqual({
-      runAsNonRoot: true,
-      readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    });
+    expect(container.securityContext).toEqual(RESTRICTED_CONTAINER_SECURITY);
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(Object.keys(HARDWARE_EXPORTER_EXCEPTIONS).sort()).toEqual(['hostNetwork', 'hostPID', 'hostPath', 'hostPort']);
     expect(container.resources).toEqual({ requests: { cpu: '20m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } });

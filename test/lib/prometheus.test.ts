@@ -12,7 +12,7 @@ import {
   RuleGroup,
   devicesJob,
 } from '../../lib';
-import { byKind, Manifest } from '../support/manifests';
+import { byKind, Manifest, RESTRICTED_CONTAINER_SECURITY } from '../support/manifests';
 
 const AMS = ['alertmanager-0.alertmanager-headless.monitoring.svc:9093', 'alertmanager-1.alertmanager-headless.monitoring.svc:9093'];
 
@@ -75,14 +75,7 @@ describe('Prometheus', () => {
   });
 
   test('hardened: non-root, read-only root filesystem, no escalation, no capabilities, seccomp', () => {
-    expect(container.securityContext).toEqual({
-      runAsNonRoot: true,
-      readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    });
+    expect(container.securityContext).toEqual(RESTRICTED_CONTAINER_SECURITY);
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534, fsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } });
   });
 

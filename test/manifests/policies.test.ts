@@ -1,10 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { App } from 'cdk8s';
+import { synthSecuredStack } from '../support/secured-stack';
 import type { IContainer, IPodSpec } from 'kubernetes-models/v1';
-import { config } from '../../config';
-import { MonitoringStack } from '../../lib';
 import { HARDWARE_EXPORTER_EXCEPTIONS } from '../../lib/hardware-exporter';
 import { byKind, DistDocument, KubeObject, loadDist } from '../support/dist';
 import {
@@ -69,16 +64,7 @@ describe('dist/ against the policies', () => {
   });
 
   test('a stack with authentication, TLS and restricted egress on passes every policy too', () => {
-    const outdir = mkdtempSync(join(tmpdir(), 'secured-'));
-    const app = new App({ outdir });
-    const auth = (c: string) => ({ username: c, password: { secretName: `${c}-web`, key: 'password' }, passwordHash: { secretName: `${c}-web`, key: 'hash' } });
-    new MonitoringStack(app, 'stack', {
-      ...config,
-      security: { prometheus: { basicAuth: auth('prometheus'), tlsSecretName: 'prometheus-tls' }, alertmanager: { basicAuth: auth('alertmanager'), tlsSecretName: 'alertmanager-tls' }, grafanaTlsSecretName: 'grafana-tls' },
-      networkPolicies: { restrictEgress: true },
-    });
-    app.synth();
-    expect(applyAllowList(evaluate(loadDist(outdir), RULES), ALLOW_LIST).violations.map(formatFinding)).toEqual([]);
+    expect(applyAllowList(evaluate(loadDist(synthSecuredStack()), RULES), ALLOW_LIST).violations.map(formatFinding)).toEqual([]);
   });
 
   test('dist/ has pods for the rules to look at', () => {

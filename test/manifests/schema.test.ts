@@ -1,9 +1,4 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { App } from 'cdk8s';
-import { config } from '../../config';
-import { MonitoringStack } from '../../lib';
+import { synthSecuredStack } from '../support/secured-stack';
 import { byKind, distFiles, jsonPath, KubeObject, loadDist, parseManifest, where } from '../support/dist';
 import { schemaMessages, schemaViolations } from '../support/schema';
 
@@ -46,16 +41,7 @@ describe('dist/ against the Kubernetes schemas (kubernetes-models)', () => {
   });
 
   test('a stack with authentication, TLS and restricted egress on is schema-valid too', () => {
-    const outdir = mkdtempSync(join(tmpdir(), 'secured-'));
-    const app = new App({ outdir });
-    const auth = (c: string) => ({ username: c, password: { secretName: `${c}-web`, key: 'password' }, passwordHash: { secretName: `${c}-web`, key: 'hash' } });
-    new MonitoringStack(app, 'stack', {
-      ...config,
-      security: { prometheus: { basicAuth: auth('prometheus'), tlsSecretName: 'prometheus-tls' }, alertmanager: { basicAuth: auth('alertmanager'), tlsSecretName: 'alertmanager-tls' }, grafanaTlsSecretName: 'grafana-tls' },
-      networkPolicies: { restrictEgress: true },
-    });
-    app.synth();
-    expect(schemaMessages(loadDist(outdir), ['unknown-kind', 'invalid', 'unknown-field'])).toEqual([]);
+    expect(schemaMessages(loadDist(synthSecuredStack()), ['unknown-kind', 'invalid', 'unknown-field'])).toEqual([]);
   });
 
   // The unknown-field check reads the schema through the validator kubernetes-models compiled (see

@@ -13,3 +13,13 @@ export function chartById(charts: readonly Chart[], id: string): Chart {
   if (!chart) throw new Error(`no chart '${id}' among ${charts.map((c) => c.node.id).join(', ')}`);
   return chart;
 }
+
+/** The container securityContext the `restricted` Pod Security Standard asks for, as the constructs must render it. */
+export const RESTRICTED_CONTAINER_SECURITY = {
+  runAsNonRoot: true,
+  readOnlyRootFilesystem: true,
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+} as const;
