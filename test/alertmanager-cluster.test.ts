@@ -1,6 +1,5 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Chart, Testing } from 'cdk8s';
@@ -16,8 +15,8 @@ import {
   secretFilePath,
 } from '../lib';
 import { deviceOffline, EXAMPLE_DEVICE, highMemoryUsage, lowThroughput, watchdog } from '../alerts';
-import { forAlertmanager025 } from './support/alertmanager';
-import { HttpSink, LOOPBACK, SmtpSink, freePort, sleep, waitUntil } from './support/loopback';
+import { AlertmanagerPeer, TEST_PEER_TIMEOUT, forAlertmanager025, startAlertmanagerCluster } from './support/alertmanager';
+import { HttpSink, LOOPBACK, SmtpSink, sleep, waitUntil } from './support/loopback';
 import { byKind, Manifest } from './support/manifests';
 import { run } from './support/programs';
 
@@ -29,18 +28,12 @@ import { run } from './support/programs';
  */
 const BIN = 'prometheus-alertmanager';
 /** How long a peer waits per position before notifying (15s by default); short, so the test stays short. */
-const PEER_TIMEOUT = Duration.seconds(2);
+const PEER_TIMEOUT = TEST_PEER_TIMEOUT;
 /** After the expected notifications arrived, how long a duplicate would still have to arrive: every peer's turn, and a margin. */
 const QUIET = PEER_TIMEOUT.times(3).plus(Duration.seconds(2));
 const PATHS = { slackCritical: '/slack/critical', slackWarnings: '/slack/warnings', pager: '/pager', deadMansSwitch: '/dead-mans-switch' } as const;
 
-interface Peer {
-  readonly index: number;
-  readonly web: number;
-  readonly cluster: number;
-  readonly process: ChildProcess;
-  readonly log: string;
-}
+type Peer = AlertmanagerPeer;
 
 const api = (peer: Peer, path: string) => `http://${LOOPBACK}:${peer.web}${path}`;
 
@@ -140,45 +133,8 @@ describe('a cluster of three real Alertmanagers with the generated configuration
     const configFile = join(dir, 'alertmanager.yml');
     writeFileSync(configFile, forAlertmanager025(configText, (urlFile) => readFileSync(urlFile, 'utf8')));
 
-    const ports = [];
-    for (let i = 0; i < 3; i++) ports.push({ web: await freePort(), cluster: await freePort() });
-    for (const [index, { web, cluster }] of ports.entries()) {
-      const log = join(dir, `alertmanager-${index}.log`);
-      const out = openSync(log, 'w');
-      const args = [
-        `--config.file=${configFile}`,
-        `--storage.path=${join(dir, `data-${index}`)}`,
-        `--web.listen-address=${LOOPBACK}:${web}`,
-        `--cluster.listen-address=${LOOPBACK}:${cluster}`,
-        `--cluster.advertise-address=${LOOPBACK}:${cluster}`,
-        ...ports.filter((_, j) => j !== index).map((p) => `--cluster.peer=${LOOPBACK}:${p.cluster}`),
-        `--cluster.peer-timeout=${PEER_TIMEOUT.seconds}s`,
-        '--cluster.gossip-interval=100ms',
-        '--cluster.pushpull-interval=1s',
-        '--cluster.probe-interval=500ms',
-        '--cluster.probe-timeout=200ms',
-        '--cluster.reconnect-interval=1s',
-      ];
-      const child = spawn(BIN, args, { stdio: ['ignore', out, out] });
-      closeSync(out);
-      peers.push({ index, web, cluster, process: child, log });
-    }
-
     // Bounded: every peer ready, in a settled cluster of three.
-    const settled = await waitUntil(async () => {
-      const states = await Promise.all(
-        peers.map((p) =>
-          fetch(api(p, '/api/v2/status'))
-            .then((r) => r.json() as Promise<{ cluster: { status: string; peers: unknown[] } }>)
-            .then((s) => s.cluster.status === 'ready' && s.cluster.peers.length === 3, () => false),
-        ),
-      );
-      return states.every(Boolean);
-    }, 30_000);
-    if (!settled) {
-      const logs = peers.map((p) => `--- alertmanager-${p.index}:\n${readFileSync(p.log, 'utf8').split('\n').slice(-10).join('\n')}`);
-      throw new Error(`the three peers did not form a ready cluster within 30s:\n${logs.join('\n')}`);
-    }
+    peers.push(...(await startAlertmanagerCluster({ configFile, dir })));
   }, 45_000);
 
   afterAll(async () => {

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { freePort, waitFor } from './http';
+import { spawnProgram, stopProcess } from './processes';
 
 export interface RunningExporter {
   readonly address: string;
@@ -31,18 +31,13 @@ export async function startNodeExporter(containerArgs: readonly string[], paths:
     return flag in replaced ? `${flag}=${replaced[flag]}` : arg;
   });
   let output = '';
-  const child = spawn('prometheus-node-exporter', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnProgram('prometheus-node-exporter', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const failed = new Promise<never>((_, reject) =>
     child.on('error', (e) => reject(new Error(`prometheus-node-exporter could not be run (${e.message}); install the test dependencies with 'bash scripts/install-test-deps.sh'`))),
   );
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
+  const stop = () => stopProcess(child);
   try {
     await Promise.race([
       failed,

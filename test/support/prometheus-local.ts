@@ -1,10 +1,11 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { PROMETHEUS_SECRETS_ROOT } from '../../lib';
 import { freePort, waitFor } from './http';
+import { spawnProgram, stopProcess } from './processes';
 
 /** A target as Kubernetes discovery would report it: an address and its `__meta_kubernetes_*` labels. */
 export interface DiscoveredTarget {
@@ -21,19 +22,40 @@ export interface LocalCopyOptions {
   readonly rulesDir: string;
   /** Folder holding the Secrets' files (`<secretsDir>/<secret>/<key>`), replacing the mounted Secrets. */
   readonly secretsDir: string;
+  /**
+   * Per job, a file that lists its targets (`file_sd_configs`) instead of a fixed list: Prometheus
+   * picks up a rewritten file without a reload, as Kubernetes discovery picks up a pod that comes
+   * or goes. Write it with `writeFileSdTargets` (`targets` is not read for such a job).
+   * @default - every job gets static targets
+   */
+  readonly fileSd?: Readonly<Record<string, string>>;
+}
+
+/** Writes the targets of a `fileSd` job, whole (renamed into place, so Prometheus never reads half a file). */
+export function writeFileSdTargets(file: string, targets: readonly DiscoveredTarget[]): void {
+  writeFileSync(`${file}.tmp`, JSON.stringify(targets.map((t) => ({ targets: [t.address], labels: { ...t.meta } }))));
+  renameSync(`${file}.tmp`, file);
 }
 
 /**
  * A loopback copy of a rendered prometheus.yml: every discovery block (kubernetes_sd_configs,
  * which Debian's Prometheus is built without, and the in-cluster DNS names of static jobs) is
- * swapped for static targets that carry the labels discovery would set, so the real relabelling
- * rules run unchanged; mounted paths point at local folders. Nothing else is touched.
+ * swapped for static targets (or a watched targets file, `fileSd`) that carry the labels discovery
+ * would set, so the real relabelling rules run unchanged; mounted paths point at local folders.
+ * Nothing else is touched.
  */
 export function localCopy(configText: string, options: LocalCopyOptions): string {
   const config = parse(configText);
   for (const job of config.scrape_configs as Array<Record<string, unknown>>) {
     delete job.kubernetes_sd_configs;
-    const targets = options.targets[job.job_name as string] ?? [];
+    const name = job.job_name as string;
+    const file = options.fileSd?.[name];
+    if (file) {
+      delete job.static_configs;
+      job.file_sd_configs = [{ files: [file] }];
+      continue;
+    }
+    const targets = options.targets[name] ?? [];
     job.static_configs = targets.map((t) => ({ targets: [t.address], labels: { ...t.meta } }));
   }
   for (const am of config.alerting.alertmanagers) am.static_configs = [{ targets: [...options.alertmanagers] }];
@@ -78,19 +100,15 @@ export async function startPrometheus(
   // Prometheus 3 expands ${VAR} in external labels by default; Debian's 2.42 needs the feature flag.
   args.push('--enable-feature=expand-external-labels');
   let output = '';
-  const child = spawn('prometheus', args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnProgram('prometheus', args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const spawnError = new Promise<never>((_, reject) =>
     child.on('error', (e) => reject(new Error(`prometheus could not be run (${e.message}); install the test dependencies with 'bash scripts/install-test-deps.sh'`))),
   );
   const url = `http://127.0.0.1:${port}`;
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
+  /** Stops it and removes its configuration and data. */
+  const stop = () => stopProcess(child).then(() => rmSync(dir, { recursive: true, force: true }));
   try {
     await Promise.race([
       spawnError,
