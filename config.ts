@@ -4,6 +4,7 @@ import {
   PROMETHEUS_ALERTS,
   THRESHOLDS,
   Thresholds,
+  dashboardRecords,
   deviceAlerts,
   hardwareAlerts,
   modelQualityAlerts,
@@ -28,6 +29,8 @@ export function stackConfig(thresholds: Thresholds = THRESHOLDS): StackConfig {
       { name: 'hardware', rules: Object.values(hardwareAlerts(thresholds)), records: HARDWARE_RECORDS },
       { name: 'prometheus', rules: PROMETHEUS_ALERTS },
       { name: 'alertmanager', rules: ALERTMANAGER_ALERTS },
+      // Aggregates the dashboards read, so they stay fast at fleet scale.
+      { name: 'fleet', rules: [], records: dashboardRecords(thresholds) },
     ],
   };
 }

@@ -1,4 +1,5 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { fleetOf } from '../alerts/fleet';
 import { THRESHOLDS } from '../alerts/thresholds';
 import { SERVICE_METRICS } from '../lib/metrics';
 import { Percent } from '../lib/units';
@@ -26,10 +27,11 @@ export function hardwareDashboard(thresholds: Thresholds = THRESHOLDS): Dashboar
         id: 1,
         title: 'Temperature',
         metric: M.deviceTemperature,
+        fleet: fleetOf(M.deviceTemperature),
         line: above(T.deviceTemperature.warning, 'warning', { name: 'DeviceTooHot', for: T.deviceTemperature.for }),
       }),
     )
-    .withPanel(timeseriesPanel({ ...size, ...percent, id: 2, title: 'CPU use', metric: M.cpuUsage }))
+    .withPanel(timeseriesPanel({ ...size, ...percent, id: 2, title: 'CPU use', metric: M.cpuUsage, fleet: fleetOf(M.cpuUsage) }))
     .withPanel(
       timeseriesPanel({
         ...size,
@@ -37,6 +39,7 @@ export function hardwareDashboard(thresholds: Thresholds = THRESHOLDS): Dashboar
         id: 3,
         title: 'Battery',
         metric: M.batteryLevel,
+        fleet: fleetOf(M.batteryLevel),
         line: below(T.batteryLevel.warning, 'warning', { name: 'BatteryLow', for: T.batteryLevel.for }),
       }),
     )
@@ -46,6 +49,7 @@ export function hardwareDashboard(thresholds: Thresholds = THRESHOLDS): Dashboar
         id: 4,
         title: 'Power draw',
         metric: M.powerConsumption,
+        fleet: fleetOf(M.powerConsumption),
         line: above(T.powerConsumption.warning, 'warning', { name: 'HighPowerConsumption', for: T.powerConsumption.for }),
       }),
     )

@@ -1,4 +1,5 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { DEVICE_ACCURACY_DROP, fleetOf } from '../alerts/fleet';
 import { THRESHOLDS } from '../alerts/thresholds';
 import { SERVICE_METRICS } from '../lib/metrics';
 import { Percent, formatAmount } from '../lib/units';
@@ -15,11 +16,9 @@ export function modelQualityDashboard(thresholds: Thresholds = THRESHOLDS): Dash
   const T = thresholds;
   const D = T.accuracyDegradation;
   const size = { width: 12, height: 8 } as const;
-  const accuracy = deviceSelector(M.modelAccuracy);
   // The windows of the ModelAccuracyDegrading alert: retune them and this panel follows.
-  const drop =
-    `avg_over_time(${accuracy}[${D.baseline.toPrometheus()}] offset ${D.baselineOffset.toPrometheus()}) ` +
-    `- avg_over_time(${accuracy}[${D.window.toPrometheus()}])`;
+  // Recorded per device (alerts/fleet.ts) with the alert's own windows: one series per selected device.
+  const drop = deviceSelector(DEVICE_ACCURACY_DROP);
   const floor = formatAmount(T.modelAccuracy.critical.in(Percent.unit), Percent.unit);
   return dashboardBuilder({
     uid: 'model-quality',
@@ -32,6 +31,7 @@ export function modelQualityDashboard(thresholds: Thresholds = THRESHOLDS): Dash
         id: 1,
         title: 'Model accuracy',
         metric: M.modelAccuracy,
+        fleet: fleetOf(M.modelAccuracy),
         line: below(T.modelAccuracy.critical, 'critical', { name: 'LowModelAccuracy', for: T.modelAccuracy.for }),
         max: Percent.of(100),
       }),
@@ -42,6 +42,7 @@ export function modelQualityDashboard(thresholds: Thresholds = THRESHOLDS): Dash
         id: 2,
         title: 'Validation accuracy',
         metric: M.validationAccuracy,
+        fleet: fleetOf(M.validationAccuracy),
         description: `${M.validationAccuracy.help} The line is the release floor (${floor}) that live accuracy is held to.`,
         line: below(T.modelAccuracy.critical, 'critical'),
         max: Percent.of(100),
@@ -60,6 +61,6 @@ export function modelQualityDashboard(thresholds: Thresholds = THRESHOLDS): Dash
         line: above(D.warning, 'warning'),
       }),
     )
-    .withPanel(timeseriesPanel({ ...size, id: 4, title: 'Training loss', metric: M.trainingLoss }))
+    .withPanel(timeseriesPanel({ ...size, id: 4, title: 'Training loss', metric: M.trainingLoss, fleet: fleetOf(M.trainingLoss) }))
     .build();
 }

@@ -1,4 +1,5 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { fleetOf } from '../alerts/fleet';
 import { THRESHOLDS } from '../alerts/thresholds';
 import { SERVICE_METRICS } from '../lib/metrics';
 import { Thresholds, above, below, dashboardBuilder, timeseriesPanel } from './panels';
@@ -24,6 +25,7 @@ export function performanceDashboard(thresholds: Thresholds = THRESHOLDS): Dashb
         id: 1,
         title: 'Inference latency',
         metric: M.inferenceLatency,
+        fleet: fleetOf(M.inferenceLatency),
         line: above(T.inferenceLatency.warning, 'warning', { name: 'HighInferenceLatency', for: T.inferenceLatency.for }),
       }),
     )
@@ -33,6 +35,7 @@ export function performanceDashboard(thresholds: Thresholds = THRESHOLDS): Dashb
         id: 2,
         title: 'Throughput',
         metric: M.samplesPerSecond,
+        fleet: fleetOf(M.samplesPerSecond),
         line: below(T.throughput.critical, 'critical', { name: 'LowThroughput', for: T.throughput.for }),
       }),
     )
@@ -42,6 +45,7 @@ export function performanceDashboard(thresholds: Thresholds = THRESHOLDS): Dashb
         id: 3,
         title: 'Power draw',
         metric: M.powerConsumption,
+        fleet: fleetOf(M.powerConsumption),
         line: above(T.powerConsumption.warning, 'warning', { name: 'HighPowerConsumption', for: T.powerConsumption.for }),
       }),
     )
@@ -51,6 +55,7 @@ export function performanceDashboard(thresholds: Thresholds = THRESHOLDS): Dashb
         id: 4,
         title: 'Memory use',
         metric: M.memoryUsage,
+        fleet: fleetOf(M.memoryUsage),
         line: above(T.memoryUsage.warning, 'warning', { name: 'HighMemoryUsage', for: T.memoryUsage.for }),
       }),
     )

@@ -1,7 +1,6 @@
 import type { Dashboard, Panel } from '@grafana/grafana-foundation-sdk/dashboard';
 import {
   AlertRule,
-  DEFAULT_CATALOGUE,
   GRAFANA_DATASOURCES,
   SERVICE_METRICS,
   Seconds,
@@ -18,6 +17,8 @@ import {
   lowModelAccuracy,
   lowThroughput,
   modelAccuracyDegrading,
+  DASHBOARD_CATALOGUE,
+  dashboardRecords,
 } from '../../alerts';
 import { DASHBOARDS, buildDashboards, grafanaUnit, hardwareDashboard, modelQualityDashboard, performanceDashboard, systemOverviewDashboard } from '../../dashboards';
 
@@ -61,27 +62,39 @@ describe('the dashboards', () => {
           datasource: GRAFANA_DATASOURCES.prometheus,
           query: 'label_values(up{job="liquid-audio-nets"}, device)',
           multi: true,
-          includeAll: true,
-          allValue: '.+',
+          includeAll: false,
         }),
       ]);
     }
   });
 
   test('pass the synth-time checks against the provisioned datasources and the default catalogue', () => {
-    expect(() => checkDashboards(DASHBOARDS, { datasources: Object.values(GRAFANA_DATASOURCES), catalogue: DEFAULT_CATALOGUE })).not.toThrow();
+    expect(() => checkDashboards(DASHBOARDS, { datasources: Object.values(GRAFANA_DATASOURCES), catalogue: DASHBOARD_CATALOGUE })).not.toThrow();
   });
 
-  test('every query is on the Prometheus datasource and selects the devices of the variable', () => {
+  test('every query is on the Prometheus datasource, and reads either the selected devices or a recorded fleet aggregate', () => {
     for (const d of DASHBOARDS) {
       for (const p of panels(d)) {
         expect(p.datasource).toEqual(GRAFANA_DATASOURCES.prometheus);
         expect(targets(p).length).toBeGreaterThan(0);
         for (const t of targets(p)) {
           expect(t.datasource).toEqual(GRAFANA_DATASOURCES.prometheus);
-          expect(t.expr).toContain('device=~"$device"');
+          // A query over every device reads the whole fleet: only recorded aggregates may do that.
+          if (!t.expr.includes('device=~"$device"')) expect(t.expr).toMatch(/^(fleet:[a-z_]+:[a-z0-9_]+)( - fleet:[a-z_]+:[a-z0-9_]+)?$/);
         }
       }
+    }
+  });
+
+  test('every per-device time series panel also draws the fleet median and 95th percentile', () => {
+    const contract = new Set(Object.values(SERVICE_METRICS).map((m) => m.name));
+    const perDevice = DASHBOARDS.flatMap((d) =>
+      panels(d).filter((p) => p.type === 'timeseries' && contract.has(metricsOf(p)[0]) && targets(p)[0].expr === `${metricsOf(p)[0]}{device=~"$device"}`),
+    );
+    expect(perDevice.length).toBeGreaterThanOrEqual(10);
+    for (const p of perDevice) {
+      const metric = metricsOf(p)[0];
+      expect(targets(p).slice(1).map((t) => t.expr)).toEqual([`fleet:${metric}:p50`, `fleet:${metric}:p95`]);
     }
   });
 
@@ -106,7 +119,7 @@ describe('the dashboards', () => {
     for (const d of DASHBOARDS) {
       for (const p of panels(d)) {
         const [only] = new Set(metricsOf(p));
-        const metric = DEFAULT_CATALOGUE.get(only);
+        const metric = DASHBOARD_CATALOGUE.get(only);
         expect(metric).toBeDefined();
         expect(p.fieldConfig?.defaults.unit).toBe(grafanaUnit(metric!.unit));
       }
@@ -146,9 +159,10 @@ describe('threshold lines are the alerts\' thresholds', () => {
 
   test('the accuracy drop panel uses the windows and the 5-point threshold of ModelAccuracyDegrading', () => {
     const p = panel(byUid('model-quality'), 'Accuracy drop against baseline');
-    expect(targets(p)[0].expr).toBe(
-      'avg_over_time(model_accuracy{device=~"$device"}[6h] offset 1h) - avg_over_time(model_accuracy{device=~"$device"}[10m])',
-    );
+    expect(targets(p)[0].expr).toBe('device:model_accuracy:drop{device=~"$device"}');
+    const record = dashboardRecords().find((r) => r.name === 'device:model_accuracy:drop')!;
+    expect(record.expr).toBe('avg_over_time(model_accuracy[6h] offset 1h) - avg_over_time(model_accuracy[10m])');
+    expect(modelAccuracyDegrading.expr.startsWith(record.expr)).toBe(true);
     expect(modelAccuracyDegrading.expr).toMatch(/ > 0\.05$/);
     expect(line(p)?.value).toBe(0.05);
   });

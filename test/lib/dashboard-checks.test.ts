@@ -1,8 +1,9 @@
+import { DASHBOARD_CATALOGUE } from '../../alerts';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { DEFAULT_CATALOGUE, DashboardCheckContext, GRAFANA_DATASOURCES, MetricCatalogue, Units, checkDashboard, checkDashboards } from '../../lib';
+import { DashboardCheckContext, GRAFANA_DATASOURCES, MetricCatalogue, Units, checkDashboard, checkDashboards } from '../../lib';
 import { performanceDashboard, systemOverviewDashboard } from '../../dashboards';
 
-const context: DashboardCheckContext = { datasources: Object.values(GRAFANA_DATASOURCES), catalogue: DEFAULT_CATALOGUE };
+const context: DashboardCheckContext = { datasources: Object.values(GRAFANA_DATASOURCES), catalogue: DASHBOARD_CATALOGUE };
 
 /** A mutable copy of a real dashboard, as Grafana would read it from its file. */
 function performance(): any {
@@ -67,7 +68,7 @@ describe('dashboard checks', () => {
       const d = performance();
       d.panels[0].targets[0].expr = 'device:inference_latency_ms:p99{device=~"$device"}';
       expect(check(d)).toThrow(/selects metric 'device:inference_latency_ms:p99', which is not in the metric catalogue/);
-      const withRecord = DEFAULT_CATALOGUE.with({ name: 'device:inference_latency_ms:p99', type: 'gauge', unit: Units.milliseconds, help: 'p99 latency per device.' });
+      const withRecord = DASHBOARD_CATALOGUE.with({ name: 'device:inference_latency_ms:p99', type: 'gauge', unit: Units.milliseconds, help: 'p99 latency per device.' });
       expect(check(d, { ...context, catalogue: withRecord })).not.toThrow();
     });
 

@@ -2,7 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { COMPONENT_NAMES, Cores, Duration, Grafana, GrafanaProps, KUBECTL_APPLY_ANNOTATION_LIMIT, Mebibytes, Seconds } from '../../lib';
-import { THRESHOLDS } from '../../alerts';
+import { DASHBOARD_CATALOGUE, THRESHOLDS } from '../../alerts';
 import { DASHBOARDS, buildDashboards, performanceDashboard } from '../../dashboards';
 import { byKind, Manifest, RESTRICTED_CONTAINER_SECURITY } from '../support/manifests';
 
@@ -12,6 +12,7 @@ const PROPS: GrafanaProps = {
   alertmanagerUrl: 'http://alertmanager.monitoring.svc:9093',
   adminSecret: { secretName: 'grafana-admin' },
   dashboards: DASHBOARDS,
+  catalogue: DASHBOARD_CATALOGUE,
 };
 
 function build(overrides: Partial<GrafanaProps> = {}) {

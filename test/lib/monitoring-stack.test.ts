@@ -29,7 +29,7 @@ describe('MonitoringStack', () => {
     const { app } = synthStack({ namespace: 'observability' });
     const configMap = byKind(Testing.synth(chartById(app.charts, 'prometheus')) as Manifest[], 'ConfigMap').find((m) => m.metadata.name === 'prometheus-rules')!;
     expect(configMap.metadata).toMatchObject({ name: 'prometheus-rules', namespace: 'observability' });
-    expect(Object.keys(configMap.data as object)).toEqual(['alertmanager.rules.yaml', 'device-health.rules.yaml', 'hardware.rules.yaml', 'model-quality.rules.yaml', 'prometheus.rules.yaml']);
+    expect(Object.keys(configMap.data as object)).toEqual(['alertmanager.rules.yaml', 'device-health.rules.yaml', 'fleet.rules.yaml', 'hardware.rules.yaml', 'model-quality.rules.yaml', 'prometheus.rules.yaml']);
   });
 
   test('fails on a namespace name Kubernetes would reject', () => {
