@@ -28,6 +28,7 @@ export const deviceAlerts = perThresholds((T: Thresholds) => {
       `${deviceUp} == 0 or (max_over_time(${deviceUp}[${T.deviceOffline.forgetAfter.toPrometheus()}]) ` +
       `unless on (${DEVICE_TARGETS.deviceLabel}) ${deviceUp})`,
     for: T.deviceOffline.for,
+    keepFiringFor: T.deviceOffline.shaping.keepFiringFor,
     summary: AlertText.of`Device ${DEVICE} is offline`,
     description: AlertText.of`Prometheus has not scraped device ${DEVICE} (${label('instance')}) successfully for ${T.deviceOffline.for}: its target is down or gone from discovery.`,
     tests: (interval) => {
@@ -56,7 +57,7 @@ export const deviceAlerts = perThresholds((T: Thresholds) => {
             { at: gone.minus(interval), firing: [] },
             { at: gone.plus(f).minus(interval), firing: [] },
             { at: gone.plus(f).plus(interval.times(2)), firing: firing(1) },
-            { at: gone.plus(forget).plus(Duration.minutes(5)), firing: [] },
+            { at: gone.plus(forget).plus(T.deviceOffline.shaping.keepFiringFor ?? Duration.ZERO).plus(Duration.minutes(5)), firing: [] },
           ],
         },
         {
@@ -85,6 +86,7 @@ export const deviceAlerts = perThresholds((T: Thresholds) => {
     op: '<',
     threshold: T.throughput.critical,
     for: T.throughput.for,
+    ...T.throughput.shaping,
     series: EXAMPLE_DEVICE,
     summary: AlertText.of`Device ${DEVICE} processes audio below real time`,
     description: AlertText.of`Device ${DEVICE} processes ${value(M.samplesPerSecond.unit)} of audio, below the real-time rate of ${T.throughput.critical}, for ${T.throughput.for}: frames are queuing or being dropped.`,
@@ -97,6 +99,7 @@ export const deviceAlerts = perThresholds((T: Thresholds) => {
     op: '>',
     threshold: T.inferenceLatency.warning,
     for: T.inferenceLatency.for,
+    ...T.inferenceLatency.shaping,
     series: EXAMPLE_DEVICE,
     summary: AlertText.of`Inference on ${DEVICE} is slower than ${T.inferenceLatency.warning}`,
     description: AlertText.of`Inference on device ${DEVICE} takes ${value(M.inferenceLatency.unit)} per frame, above the ${T.inferenceLatency.warning} real-time budget, for ${T.inferenceLatency.for}.`,
@@ -109,6 +112,7 @@ export const deviceAlerts = perThresholds((T: Thresholds) => {
     op: '>',
     threshold: T.powerConsumption.warning,
     for: T.powerConsumption.for,
+    ...T.powerConsumption.shaping,
     series: EXAMPLE_DEVICE,
     summary: AlertText.of`Device ${DEVICE} draws more than ${T.powerConsumption.warning}`,
     description: AlertText.of`Device ${DEVICE} draws ${value(M.powerConsumption.unit)}, above its ${T.powerConsumption.warning} power budget, for ${T.powerConsumption.for}; its battery drains early.`,
@@ -121,6 +125,7 @@ export const deviceAlerts = perThresholds((T: Thresholds) => {
     op: '>',
     threshold: T.memoryUsage.warning,
     for: T.memoryUsage.for,
+    ...T.memoryUsage.shaping,
     series: EXAMPLE_DEVICE,
     summary: AlertText.of`Device ${DEVICE} uses more than ${T.memoryUsage.warning} of memory`,
     description: AlertText.of`The inference process on device ${DEVICE} uses ${value(M.memoryUsage.unit)}, above ${T.memoryUsage.warning}, for ${T.memoryUsage.for}: a leak or an oversized model.`,

@@ -13,6 +13,7 @@ export const modelQualityAlerts = perThresholds((T: Thresholds) => {
     op: '<',
     threshold: T.modelAccuracy.critical,
     for: T.modelAccuracy.for,
+    ...T.modelAccuracy.shaping,
     series: EXAMPLE_DEVICE,
     summary: AlertText.of`Model accuracy on ${DEVICE} is below ${T.modelAccuracy.critical}`,
     description: AlertText.of`The model on device ${DEVICE} is ${value(accuracy.unit)} accurate, below the ${T.modelAccuracy.critical} release floor, for ${T.modelAccuracy.for}.`,
@@ -37,6 +38,7 @@ export const modelQualityAlerts = perThresholds((T: Thresholds) => {
       `avg_over_time(${selector(accuracy)}[${D.baseline.toPrometheus()}] offset ${D.baselineOffset.toPrometheus()}) ` +
       `- avg_over_time(${selector(accuracy)}[${D.window.toPrometheus()}]) > ${literal(dropRatio)}`,
     for: D.for,
+    keepFiringFor: D.shaping.keepFiringFor,
     summary: AlertText.of`Model accuracy on ${DEVICE} is degrading`,
     description: AlertText.of`The model on device ${DEVICE} is ${value(accuracy.unit)} points less accurate over the last ${D.window} than over the ${D.baseline} before ${D.baselineOffset} ago (alert at ${D.warning} points).`,
     tests: (interval) => {

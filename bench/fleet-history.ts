@@ -33,14 +33,14 @@ const DEVICES_JOB = DEVICE_TARGETS.job;
 const HW_JOB = 'hardware-exporter';
 
 /** A deterministic value in [0, 1) for (device, series, step): noise without Math.random. */
-function noise(d: number, s: number, i: number): number {
+export function noise(d: number, s: number, i: number): number {
   let x = (d * 374761393 + s * 668265263 + i * 2147483647) | 0;
   x = Math.imul(x ^ (x >>> 13), 1274126177);
   return ((x ^ (x >>> 16)) >>> 0) / 4294967296;
 }
 
 /** A daily load cycle: 0 at night, 1 at the busiest hour. */
-const cycle = (i: number) => 0.5 + 0.5 * Math.sin((i / 1440) * 2 * Math.PI);
+export const cycle = (i: number) => 0.5 + 0.5 * Math.sin((i / 1440) * 2 * Math.PI);
 
 export const FAMILIES: readonly Family[] = [
   { name: S.inferenceLatency.name, type: 'gauge', job: DEVICES_JOB, series: [{}], value: (d, s, i) => 10 + 6 * cycle(i) + 4 * noise(d, s, i) },

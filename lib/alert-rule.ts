@@ -2,7 +2,7 @@ import { AlertText } from './alert-text';
 import { Duration } from './duration';
 import { DEFAULT_CATALOGUE, Metric, MetricCatalogue } from './metrics';
 import { labelNameProblem, ALERT_NAME } from './names';
-import { analysePromQL, Comparison, compare, Matchers } from './promql';
+import { analysePromQL, Comparison, compare, Matchers, Smoothing, smoothingProblem } from './promql';
 import { RuleTests, RuleTestCase, constantFor, seriesText } from './rule-test';
 import { Dimension, Quantity } from './units';
 
@@ -20,6 +20,12 @@ export interface AlertRuleProps {
   readonly expr: string;
   /** How long `expr` must keep matching before the alert fires. @default Duration.ZERO - fires on the first matching evaluation */
   readonly for?: Duration;
+  /**
+   * How long the alert keeps firing after `expr` stopped matching (Prometheus' `keep_firing_for`):
+   * hysteresis in time, so a metric hovering at its threshold raises one episode, not one an hour.
+   * @default Duration.ZERO - resolves on the first evaluation where `expr` no longer matches
+   */
+  readonly keepFiringFor?: Duration;
   readonly severity: Severity;
   /** One line for the notification title. */
   readonly summary: AlertText;
@@ -40,6 +46,7 @@ export class AlertRule {
   public readonly name: string;
   public readonly expr: string;
   public readonly for: Duration;
+  public readonly keepFiringFor: Duration;
   public readonly severity: Severity;
   public readonly summary: AlertText;
   public readonly description: AlertText;
@@ -59,6 +66,8 @@ export class AlertRule {
     }
     const forDuration = props.for ?? Duration.ZERO;
     if (!forDuration.isValid()) fail(`'for' ${forDuration.describeInvalid()}`);
+    const keepFiringFor = props.keepFiringFor ?? Duration.ZERO;
+    if (!keepFiringFor.isValid()) fail(`'keepFiringFor' ${keepFiringFor.describeInvalid()}`);
 
     const analysis = analysePromQL(props.expr);
     if (analysis.syntaxError !== undefined) {
@@ -93,6 +102,7 @@ export class AlertRule {
     this.name = props.name;
     this.expr = props.expr;
     this.for = forDuration;
+    this.keepFiringFor = keepFiringFor;
     this.severity = props.severity;
     this.summary = props.summary;
     this.description = props.description;
@@ -121,13 +131,18 @@ export class AlertRule {
     if (!threshold.isFinite() || (threshold.amount < 0 && threshold.dimension !== 'temperature')) {
       throw new Error(`alert '${props.name}': 'threshold' must be a finite, non-negative amount, got ${threshold}`);
     }
+    if (props.smoothing !== undefined) {
+      const problem = smoothingProblem(props.smoothing);
+      if (problem) throw new Error(`alert '${props.name}': 'smoothing' ${problem}`);
+    }
     const limit = threshold.in(metric.unit);
     const forDuration = props.for;
     const series = props.series ?? {};
+    const shape: TestShape = { smoothing: props.smoothing, keepFiringFor: props.keepFiringFor ?? Duration.ZERO };
     return new AlertRule({
       ...props,
-      expr: compare(metric, op, threshold, props.matchers),
-      tests: (interval) => thresholdTests(metric, op, limit, forDuration, interval, { ...series, ...props.matchers }, threshold),
+      expr: compare(metric, op, threshold, props.matchers, props.smoothing),
+      tests: (interval) => thresholdTests(metric, op, limit, forDuration, interval, { ...series, ...props.matchers }, threshold, shape),
     });
   }
 }
@@ -138,11 +153,23 @@ export interface ThresholdAlertProps<D extends Dimension> extends Omit<AlertRule
   readonly op: Comparison;
   readonly threshold: Quantity<D>;
   readonly for: Duration;
+  /**
+   * Compare a window of the metric instead of its last sample (`avg_over_time(metric[5m]) > 25`):
+   * noise shorter than the window no longer crosses the threshold, at the cost of up to a window
+   * of extra detection delay. @default - the last sample is compared (`metric > 25`)
+   */
+  readonly smoothing?: Smoothing;
   /** Matchers narrowing the metric's series. @default - every series of the metric */
   readonly matchers?: Matchers;
   /** Labels of the series the generated tests feed in (a device's target labels). @default - none */
   readonly series?: Readonly<Record<string, string>>;
 }
+
+/**
+ * How a threshold alert is shaped against noise: the two options of ThresholdAlertProps that
+ * trade detection or resolution delay for quiet. `{}` is the bare comparison.
+ */
+export type AlertShaping = Pick<ThresholdAlertProps<Dimension>, 'smoothing' | 'keepFiringFor'>;
 
 /** How far past or inside a threshold the generated tests go: 0.1% of it (0.001 for a zero threshold). */
 function nudge(limit: number): number {
@@ -157,6 +184,7 @@ function thresholdTests(
   evaluationInterval: Duration,
   labels: Readonly<Record<string, string>>,
   threshold: Quantity,
+  shape: TestShape,
 ): RuleTestCase[] {
   const up = op === '>' || op === '>=';
   const past = up ? limit + nudge(limit) : limit - nudge(limit);
@@ -168,7 +196,7 @@ function thresholdTests(
   const checks = [];
   if (!forDuration.isZero()) checks.push({ at: forDuration.minus(evaluationInterval), firing: [] });
   checks.push({ at: firesAt, firing: [{ labels, value: past }] });
-  return [
+  const cases: RuleTestCase[] = [
     {
       name: `${metric.name} just past ${threshold} (${past}) fires after ${forDuration}`,
       interval: sampleInterval,
@@ -185,4 +213,28 @@ function thresholdTests(
       ],
     },
   ];
+  if (!shape.keepFiringFor.isZero()) {
+    // Past the threshold until `span`, then far inside it: the expression stops matching at once
+    // (or, for max/min over a window, once the window has passed), and the alert keeps firing
+    // for keepFiringFor with the last value it had.
+    const far = up ? 0 : limit * 2;
+    const stops = span.plus(shape.smoothing?.window ?? Duration.ZERO);
+    const after = stops.plus(shape.keepFiringFor).plus(evaluationInterval.times(4));
+    cases.push({
+      name: `${metric.name} back inside ${threshold} keeps firing for ${shape.keepFiringFor}`,
+      interval: sampleInterval,
+      input: [{ series, values: `${constantFor(past, span.minus(sampleInterval), sampleInterval)} ${constantFor(far, after.minus(span), sampleInterval)}` }],
+      checks: [
+        { at: span.plus(shape.keepFiringFor).minus(evaluationInterval), firing: [{ labels, value: past }] },
+        { at: after, firing: [] },
+      ],
+    });
+  }
+  return cases;
+}
+
+/** What the generated tests need to know of a threshold alert's shaping. */
+interface TestShape {
+  readonly smoothing?: Smoothing;
+  readonly keepFiringFor: Duration;
 }

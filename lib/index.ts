@@ -25,6 +25,7 @@ export * from './pod-hardening';
 export * from './prometheus';
 export * from './prometheus-config';
 export * from './prometheus-rules';
+export * from './prometheus-sizing';
 export * from './promql';
 export * from './recording-rule';
 export * from './rule-group';

@@ -25,6 +25,7 @@ import { dnsLabelProblem } from './names';
 import { CONFIG_HASH_ANNOTATION, httpProbe, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-hardening';
 import { PROMETHEUS_SECRETS_ROOT, RemoteWrite, ScrapeJob, checkPrometheusConfig, renderPrometheusConfig } from './prometheus-config';
 import { PrometheusRules } from './prometheus-rules';
+import { sizePrometheus } from './prometheus-sizing';
 import { SCRAPE_LIMITS, peersJob } from './scrape-jobs';
 import { distinctSecrets, secretMountPath } from './secret-ref';
 import { peerAddresses } from './stateful-peers';
@@ -51,7 +52,13 @@ export interface PrometheusProps {
   readonly replicas?: number;
   /** How long samples are kept. At least 2h, the span of one TSDB block. @default Duration.days(15) */
   readonly retention?: Duration;
-  /** Size of each replica's volume. @default Gibibytes.of(50) */
+  /**
+   * Devices the fleet has: when given, the defaults of `resources`, `storage` and `retentionSize`
+   * come from sizePrometheus(), on measured bytes per series and per sample.
+   * @default - the fixed defaults below
+   */
+  readonly fleetSize?: number;
+  /** Size of each replica's volume. @default Gibibytes.of(50), or sized from `fleetSize` */
   readonly storage?: Quantity<'data'>;
   /**
    * Bytes of blocks kept before the oldest are deleted, whatever their age.
@@ -129,16 +136,17 @@ export class Prometheus extends Construct {
     if (!this.retention.isValid() || this.retention.compareTo(Duration.hours(2)) < 0) {
       throw new Error(`${owner}: 'retention' must be at least 2h (one TSDB block), got ${this.retention}`);
     }
-    this.storage = props.storage ?? Gibibytes.of(50);
+    this.scrapeInterval = props.scrapeInterval ?? Duration.seconds(30);
+    const sized = props.fleetSize === undefined ? undefined : sizePrometheus({ devices: props.fleetSize, scrapeInterval: this.scrapeInterval, retention: this.retention });
+    this.storage = props.storage ?? sized?.storage ?? Gibibytes.of(50);
     const storageProblem = dataProblem(this.storage);
     if (storageProblem) throw new Error(`${owner}: 'storage' ${storageProblem}`);
-    this.retentionSize = props.retentionSize ?? Gibibytes.of(Math.floor(this.storage.in(Units.gibibytes) * 0.8 * 1024) / 1024);
+    this.retentionSize = props.retentionSize ?? sized?.retentionSize ?? Gibibytes.of(Math.floor(this.storage.in(Units.gibibytes) * 0.8 * 1024) / 1024);
     const sizeProblem = dataProblem(this.retentionSize);
     if (sizeProblem) throw new Error(`${owner}: 'retentionSize' ${sizeProblem}`);
     if (this.retentionSize.in(Units.bytes) > this.storage.in(Units.bytes)) {
       throw new Error(`${owner}: 'retentionSize' (${this.retentionSize}) must not exceed 'storage' (${this.storage})`);
     }
-    this.scrapeInterval = props.scrapeInterval ?? Duration.seconds(30);
     this.evaluationInterval = props.evaluationInterval ?? Duration.seconds(30);
     this.image = props.image ?? IMAGES.prometheus;
     checkWebSecurity(owner, 'webSecurity', props.webSecurity);
@@ -174,7 +182,7 @@ export class Prometheus extends Construct {
     const labels = recommendedLabels({ name: 'prometheus', component: 'server', instance: props.instance, version: imageVersion(this.image) });
     const selector = { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/instance': props.instance };
     this.selector = selector;
-    const resources = kubeResources(owner, props.resources ?? {
+    const resources = kubeResources(owner, props.resources ?? sized?.resources ?? {
       requests: { cpu: Millicores.of(500), memory: Gibibytes.of(2) },
       limits: { cpu: Cores.of(2), memory: Gibibytes.of(4) },
     });

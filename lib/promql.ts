@@ -1,4 +1,5 @@
 import { parser } from '@prometheus-io/lezer-promql';
+import { Duration } from './duration';
 import { Metric } from './metrics';
 import { Dimension, Quantity } from './units';
 
@@ -33,9 +34,41 @@ export function selector(metric: Metric, matchers: Matchers = {}, excluded: Matc
   return parts.length === 0 ? metric.name : `${metric.name}{${parts.join(',')}}`;
 }
 
-/** `metric > 25`, with the threshold converted into the metric's own unit. */
-export function compare<D extends Dimension>(metric: Metric<D>, op: Comparison, threshold: Quantity<D>, matchers: Matchers = {}): string {
-  return `${selector(metric, matchers)} ${op} ${literal(threshold.in(metric.unit))}`;
+/** The `<aggregation>_over_time` functions a threshold alert may compare instead of the last sample. */
+export type OverTimeFunction = 'avg_over_time' | 'quantile_over_time' | 'max_over_time' | 'min_over_time';
+
+/** A window of a metric, reduced to one value per series: `avg_over_time(metric[5m])`. */
+export interface Smoothing {
+  readonly fn: OverTimeFunction;
+  /** How far back the window reaches; at least two samples long to smooth anything. */
+  readonly window: Duration;
+  /** The quantile (0-1) for `quantile_over_time`. @default - none; required for quantile_over_time and refused otherwise */
+  readonly quantile?: number;
+}
+
+/** Why `smoothing` cannot be rendered, or undefined when it can. */
+export function smoothingProblem(smoothing: Smoothing): string | undefined {
+  if (!smoothing.window.isValid() || smoothing.window.isZero()) return `'window' must be a positive duration, got ${smoothing.window}`;
+  if (smoothing.fn === 'quantile_over_time') {
+    const q = smoothing.quantile;
+    if (q === undefined || !(q >= 0 && q <= 1)) return `'quantile' must be between 0 and 1 for quantile_over_time, got ${q}`;
+  } else if (smoothing.quantile !== undefined) {
+    return `'quantile' is only read by quantile_over_time, got ${smoothing.quantile} with ${smoothing.fn}`;
+  }
+  return undefined;
+}
+
+/** `metric{...}`, or its window reduced by `smoothing`: `quantile_over_time(0.5, metric[5m])`. */
+export function smoothed(metric: Metric, matchers: Matchers = {}, smoothing?: Smoothing): string {
+  const sel = selector(metric, matchers);
+  if (smoothing === undefined) return sel;
+  const range = `${sel}[${smoothing.window.toPrometheus()}]`;
+  return smoothing.fn === 'quantile_over_time' ? `${smoothing.fn}(${literal(smoothing.quantile!)}, ${range})` : `${smoothing.fn}(${range})`;
+}
+
+/** `metric > 25` (or `avg_over_time(metric[5m]) > 25`), with the threshold converted into the metric's own unit. */
+export function compare<D extends Dimension>(metric: Metric<D>, op: Comparison, threshold: Quantity<D>, matchers: Matchers = {}, smoothing?: Smoothing): string {
+  return `${smoothed(metric, matchers, smoothing)} ${op} ${literal(threshold.in(metric.unit))}`;
 }
 
 /** A number as a PromQL literal. */

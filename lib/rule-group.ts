@@ -44,6 +44,11 @@ export class RuleGroup {
           `alert '${rule.name}': 'for' must be 0s or at least the evaluation interval (${props.interval}), got ${rule.for}`,
         );
       }
+      if (!rule.keepFiringFor.isZero() && rule.keepFiringFor.compareTo(props.interval) < 0) {
+        throw new Error(
+          `alert '${rule.name}': 'keepFiringFor' must be 0s or at least the evaluation interval (${props.interval}), got ${rule.keepFiringFor}`,
+        );
+      }
     }
     this.name = props.name;
     this.interval = props.interval;
@@ -89,6 +94,7 @@ export class RuleGroup {
               alert: rule.name,
               expr: rule.expr,
               ...(rule.for.isZero() ? {} : { for: rule.for.toPrometheus() }),
+              ...(rule.keepFiringFor.isZero() ? {} : { keep_firing_for: rule.keepFiringFor.toPrometheus() }),
               labels: rule.ruleLabels,
               annotations: this.annotationsOf(rule),
             })),
