@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: median wall time and peak memory of `npm run synth` and of the synth step
- * alone (the bundled app, `node build/synth.js`), beside the floor (node loading cdk8s and cdk8s-plus-27), all measured in one run with
+ * alone (the bundled app with V8's code cache, `node scripts/run-bundle.js`), beside the floor (node loading cdk8s and cdk8s-plus-27), all measured in one run with
  * the commands interleaved so that a noisy machine weighs on each alike.
  *
  * Goals: the whole `npm run synth` under 1 s median; the synth step within 1.5x the floor.
@@ -27,7 +27,7 @@ interface Sample {
 const outdir = mkdtempSync(join(tmpdir(), 'bench-dist-'));
 const commands: Command[] = [
   { label: 'floor: node -e require(cdk8s, cdk8s-plus-27)', argv: [process.execPath, '-e', 'require("cdk8s");require("cdk8s-plus-27")'] },
-  { label: 'synth step: node build/synth.js', argv: [process.execPath, 'build/synth.js'] },
+  { label: 'synth step: node scripts/run-bundle.js', argv: [process.execPath, 'scripts/run-bundle.js'] },
   { label: 'npm run synth (type-check + bundle + synth)', argv: ['npm', 'run', '--silent', 'synth'] },
 ];
 
