@@ -87,7 +87,7 @@ export interface StackConfig {
   readonly otelCollector?: OtelCollectorOptions;
   /** The Grafana dashboards (dashboards/). @default - none */
   readonly dashboards?: readonly Dashboard[];
-  /** @default - the Grafana construct's defaults, admin credentials from the Secret 'grafana-admin' */
+  /** @default - the Grafana construct's defaults, admin credentials from the Secret 'grafana-credentials' */
   readonly grafana?: GrafanaOptions;
   /** @default - ingress denied by default and allowed per component and port; egress open */
   readonly networkPolicies?: NetworkPolicyOptions;
@@ -186,7 +186,7 @@ export class MonitoringStack extends Construct {
     const grafanaChart = new Chart(scope, 'grafana', { namespace: this.namespace });
     grafanaChart.addDependency(namespaceChart);
     this.grafana = new Grafana(grafanaChart, 'Grafana', {
-      adminSecret: { secretName: 'grafana-admin' },
+      adminSecret: { secretName: 'grafana-credentials' },
       ...config.grafana,
       instance: this.instance,
       prometheusUrl: `${this.prometheus.scheme}://${svc(this.prometheus.serviceName)}:${PROMETHEUS_PORT}`,
