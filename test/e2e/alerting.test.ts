@@ -1,3 +1,4 @@
+import { SEED_SEVERITIES } from '../support/manifests';
 /**
  * End to end: the rendered stack running on loopback (Debian's Prometheus HA pair, three gossiping
  * Alertmanager peers, node_exporter), a simulated fleet of liquid-audio-nets devices each playing a
@@ -107,16 +108,8 @@ const DELIVERY: Record<'critical' | 'warning', Record<string, number>> = {
     [`${DEFAULT_RECEIVERS.warning}/slack resolved`]: 1,
   },
 };
-/** The seed alerts and their severities, as the issue states them: the rules must agree. */
-const SEED_SEVERITY: Record<string, Severity> = {
-  DeviceOffline: 'critical',
-  LowThroughput: 'critical',
-  LowModelAccuracy: 'critical',
-  HighInferenceLatency: 'warning',
-  HighPowerConsumption: 'warning',
-  HighMemoryUsage: 'warning',
-  ModelAccuracyDegrading: 'warning',
-};
+/** The seed alerts and their severities: the rules must agree. */
+const SEED_SEVERITY: Record<string, Severity> = SEED_SEVERITIES;
 
 const suiteStart = Date.now();
 let local: LocalStack | undefined;

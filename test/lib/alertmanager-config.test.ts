@@ -1,3 +1,4 @@
+import { SEED_SEVERITIES } from '../support/manifests';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -145,15 +146,7 @@ describe('the default routing, judged by the real amtool (Debian 0.25)', () => {
 
   test('every seed alert reaches the receiver of its severity', () => {
     const seed = [...DEVICE_ALERTS, ...MODEL_QUALITY_ALERTS];
-    expect(Object.fromEntries(seed.map((r) => [r.name, r.severity]))).toEqual({
-      DeviceOffline: 'critical',
-      LowThroughput: 'critical',
-      LowModelAccuracy: 'critical',
-      HighInferenceLatency: 'warning',
-      HighPowerConsumption: 'warning',
-      HighMemoryUsage: 'warning',
-      ModelAccuracyDegrading: 'warning',
-    });
+    expect(Object.fromEntries(seed.map((r) => [r.name, r.severity]))).toEqual(SEED_SEVERITIES);
     const routes = Object.fromEntries(seed.map((r) => [r.name, routeOf({ alertname: r.name, ...r.ruleLabels, device: 'edge-01' })]));
     expect(routes).toEqual({
       DeviceOffline: DEFAULT_RECEIVERS.critical,

@@ -1,7 +1,7 @@
 import { App, Testing } from 'cdk8s';
 import { config } from '../../config';
 import { MonitoringStack } from '../../lib';
-import { byKind, chartById, Manifest } from '../support/manifests';
+import { byKind, chartById, Manifest, SEED_SEVERITIES } from '../support/manifests';
 
 const synthStack = (overrides = {}) => {
   const app = Testing.app();
@@ -39,15 +39,7 @@ describe('MonitoringStack', () => {
   test('every seed alert is rendered once with its severity', () => {
     const { stack } = synthStack();
     const severities = Object.fromEntries(stack.ruleGroups.flatMap((g) => g.rules.map((r) => [r.name, r.severity])));
-    expect(severities).toMatchObject({
-      DeviceOffline: 'critical',
-      LowThroughput: 'critical',
-      LowModelAccuracy: 'critical',
-      HighInferenceLatency: 'warning',
-      HighPowerConsumption: 'warning',
-      HighMemoryUsage: 'warning',
-      ModelAccuracyDegrading: 'warning',
-    });
+    expect(severities).toMatchObject(SEED_SEVERITIES);
   });
 
   test('an App with the stack synthesizes without errors', () => {

@@ -23,3 +23,14 @@ export const RESTRICTED_CONTAINER_SECURITY = {
   capabilities: { drop: ['ALL'] },
   seccompProfile: { type: 'RuntimeDefault' },
 } as const;
+
+/** The seed alerts and their severities, as the service's monitoring description states them: the rules must agree. */
+export const SEED_SEVERITIES = {
+  DeviceOffline: 'critical',
+  LowThroughput: 'critical',
+  LowModelAccuracy: 'critical',
+  HighInferenceLatency: 'warning',
+  HighPowerConsumption: 'warning',
+  HighMemoryUsage: 'warning',
+  ModelAccuracyDegrading: 'warning',
+} as const;
