@@ -154,9 +154,7 @@ export class WebServerSecurity {
    */
   public probe(path: string, port: string, base: Probe): Probe {
     if (this.ws?.basicAuth) {
-      const { httpGet: _http, ...rest } = base;
-      void _http;
-      return { ...rest, tcpSocket: { port: IntOrString.fromString(port) } };
+      return { ...base, httpGet: undefined, tcpSocket: { port: IntOrString.fromString(port) } };
     }
     return { ...base, httpGet: { path, port: IntOrString.fromString(port), ...(this.scheme === 'https' ? { scheme: 'HTTPS' } : {}) } };
   }

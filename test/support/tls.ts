@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { request as httpRequest } from 'node:http';
+import { ClientRequest, IncomingMessage, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { run } from './programs';
 
@@ -35,10 +35,10 @@ export interface Answer {
   readonly body: string;
 }
 
-/** GET over HTTPS, verifying the server with `ca`, with basic auth when given. */
-export function httpsGet(url: string, ca: string, auth?: { username: string; password: string }): Promise<Answer> {
+/** Sends a prepared request and collects the answer; rejects when the connection fails or stalls. */
+function answer(url: string, send: (onResponse: (res: IncomingMessage) => void) => ClientRequest): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { ca, method: 'GET', ...(auth ? { auth: `${auth.username}:${auth.password}` } : {}), timeout: 5000 }, (res) => {
+    const req = send((res) => {
       let body = '';
       res.on('data', (d) => (body += d));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
@@ -49,16 +49,12 @@ export function httpsGet(url: string, ca: string, auth?: { username: string; pas
   });
 }
 
+/** GET over HTTPS, verifying the server with `ca`, with basic auth when given. */
+export function httpsGet(url: string, ca: string, auth?: { username: string; password: string }): Promise<Answer> {
+  return answer(url, (onResponse) => request(url, { ca, method: 'GET', ...(auth ? { auth: `${auth.username}:${auth.password}` } : {}), timeout: 5000 }, onResponse));
+}
+
 /** GET over plain HTTP; rejects when the connection fails. */
 export function httpGet(url: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { timeout: 5000 }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error(`GET ${url} timed out`)));
-    req.end();
-  });
+  return answer(url, (onResponse) => httpRequest(url, { timeout: 5000 }, onResponse));
 }
