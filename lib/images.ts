@@ -22,36 +22,31 @@ export function imageVersion(img: ContainerImage): string {
 }
 
 export const IMAGES = {
-  /**
-   * Prometheus 3.13, the long-term-support line (supported until July 2027): a pair of servers
-   * kept for years should not chase a release every six weeks.
-   */
+  /** Prometheus 3.13.2; the tests run promtool and Prometheus built from module v0.313.2. */
   prometheus: image('quay.io/prometheus/prometheus', 'v3.13.2'),
-  /**
-   * node_exporter 1.12.0 (July 2026), the current release: the hwmon, thermal_zone,
-   * powersupplyclass, rapl and cpufreq collectors and every flag used here are long-standing,
-   * and checked against Debian's node_exporter in the tests.
-   */
+  /** node_exporter 1.12.0: the hwmon, thermal_zone, powersupplyclass, rapl and cpufreq collectors. */
   nodeExporter: image('quay.io/prometheus/node-exporter', 'v1.12.0'),
   /**
-   * The contrib distribution of the OpenTelemetry collector, 0.155.0: it has the prometheus
-   * exporter's `translation_strategy` and the `readers` form of the collector's own telemetry
-   * used here. Collector releases come every two weeks; bump deliberately.
+   * The contrib distribution of the OpenTelemetry collector. The tests run a collector built with
+   * the collector builder from the same component versions.
    */
   otelCollector: image('docker.io/otel/opentelemetry-collector-contrib', '0.155.0'),
   /**
-   * Alertmanager 0.35.1, the current release (November 2026). Every receiver secret is read from a
-   * file, which needs at least 0.26 (webhook `url_file`; Slack `api_url_file` came in 0.22, email
-   * `auth_password_file` in 0.25): see ALERTMANAGER_FILE_FIELDS in lib/alertmanager-config.ts,
-   * which a test checks against this tag.
+   * Alertmanager 0.35.0, the newest version the Go module proxy serves (0.35.1 is not), so the
+   * tests run the very version the pods do. Receiver secrets are read from files (webhook
+   * `url_file` needs 0.26): see ALERTMANAGER_FILE_FIELDS in lib/alertmanager-config.ts.
    */
-  alertmanager: image('quay.io/prometheus/alertmanager', 'v0.35.1'),
+  alertmanager: image('quay.io/prometheus/alertmanager', 'v0.35.0'),
   /**
-   * Grafana OSS 13.2.3, the newest patch of the 13.2 line (13.2.0 came out in August 2026;
-   * 13.2.1 fixed CVE-2026-12704 and CVE-2026-14199). A 13.3.0 appears in the wild; bump to it
-   * in review with its release notes. 13.x reads the classic dashboard JSON (schemaVersion 42)
-   * the foundation SDK renders, and the image's entrypoint expands `GF_*__FILE` variables, which
-   * is how the admin credentials arrive from their Secret.
+   * Grafana OSS 13.2.3. No Grafana binary runs in the tests (none can be built or installed
+   * here); its image's entrypoint expands `GF_*__FILE` variables for the admin credentials.
    */
   grafana: image('docker.io/grafana/grafana', '13.2.3'),
 } as const;
+
+/**
+ * The Kubernetes API server, and the etcd it stores in, that judge dist/ in the tests
+ * (`kubectl apply --server-side --validate=strict`, Pod Security admission, RBAC).
+ */
+export const KUBERNETES_VERSION = 'v1.36.3';
+export const ETCD_VERSION = 'v3.6.16';

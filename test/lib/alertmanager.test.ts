@@ -48,12 +48,12 @@ describe('Alertmanager', () => {
   });
 
   test('runs the pinned image with the recommended labels and its version', () => {
-    expect(container.image).toBe('quay.io/prometheus/alertmanager:v0.35.1');
-    expect(IMAGES.alertmanager.tag).toBe('v0.35.1');
+    expect(container.image).toBe('quay.io/prometheus/alertmanager:v0.35.0');
+    expect(IMAGES.alertmanager.tag).toBe('v0.35.0');
     expect(sts.metadata.labels).toMatchObject({
       'app.kubernetes.io/name': 'alertmanager',
       'app.kubernetes.io/component': 'alert-router',
-      'app.kubernetes.io/version': '0.35.1',
+      'app.kubernetes.io/version': '0.35.0',
       'app.kubernetes.io/instance': 'liquid-audio-nets',
       'app.kubernetes.io/part-of': 'liquid-audio-nets-monitoring',
     });
