@@ -1,8 +1,8 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { fleetOf } from '../alerts/fleet';
 import { THRESHOLDS } from '../alerts/thresholds';
-import { SERVICE_METRICS } from '../lib/metrics';
-import { Percent } from '../lib/units';
+import { SERVICE_METRICS } from '../lib/core';
+import { Percent } from '../lib/core';
 import { Thresholds, above, below, dashboardBuilder, timeseriesPanel } from './panels';
 
 const M = SERVICE_METRICS;

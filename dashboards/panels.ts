@@ -17,12 +17,12 @@ import type * as stat from '@grafana/grafana-foundation-sdk/stat';
 import type * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import type * as units from '@grafana/grafana-foundation-sdk/units';
 import type { Thresholds } from '../alerts/thresholds';
-import type { Severity } from '../lib/alert-rule';
-import { GRAFANA_DATASOURCES } from '../lib/grafana-provisioning';
-import { DEVICE_TARGETS, Metric, PROMETHEUS_METRICS } from '../lib/metrics';
-import { Matchers, selector } from '../lib/promql';
-import type { Duration } from '../lib/duration';
-import { Dimension, Quantity, Unit, Units, formatAmount } from '../lib/units';
+import type { Severity } from '../lib/rules';
+import { GRAFANA_DATASOURCES } from '../lib/grafana';
+import { DEVICE_TARGETS, Metric, PROMETHEUS_METRICS } from '../lib/core';
+import { Matchers, selector } from '../lib/core';
+import type { Duration } from '../lib/core';
+import { Dimension, Quantity, Unit, Units, formatAmount } from '../lib/core';
 
 /** The thresholds a dashboard draws: the alerts' own, or a retuned copy. */
 export type { Thresholds };

@@ -1,7 +1,7 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { fleetOf } from '../alerts/fleet';
 import { THRESHOLDS } from '../alerts/thresholds';
-import { SERVICE_METRICS } from '../lib/metrics';
+import { SERVICE_METRICS } from '../lib/core';
 import { Thresholds, above, below, dashboardBuilder, timeseriesPanel } from './panels';
 
 const M = SERVICE_METRICS;

@@ -1,9 +1,9 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { THRESHOLDS } from '../alerts/thresholds';
-import { PROMETHEUS_METRICS, SERVICE_METRICS } from '../lib/metrics';
-import { Count } from '../lib/units';
+import { PROMETHEUS_METRICS, SERVICE_METRICS } from '../lib/core';
+import { Count } from '../lib/core';
 import { FLEET_DEVICES, FLEET_DEVICES_DOWN, fleetOf } from '../alerts/fleet';
-import { selector } from '../lib/promql';
+import { selector } from '../lib/core';
 import { Thresholds, above, below, dashboardBuilder, statPanel, timeseriesPanel } from './panels';
 
 const M = SERVICE_METRICS;

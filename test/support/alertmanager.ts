@@ -10,7 +10,7 @@ import { run } from './programs';
 /**
  * Debian's Alertmanager and amtool are 0.25, which predates webhook `url_file` (0.26). They judge
  * a copy of the generated configuration in which only that field is swapped for `url`; every
- * other byte of meaning is the generated one (test/lib/alertmanager-config.test.ts checks that).
+ * other byte of meaning is the generated one (test/unit/alertmanager/alertmanager-config.test.ts checks that).
  */
 export function forAlertmanager025(configText: string, urlFor: (urlFile: string) => string): string {
   const config = parse(configText) as { receivers?: Array<{ webhook_configs?: Array<Record<string, unknown>> }> };

@@ -1,0 +1,2 @@
+export * from './alertmanager';
+export * from './alertmanager-config';

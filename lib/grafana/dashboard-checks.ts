@@ -1,0 +1,190 @@
+import type { Dashboard, GridPos, Panel, RowPanel, VariableModel } from '@grafana/grafana-foundation-sdk/dashboard';
+import { GRAFANA_UID_PATTERN, GRAFANA_UID_RULE, GrafanaDatasourceRef } from './grafana-provisioning';
+import { MetricCatalogue } from '../core';
+import { analysePromQL } from '../core';
+
+/**
+ * Cross-reference checks on dashboards, run at synth: what Grafana would only reveal as an empty
+ * panel or a dashboard that silently fails to load. Each failure is one sentence naming the
+ * dashboard (by uid) and the panel (by title and id).
+ *
+ * Only types are imported from the foundation SDK: the checks load none of its code.
+ */
+
+export interface DashboardCheckContext {
+  /** The datasources Grafana is provisioned with; every panel, target and variable must use one. */
+  readonly datasources: readonly GrafanaDatasourceRef[];
+  /** Metrics PromQL may select: the service contract, Prometheus' own series and recording rules' outputs. */
+  readonly catalogue: MetricCatalogue;
+}
+
+/** The width of Grafana's dashboard grid. */
+export const GRID_COLUMNS = 24;
+
+/**
+ * Grafana's range variables, replaced by a duration before parsing: `rate(x[$__rate_interval])`
+ * is valid PromQL once Grafana has expanded it.
+ */
+const RANGE_VARIABLES = /\$(?:__(?:rate_interval|interval|range)\b|\{__(?:rate_interval|interval|range)\})/g;
+
+/** Fails with one sentence on the first problem found in `dashboards`. */
+export function checkDashboards(dashboards: readonly Dashboard[], context: DashboardCheckContext): void {
+  const byUid = new Map<string, Dashboard>();
+  const byTitle = new Map<string, Dashboard>();
+  for (const d of dashboards) {
+    checkDashboard(d, context);
+    const uid = d.uid as string;
+    const sameUid = byUid.get(uid);
+    if (sameUid) {
+      throw new Error(`dashboard '${uid}': 'uid' is used by dashboards '${sameUid.title}' and '${d.title}'; dashboard uids must be unique`);
+    }
+    byUid.set(uid, d);
+    const title = d.title as string;
+    const sameTitle = byTitle.get(title);
+    if (sameTitle) {
+      throw new Error(`dashboard '${uid}': 'title' '${title}' is also the title of dashboard '${sameTitle.uid}'; titles must be unique within the folder`);
+    }
+    byTitle.set(title, d);
+  }
+}
+
+/** Fails with one sentence on the first problem found in one dashboard. */
+export function checkDashboard(dashboard: Dashboard, context: DashboardCheckContext): void {
+  const uid = dashboard.uid;
+  if (typeof uid !== 'string' || !GRAFANA_UID_PATTERN.test(uid)) {
+    const name = typeof uid === 'string' ? `dashboard '${uid}'` : `dashboard titled '${dashboard.title}'`;
+    throw new Error(`${name}: 'uid' ${GRAFANA_UID_RULE}, got ${JSON.stringify(uid)}`);
+  }
+  const where = `dashboard '${uid}'`;
+  if (typeof dashboard.title !== 'string' || dashboard.title.trim() === '') {
+    throw new Error(`${where}: 'title' must not be empty`);
+  }
+  const datasources = new Map(context.datasources.map((d) => [d.uid, d]));
+  const known = [...datasources.keys()].join(', ');
+
+  const checkDatasource = (subject: string, ref: { type?: string; uid?: string } | undefined): GrafanaDatasourceRef => {
+    if (ref === undefined || typeof ref.uid !== 'string') {
+      throw new Error(`${subject} has no datasource uid; set one of the provisioned datasources (${known})`);
+    }
+    const provisioned = datasources.get(ref.uid);
+    if (!provisioned) throw new Error(`${subject} uses datasource uid '${ref.uid}', which is not a provisioned datasource (provisioned: ${known})`);
+    if (ref.type !== undefined && ref.type !== provisioned.type) {
+      throw new Error(`${subject} names datasource '${ref.uid}' with type '${ref.type}', but it is provisioned as '${provisioned.type}'`);
+    }
+    return provisioned;
+  };
+
+  const checkPromQL = (subject: string, expr: unknown): void => {
+    if (typeof expr !== 'string' || expr.trim() === '') throw new Error(`${subject} has no PromQL expression ('expr')`);
+    const analysis = analysePromQL(expr.replace(RANGE_VARIABLES, '5m'));
+    if (analysis.syntaxError !== undefined) throw new Error(`${subject} is not valid PromQL (${analysis.syntaxError}): ${expr}`);
+    for (const metric of analysis.metricNames) {
+      if (!context.catalogue.has(metric)) throw new Error(`${subject} selects metric '${metric}', which is not in the metric catalogue`);
+    }
+  };
+
+  for (const variable of dashboard.templating?.list ?? []) checkVariable(where, variable, checkDatasource, checkPromQL);
+
+  const panels = allPanels(dashboard);
+  const ids = new Map<number, string>();
+  for (const panel of panels) {
+    const title = panel.title ?? '';
+    if (typeof panel.id !== 'number' || !Number.isInteger(panel.id) || panel.id < 1) {
+      throw new Error(`${where}: panel '${title}' has no 'id'; every panel needs a whole number id of at least 1, got ${JSON.stringify(panel.id)}`);
+    }
+    const subject = `${where}: panel '${title}' (id ${panel.id})`;
+    const other = ids.get(panel.id);
+    if (other !== undefined) throw new Error(`${subject}: 'id' ${panel.id} is also the id of panel '${other}'; panel ids must be unique within a dashboard`);
+    ids.set(panel.id, title);
+    checkGridPos(subject, panel.gridPos);
+
+    if (panel.type === 'row') continue;
+    const targets = ((panel as Panel).targets ?? []) as unknown as Target[];
+    if (targets.length === 0) continue;
+    const panelSource = checkDatasource(subject, (panel as Panel).datasource);
+    const refIds = new Set<string>();
+    targets.forEach((target, index) => {
+      const refId = target.refId;
+      if (typeof refId !== 'string' || refId === '') throw new Error(`${subject}: target ${index + 1} has no 'refId'`);
+      if (refIds.has(refId)) throw new Error(`${subject}: target ${refId} is defined twice; refIds must be unique within a panel`);
+      refIds.add(refId);
+      const targetSubject = `${subject}: target ${refId}`;
+      const source = target.datasource === undefined ? panelSource : checkDatasource(targetSubject, target.datasource);
+      if (source.type === 'prometheus') checkPromQL(targetSubject, target.expr);
+    });
+  }
+
+  const placed = panels.map((p) => ({ title: p.title ?? '', id: p.id as number, pos: p.gridPos as GridPos }));
+  for (let i = 0; i < placed.length; i++) {
+    for (let j = i + 1; j < placed.length; j++) {
+      const [a, b] = [placed[i], placed[j]];
+      if (overlaps(a.pos, b.pos)) {
+        throw new Error(`${where}: panel '${a.title}' (id ${a.id}) at ${describe(a.pos)} overlaps panel '${b.title}' (id ${b.id}) at ${describe(b.pos)}`);
+      }
+    }
+  }
+}
+
+/** A query target as dashboards store it: a datasource-specific object with these common fields. */
+interface Target {
+  readonly refId?: string;
+  readonly datasource?: { type?: string; uid?: string };
+  readonly expr?: unknown;
+}
+
+/** Every panel of a dashboard, the panels inside rows included (rows too: they take a line of the grid). */
+function allPanels(dashboard: Dashboard): (Panel | RowPanel)[] {
+  const out: (Panel | RowPanel)[] = [];
+  for (const p of dashboard.panels ?? []) {
+    out.push(p);
+    if (p.type === 'row') out.push(...((p as RowPanel).panels ?? []));
+  }
+  return out;
+}
+
+function checkGridPos(subject: string, pos: GridPos | undefined): void {
+  if (pos === undefined) throw new Error(`${subject} has no 'gridPos'; every panel needs a place on the ${GRID_COLUMNS}-column grid`);
+  for (const field of ['x', 'y', 'w', 'h'] as const) {
+    if (!Number.isInteger(pos[field]) || pos[field] < 0) throw new Error(`${subject}: 'gridPos.${field}' must be a whole number of at least 0, got ${pos[field]}`);
+  }
+  if (pos.w < 1 || pos.h < 1) throw new Error(`${subject}: 'gridPos' must be at least 1 wide and 1 high, got ${describe(pos)}`);
+  if (pos.x + pos.w > GRID_COLUMNS) {
+    throw new Error(`${subject}: 'gridPos' ${describe(pos)} ends at column ${pos.x + pos.w}, beyond the ${GRID_COLUMNS} columns of the grid`);
+  }
+}
+
+function overlaps(a: GridPos, b: GridPos): boolean {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+function describe(pos: GridPos): string {
+  return `x=${pos.x},y=${pos.y},w=${pos.w},h=${pos.h}`;
+}
+
+/** Grafana's Prometheus variable functions: `label_values(selector, label)`, `label_values(label)`, `query_result(expr)`, `label_names()`. */
+const LABEL_VALUES = /^\s*label_values\(\s*(?:(.*),\s*)?([a-zA-Z_][a-zA-Z0-9_]*)\s*\)\s*$/s;
+const QUERY_RESULT = /^\s*query_result\((.*)\)\s*$/s;
+const LABEL_NAMES = /^\s*label_names\(\s*\)\s*$/;
+
+function checkVariable(
+  where: string,
+  variable: VariableModel,
+  checkDatasource: (subject: string, ref: { type?: string; uid?: string } | undefined) => GrafanaDatasourceRef,
+  checkPromQL: (subject: string, expr: unknown) => void,
+): void {
+  const subject = `${where}: variable '${variable.name}'`;
+  if (variable.type !== 'query') return;
+  const source = checkDatasource(subject, variable.datasource);
+  if (source.type !== 'prometheus') return;
+  const query = typeof variable.query === 'string' ? variable.query : (variable.query as { query?: unknown } | undefined)?.query;
+  if (typeof query !== 'string') throw new Error(`${subject} has no query`);
+  const labelValues = LABEL_VALUES.exec(query);
+  if (labelValues) {
+    if (labelValues[1] !== undefined) checkPromQL(`${subject} (label_values)`, labelValues[1]);
+    return;
+  }
+  const result = QUERY_RESULT.exec(query);
+  if (result) return checkPromQL(`${subject} (query_result)`, result[1]);
+  if (LABEL_NAMES.test(query)) return;
+  throw new Error(`${subject}: query '${query}' is not one of label_values(selector, label), label_values(label), query_result(expr) or label_names()`);
+}

@@ -1,0 +1,360 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  EnvVar,
+  IntOrString,
+  KubeConfigMap,
+  KubeDeployment,
+  Probe,
+  KubeService,
+  KubeServiceAccount,
+  Quantity as KubeQuantity,
+  Volume,
+  VolumeMount,
+} from 'cdk8s-plus-27/lib/imports/k8s';
+import { contentHash } from '../k8s';
+import { checkDashboards } from './dashboard-checks';
+import { Duration } from '../core';
+import { GRAFANA_PATHS, GRAFANA_PROVISIONING_FILES, GrafanaProvisioning } from './grafana-provisioning';
+import { ContainerImage, IMAGES, imageRef, imageVersion } from '../k8s';
+import { ComputeResources, kubeBytes, kubeResources } from '../k8s';
+import { recommendedLabels } from '../k8s';
+import { checkConfigMapSize } from '../k8s';
+import { DEFAULT_CATALOGUE, MetricCatalogue } from '../core';
+import { dnsLabelProblem, dnsSubdomainProblem } from '../core';
+import { CONFIG_HASH_ANNOTATION, httpProbe, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../k8s';
+import { SecretKeyRef, checkSecretRef, secretFilePath, secretMountPath } from '../k8s';
+import { Cores, Gibibytes, Mebibytes, Millicores } from '../core';
+import type { WebClientSecurity } from '../k8s';
+
+/** Grafana's HTTP port: the UI, the API, `/api/health` and its own `/metrics`. The Prometheus scrape job finds it here. */
+export const GRAFANA_PORT = 3000;
+
+/** The user (and group) the upstream Grafana image runs as. */
+export const GRAFANA_USER_ID = 472;
+
+/**
+ * Requests and limits of Grafana serving a handful of provisioned dashboards to a few people:
+ * about 150 MiB at rest, short CPU bursts when dashboards load. The memory limit leaves room for
+ * wide time ranges over a large fleet.
+ */
+export const GRAFANA_RESOURCES: ComputeResources = {
+  requests: { cpu: Millicores.of(100), memory: Mebibytes.of(256) },
+  limits: { cpu: Cores.of(1), memory: Mebibytes.of(512) },
+};
+
+/** The Secret holding Grafana's admin credentials. It is created outside the stack; only its name and keys are in the manifests. */
+export interface GrafanaAdminSecret {
+  /** The Secret's name, in Grafana's namespace. */
+  readonly secretName: string;
+  /** The key holding the admin user name. @default 'admin-user' */
+  readonly userKey?: string;
+  /** The key holding the admin password. @default 'admin-password' */
+  readonly passwordKey?: string;
+}
+
+export interface GrafanaProps {
+  /** The stack instance, as `app.kubernetes.io/instance`. */
+  readonly instance: string;
+  /** URL of the in-cluster Prometheus Service the Prometheus datasource queries, e.g. `http://prometheus.monitoring.svc:9090`. */
+  readonly prometheusUrl: string;
+  /** URL of the in-cluster Alertmanager Service of the Alertmanager datasource, e.g. `http://alertmanager.monitoring.svc:9093`. */
+  readonly alertmanagerUrl: string;
+  /** The Secret with the admin user and password, mounted as files; never a literal. */
+  readonly adminSecret: GrafanaAdminSecret;
+  /** The dashboards, one ConfigMap each; checked against the datasources and `catalogue` at synth. */
+  readonly dashboards: readonly Dashboard[];
+  /**
+   * The metrics the dashboards' PromQL may select; add recording rules' outputs with `with()`.
+   * @default DEFAULT_CATALOGUE - the service contract and Prometheus' own series
+   */
+  readonly catalogue?: MetricCatalogue;
+  /**
+   * The URL people reach Grafana at (`GF_SERVER_ROOT_URL`). When it is `https://`, the session
+   * cookie is marked secure and HSTS is sent: Grafana is served over TLS (at the ingress).
+   * @default - Grafana's own (`http://localhost:3000/`): links in Grafana point at localhost and cookies are not marked secure
+   */
+  readonly rootUrl?: string;
+  /** Name of the Deployment, Service, ServiceAccount and the prefix of the ConfigMaps. @default 'grafana' */
+  readonly name?: string;
+  /** @default IMAGES.grafana */
+  readonly image?: ContainerImage;
+  /** @default GRAFANA_RESOURCES */
+  readonly resources?: ComputeResources;
+  /** Prometheus' scrape interval: the finest step Grafana queries (`timeInterval`). @default Duration.seconds(30) */
+  readonly scrapeInterval?: Duration;
+  /** Version of the Prometheus server behind `prometheusUrl`. @default - the version of IMAGES.prometheus */
+  readonly prometheusVersion?: string;
+  /** Name and uid of the Grafana folder the dashboards are provisioned into. @default 'liquid-audio-nets' */
+  readonly folder?: string;
+  /**
+   * Serve HTTPS with the `tls.crt` and `tls.key` of this `kubernetes.io/tls` Secret, with secure
+   * cookies. @default - plain HTTP inside the cluster (TLS at the ingress, if any)
+   */
+  readonly tlsSecretName?: string;
+  /** How to authenticate to and verify Prometheus. @default - plain HTTP */
+  readonly prometheusClient?: WebClientSecurity;
+  /** How to authenticate to and verify Alertmanager. @default - plain HTTP */
+  readonly alertmanagerClient?: WebClientSecurity;
+}
+
+/**
+ * Grafana as a single-replica Deployment whose whole state is provisioned from code: datasources
+ * and a dashboard provider in Grafana's standard provisioning folders, one ConfigMap per dashboard,
+ * the admin credentials read from a mounted Secret. Its SQLite database lives on an emptyDir, so
+ * a restart starts from the provisioned state (and logs users out). A change to any provisioning
+ * or dashboard file changes the pod template's `checksum/config` and rolls the pod.
+ */
+export class Grafana extends Construct {
+  public readonly name: string;
+  public readonly instance: string;
+  public readonly image: ContainerImage;
+  public readonly resources: ComputeResources;
+  public readonly rootUrl?: string;
+  /** Whether the session cookie is marked secure (Grafana is served over TLS). */
+  public readonly cookieSecure: boolean;
+  /** The Secret Grafana serves HTTPS with, when it does. */
+  public readonly tlsSecretName?: string;
+  public readonly adminUser: SecretKeyRef;
+  public readonly adminPassword: SecretKeyRef;
+  public readonly scrapeInterval: Duration;
+  public readonly prometheusVersion: string;
+  public readonly folder: string;
+  /** The metrics the dashboards were checked against. */
+  public readonly catalogue: MetricCatalogue;
+  public readonly provisioning: GrafanaProvisioning;
+  /** Dashboard uid to the name of its ConfigMap. */
+  public readonly dashboardConfigMaps: Readonly<Record<string, string>>;
+  /** Hash of every provisioning and dashboard file, on the pod template as `checksum/config`. */
+  public readonly hash: string;
+  public readonly serviceName: string;
+  /** The namespace of its chart. */
+  public readonly namespace: string;
+  public readonly port: number;
+  public readonly labels: Readonly<Record<string, string>>;
+  public readonly selector: Readonly<Record<string, string>>;
+  public readonly deployment: ApiObject;
+  public readonly service: ApiObject;
+
+  public constructor(scope: Construct, id: string, props: GrafanaProps) {
+    super(scope, id);
+    this.name = props.name ?? 'grafana';
+    const owner = `grafana '${this.name}'`;
+    const fail = (message: string): never => {
+      throw new Error(`${owner}: ${message}`);
+    };
+    const nameProblem = dnsLabelProblem(this.name);
+    if (nameProblem) fail(`'name' ${nameProblem}`);
+    this.instance = props.instance;
+    this.image = props.image ?? IMAGES.grafana;
+    this.resources = props.resources ?? GRAFANA_RESOURCES;
+    const resources = kubeResources(owner, this.resources);
+
+    if (typeof props.adminSecret !== 'object' || props.adminSecret === null) {
+      fail(`'adminSecret' must be a reference to a Secret ({ secretName, userKey, passwordKey }), not a literal value`);
+    }
+    this.adminUser = { secretName: props.adminSecret.secretName, key: props.adminSecret.userKey ?? 'admin-user' };
+    this.adminPassword = { secretName: props.adminSecret.secretName, key: props.adminSecret.passwordKey ?? 'admin-password' };
+    for (const [field, key] of [['userKey', this.adminUser.key], ['passwordKey', this.adminPassword.key]] as const) {
+      if (typeof key !== 'string' || !SECRET_KEY.test(key)) fail(`'adminSecret.${field}' must be 1 to 253 letters, digits, "-", "_" and ".", got '${key}'`);
+    }
+    // The Secret's name, checked as every Secret reference of the stack is.
+    checkSecretRef(owner, 'adminSecret', this.adminUser);
+    if (this.adminUser.key === this.adminPassword.key) {
+      fail(`'adminSecret.userKey' and 'adminSecret.passwordKey' must be different keys, got '${this.adminUser.key}' for both`);
+    }
+
+    if (props.rootUrl !== undefined && !/^https?:\/\/[^\s/$]+(\/[^\s$]*)?$/.test(props.rootUrl)) {
+      fail(`'rootUrl' must be an http(s) URL without spaces or "$", got '${props.rootUrl}'`);
+    }
+    this.rootUrl = props.rootUrl;
+    if (props.tlsSecretName !== undefined) {
+      const problem = dnsSubdomainProblem(props.tlsSecretName);
+      if (problem) fail(`'tlsSecretName' '${props.tlsSecretName}' ${problem}`);
+    }
+    this.tlsSecretName = props.tlsSecretName;
+    this.cookieSecure = props.tlsSecretName !== undefined || (props.rootUrl?.startsWith('https://') ?? false);
+
+    this.scrapeInterval = props.scrapeInterval ?? Duration.seconds(30);
+    this.prometheusVersion = props.prometheusVersion ?? imageVersion(IMAGES.prometheus);
+    this.folder = props.folder ?? 'liquid-audio-nets';
+    this.catalogue = props.catalogue ?? DEFAULT_CATALOGUE;
+    this.provisioning = new GrafanaProvisioning({
+      owner,
+      prometheusUrl: props.prometheusUrl,
+      alertmanagerUrl: props.alertmanagerUrl,
+      scrapeInterval: this.scrapeInterval,
+      prometheusVersion: this.prometheusVersion,
+      folder: this.folder,
+      prometheusClient: props.prometheusClient,
+      alertmanagerClient: props.alertmanagerClient,
+    });
+    checkDashboards(props.dashboards, { datasources: this.provisioning.refs, catalogue: this.catalogue });
+
+    const namespace = Chart.of(this).namespace;
+    if (!namespace) fail('must be in a chart with a namespace');
+    this.namespace = namespace!;
+    this.labels = recommendedLabels({ name: 'grafana', component: 'dashboards', instance: this.instance, version: imageVersion(this.image) });
+    this.selector = { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/instance': this.instance };
+    const metadata = (name: string) => ({ name, labels: { ...this.labels } });
+
+    const provisioningName = `${this.name}-provisioning`;
+    checkConfigMapSize(provisioningName, this.provisioning.files);
+    new KubeConfigMap(this, 'Provisioning', { metadata: metadata(provisioningName), data: { ...this.provisioning.files } });
+
+    const dashboardFiles: Record<string, string> = {};
+    const dashboardConfigMaps: Record<string, string> = {};
+    for (const dashboard of props.dashboards) {
+      const uid = dashboard.uid as string;
+      const configMapName = `${this.name}-dashboard-${uid}`;
+      const problem = dnsSubdomainProblem(configMapName);
+      if (problem) fail(`the ConfigMap name '${configMapName}' of dashboard '${uid}' ${problem}`);
+      const data = { [`${uid}.json`]: `${JSON.stringify(dashboard, null, 2)}\n` };
+      checkConfigMapSize(configMapName, data);
+      Object.assign(dashboardFiles, data);
+      dashboardConfigMaps[uid] = configMapName;
+      new KubeConfigMap(this, `Dashboard-${uid}`, { metadata: metadata(configMapName), data });
+    }
+    this.dashboardConfigMaps = dashboardConfigMaps;
+    this.hash = contentHash({ ...prefixKeys('provisioning/', this.provisioning.files), ...prefixKeys('dashboards/', dashboardFiles) });
+
+    new KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: metadata(this.name),
+      // Grafana never calls the Kubernetes API.
+      automountServiceAccountToken: false,
+    });
+
+    this.serviceName = this.name;
+    this.port = GRAFANA_PORT;
+    this.service = new KubeService(this, 'Service', {
+      metadata: metadata(this.serviceName),
+      spec: {
+        type: 'ClusterIP',
+        selector: { ...this.selector },
+        ports: [{ name: 'http', port: GRAFANA_PORT, targetPort: IntOrString.fromString('http'), protocol: 'TCP' }],
+      },
+    });
+
+    const secretName = this.adminUser.secretName;
+    const clients = [props.prometheusClient, props.alertmanagerClient].filter((c): c is WebClientSecurity => c !== undefined);
+    const volumes: Volume[] = [
+      // Grafana's SQLite database, sessions and plugin folder: rebuilt from provisioning at every start.
+      { name: 'data', emptyDir: { sizeLimit: KubeQuantity.fromString(kubeBytes(Gibibytes.of(1))) } },
+      { name: 'tmp', emptyDir: { sizeLimit: KubeQuantity.fromString(kubeBytes(Mebibytes.of(64))) } },
+      {
+        name: 'provisioning-datasources',
+        configMap: { name: provisioningName, items: [{ key: GRAFANA_PROVISIONING_FILES.datasources, path: GRAFANA_PROVISIONING_FILES.datasources }] },
+      },
+      {
+        name: 'provisioning-dashboards',
+        configMap: { name: provisioningName, items: [{ key: GRAFANA_PROVISIONING_FILES.dashboardProviders, path: GRAFANA_PROVISIONING_FILES.dashboardProviders }] },
+      },
+      Object.keys(dashboardConfigMaps).length === 0
+        ? { name: 'dashboards', emptyDir: {} }
+        : { name: 'dashboards', projected: { sources: Object.values(dashboardConfigMaps).map((name) => ({ configMap: { name } })) } },
+      // Readable by Grafana's group only (fsGroup 472).
+      { name: 'admin-secret', secret: { secretName, defaultMode: 0o440 } },
+      ...(this.tlsSecretName ? [{ name: 'tls', secret: { secretName: this.tlsSecretName, defaultMode: 0o440, items: [{ key: 'tls.crt', path: 'tls.crt' }, { key: 'tls.key', path: 'tls.key' }] } }] : []),
+      ...clients.flatMap((c) => c.volumes()),
+    ];
+    const mounts: VolumeMount[] = [
+      { name: 'data', mountPath: GRAFANA_PATHS.data },
+      { name: 'tmp', mountPath: GRAFANA_PATHS.tmp },
+      { name: 'provisioning-datasources', mountPath: GRAFANA_PATHS.datasources, readOnly: true },
+      { name: 'provisioning-dashboards', mountPath: GRAFANA_PATHS.dashboardProviders, readOnly: true },
+      { name: 'dashboards', mountPath: GRAFANA_PATHS.dashboards, readOnly: true },
+      { name: 'admin-secret', mountPath: secretMountPath(GRAFANA_PATHS.secrets, this.adminUser), readOnly: true },
+      ...(this.tlsSecretName ? [{ name: 'tls', mountPath: GRAFANA_TLS_DIR, readOnly: true }] : []),
+      ...clients.flatMap((c) => c.mounts()),
+    ];
+
+    this.deployment = new KubeDeployment(this, 'Deployment', {
+      metadata: metadata(this.name),
+      spec: {
+        // One replica: every pod has its own SQLite database, so a second one would not share sessions.
+        replicas: 1,
+        // The new pod is ready before the old one goes: no gap in the dashboards during a rollout.
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: IntOrString.fromNumber(1), maxUnavailable: IntOrString.fromNumber(0) } },
+        selector: { matchLabels: { ...this.selector } },
+        template: {
+          metadata: { labels: { ...this.labels }, annotations: { [CONFIG_HASH_ANNOTATION]: this.hash } },
+          spec: {
+            serviceAccountName: this.name,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: restrictedPodSecurityContext(GRAFANA_USER_ID),
+            containers: [
+              {
+                name: 'grafana',
+                image: imageRef(this.image),
+                ports: [{ name: 'http', containerPort: GRAFANA_PORT, protocol: 'TCP' }],
+                env: this.environment(),
+                readinessProbe: this.overTls(httpProbe('/api/health', 'http')),
+                livenessProbe: this.overTls(httpProbe('/api/health', 'http', { failureThreshold: 6 })),
+                // Database migrations on the fresh emptyDir take a while on a small node: five minutes before liveness applies.
+                startupProbe: this.overTls(httpProbe('/api/health', 'http', { periodSeconds: 5, failureThreshold: 60 })),
+                resources,
+                securityContext: restrictedContainerSecurityContext(),
+                volumeMounts: mounts,
+              },
+            ],
+            volumes,
+          },
+        },
+      },
+    });
+  }
+
+  /** A probe over HTTPS when Grafana serves TLS. */
+  private overTls(probe: Probe): Probe {
+    return this.tlsSecretName && probe.httpGet ? { ...probe, httpGet: { ...probe.httpGet, scheme: 'HTTPS' } } : probe;
+  }
+
+  /** Grafana's settings as `GF_<SECTION>_<KEY>` variables: hardening first, then paths and credentials. */
+  private environment(): EnvVar[] {
+    const settings: [string, string][] = [
+      ['GF_SERVER_HTTP_PORT', String(GRAFANA_PORT)],
+      ...(this.tlsSecretName
+        ? ([
+            ['GF_SERVER_PROTOCOL', 'https'],
+            ['GF_SERVER_CERT_FILE', `${GRAFANA_TLS_DIR}/tls.crt`],
+            ['GF_SERVER_CERT_KEY', `${GRAFANA_TLS_DIR}/tls.key`],
+          ] as [string, string][])
+        : []),
+      ...(this.rootUrl !== undefined ? ([['GF_SERVER_ROOT_URL', this.rootUrl]] as [string, string][]) : []),
+      ['GF_PATHS_DATA', GRAFANA_PATHS.data],
+      ['GF_PATHS_PROVISIONING', GRAFANA_PATHS.provisioning],
+      // Logs go to stdout only: the root filesystem is read-only and the kubelet keeps container logs.
+      ['GF_LOG_MODE', 'console'],
+      // The image's entrypoint reads each `*__FILE` variable's file into the variable without the suffix.
+      ['GF_SECURITY_ADMIN_USER__FILE', secretFilePath(GRAFANA_PATHS.secrets, this.adminUser)],
+      ['GF_SECURITY_ADMIN_PASSWORD__FILE', secretFilePath(GRAFANA_PATHS.secrets, this.adminPassword)],
+      ['GF_AUTH_ANONYMOUS_ENABLED', 'false'],
+      ['GF_USERS_ALLOW_SIGN_UP', 'false'],
+      ['GF_USERS_ALLOW_ORG_CREATE', 'false'],
+      ['GF_SECURITY_DISABLE_GRAVATAR', 'true'],
+      ['GF_SECURITY_COOKIE_SECURE', String(this.cookieSecure)],
+      ['GF_SECURITY_STRICT_TRANSPORT_SECURITY', String(this.cookieSecure)],
+      ['GF_ANALYTICS_REPORTING_ENABLED', 'false'],
+      ['GF_ANALYTICS_CHECK_FOR_UPDATES', 'false'],
+      ['GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES', 'false'],
+      ['GF_NEWS_NEWS_FEED_ENABLED', 'false'],
+      // Snapshots stay in this Grafana; none is published to snapshots.raintank.io.
+      ['GF_SNAPSHOTS_EXTERNAL_ENABLED', 'false'],
+      // Plugins are not installed from the UI: what runs is what the image ships.
+      ['GF_PLUGINS_PLUGIN_ADMIN_ENABLED', 'false'],
+    ];
+    return settings.map(([name, value]) => ({ name, value }));
+  }
+}
+
+/** Where Grafana's own certificate and key are mounted when it serves TLS. */
+const GRAFANA_TLS_DIR = '/etc/grafana/tls';
+
+/** A key of a Secret's data, as Kubernetes accepts it. */
+const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
+
+function prefixKeys(prefix: string, files: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(files).map(([key, value]) => [`${prefix}${key}`, value]));
+}

@@ -1,0 +1,3 @@
+export * from './grafana';
+export * from './grafana-provisioning';
+export * from './dashboard-checks';

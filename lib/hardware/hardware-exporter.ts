@@ -1,0 +1,154 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { IntOrString, KubeDaemonSet, KubeServiceAccount, Toleration } from 'cdk8s-plus-27/lib/imports/k8s';
+import { ContainerImage, IMAGES, imageRef, imageVersion } from '../k8s';
+import { ComputeResources, kubeResources } from '../k8s';
+import { recommendedLabels } from '../k8s';
+import { NOBODY, httpProbe, restrictedContainerSecurityContext } from '../k8s';
+import { StackNamespace } from '../k8s';
+import { Mebibytes, Millicores } from '../core';
+
+export const NODE_EXPORTER_PORT = 9100;
+
+/** The node_exporter collectors that read a device's hardware, each turned on explicitly. */
+export const HARDWARE_COLLECTORS = ['hwmon', 'thermal_zone', 'powersupplyclass', 'rapl', 'cpufreq', 'textfile'] as const;
+
+/**
+ * What the exporter needs beyond the `restricted` Pod Security Standard, one by one; everything
+ * else about it is hardened. This is why its namespace, and only its namespace, is `privileged`.
+ */
+export const HARDWARE_EXPORTER_EXCEPTIONS = {
+  hostNetwork: 'network interface statistics of the device itself, and a scrape address that is the node',
+  hostPID: 'process counts and pressure of the whole device, not of the container',
+  hostPath: 'read-only /proc, /sys and / of the device: its sensors, CPU and filesystems',
+  hostPort: 'with hostNetwork, the metrics port is a port of the node',
+} as const;
+
+export interface HardwareExporterProps {
+  /** The stack instance, as `app.kubernetes.io/instance`. */
+  readonly instance: string;
+  /** @default IMAGES.nodeExporter */
+  readonly image?: ContainerImage;
+  /** Node labels that select the edge devices. @default { 'liquid-audio-nets.dev/edge-device': 'true' } */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** Taints of edge devices the exporter tolerates. @default - any taint keyed 'liquid-audio-nets.dev/edge-device' */
+  readonly tolerations?: readonly Toleration[];
+  /**
+   * Folder on the device where device-specific sensor readings are written as `*.prom` files,
+   * exported by the textfile collector. @default '/var/lib/node-exporter/textfile'
+   */
+  readonly textfileDirectory?: string;
+  /**
+   * @default - requests 20m CPU and 32 MiB, limits 200m and 64 MiB: an edge device has little to
+   * spare, and node_exporter needs about 20 MiB
+   */
+  readonly resources?: ComputeResources;
+}
+
+/**
+ * node_exporter on every edge device: a DaemonSet in its own namespace, the only one labelled
+ * `privileged`, with host network and PID namespace and read-only host mounts; otherwise
+ * non-root, read-only, with every capability dropped.
+ */
+export class HardwareExporter extends Construct {
+  public readonly name = 'node-exporter';
+  public readonly namespace: string;
+  public readonly image: ContainerImage;
+  public readonly daemonSet: ApiObject;
+  public readonly textfileDirectory: string;
+  /** Labels selecting its pods. */
+  public readonly selector: Readonly<Record<string, string>>;
+
+  public constructor(scope: Construct, id: string, props: HardwareExporterProps) {
+    super(scope, id);
+    const owner = `HardwareExporter '${this.name}'`;
+    const namespace = Chart.of(this).namespace;
+    if (!namespace) throw new Error(`${owner}: must be in a chart with a namespace`);
+    this.namespace = namespace;
+    this.image = props.image ?? IMAGES.nodeExporter;
+    this.textfileDirectory = props.textfileDirectory ?? '/var/lib/node-exporter/textfile';
+    if (!this.textfileDirectory.startsWith('/')) {
+      throw new Error(`${owner}: 'textfileDirectory' must be an absolute path on the device, got '${this.textfileDirectory}'`);
+    }
+    const edgeKey = 'liquid-audio-nets.dev/edge-device';
+    const nodeSelector = props.nodeSelector ?? { [edgeKey]: 'true' };
+    const tolerations = props.tolerations ?? [{ key: edgeKey, operator: 'Exists' }];
+    const resources = kubeResources(owner, props.resources ?? {
+      requests: { cpu: Millicores.of(20), memory: Mebibytes.of(32) },
+      limits: { cpu: Millicores.of(200), memory: Mebibytes.of(64) },
+    });
+
+    const labels = recommendedLabels({ name: this.name, component: 'hardware-exporter', instance: props.instance, version: imageVersion(this.image) });
+    const selector = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/instance': props.instance };
+    this.selector = selector;
+    new StackNamespace(this, 'Namespace', {
+      name: namespace,
+      podSecurity: 'privileged',
+      labels: recommendedLabels({ name: this.name, component: 'namespace', instance: props.instance }),
+    });
+    new KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: this.name, labels }, automountServiceAccountToken: false });
+
+    const hostMounts = [
+      { name: 'proc', hostPath: '/proc', mountPath: '/host/proc' },
+      { name: 'sys', hostPath: '/sys', mountPath: '/host/sys' },
+      { name: 'root', hostPath: '/', mountPath: '/host/root' },
+      { name: 'textfile', hostPath: this.textfileDirectory, mountPath: TEXTFILE_MOUNT },
+    ];
+    this.daemonSet = new KubeDaemonSet(this, 'DaemonSet', {
+      metadata: { name: this.name, labels },
+      spec: {
+        selector: { matchLabels: selector },
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: IntOrString.fromString('10%') } },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: this.name,
+            automountServiceAccountToken: false,
+            hostNetwork: true,
+            hostPid: true,
+            dnsPolicy: 'ClusterFirstWithHostNet',
+            nodeSelector: { ...nodeSelector },
+            tolerations: [...tolerations],
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: NOBODY,
+              runAsGroup: NOBODY,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
+            containers: [
+              {
+                name: 'node-exporter',
+                image: imageRef(this.image),
+                args: [
+                  '--path.procfs=/host/proc',
+                  '--path.sysfs=/host/sys',
+                  '--path.rootfs=/host/root',
+                  // Listen on the node's own address only, not on every interface of the device.
+                  `--web.listen-address=$(HOST_IP):${NODE_EXPORTER_PORT}`,
+                  ...HARDWARE_COLLECTORS.map((c) => `--collector.${c}`),
+                  `--collector.textfile.directory=${TEXTFILE_MOUNT}`,
+                  '--collector.filesystem.mount-points-exclude=^/(dev|proc|run|sys|var/lib/kubelet/.+|var/lib/containerd/.+)($|/)',
+                ],
+                env: [{ name: 'HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } }],
+                ports: [{ name: 'metrics', containerPort: NODE_EXPORTER_PORT, hostPort: NODE_EXPORTER_PORT, protocol: 'TCP' }],
+                readinessProbe: httpProbe('/', 'metrics'),
+                livenessProbe: httpProbe('/', 'metrics', { failureThreshold: 6 }),
+                resources,
+                securityContext: restrictedContainerSecurityContext(),
+                volumeMounts: hostMounts.map((m) => ({
+                  name: m.name,
+                  mountPath: m.mountPath,
+                  readOnly: true,
+                  ...(m.name === 'root' ? { mountPropagation: 'HostToContainer' } : {}),
+                })),
+              },
+            ],
+            volumes: hostMounts.map((m) => ({ name: m.name, hostPath: { path: m.hostPath, ...(m.name === 'textfile' ? { type: 'DirectoryOrCreate' } : {}) } })),
+          },
+        },
+      },
+    });
+  }
+}
+
+const TEXTFILE_MOUNT = '/host/textfile';

@@ -1,0 +1,2 @@
+export * from './otel-collector';
+export * from './otel-config';

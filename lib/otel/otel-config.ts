@@ -1,0 +1,186 @@
+import { Duration } from '../core';
+
+/**
+ * The OpenTelemetry collector's configuration as typed components, checked the way the collector
+ * checks it at start-up, so a broken pipeline stops the synth instead of a pod. Field names follow
+ * the collector's component READMEs (otlp receiver, memory_limiter and batch processors,
+ * prometheus and otlp exporters, health_check extension, service telemetry readers).
+ */
+
+/** OTLP from devices and services, over gRPC and HTTP. */
+export interface OtlpReceiver {
+  readonly kind: 'otlp';
+  readonly grpcPort: number;
+  readonly httpPort: number;
+}
+
+/** Refuses data before the collector runs out of memory; first in every pipeline. */
+export interface MemoryLimiterProcessor {
+  readonly kind: 'memory_limiter';
+  readonly checkInterval: Duration;
+  /** Share of the container's memory limit the collector may use. */
+  readonly limitPercentage: number;
+  /** Headroom kept for spikes between checks, as a share of the limit. */
+  readonly spikeLimitPercentage: number;
+}
+
+/** Batches data before export; last in every pipeline. */
+export interface BatchProcessor {
+  readonly kind: 'batch';
+  readonly sendBatchSize: number;
+  readonly timeout: Duration;
+}
+
+/** Serves the metrics it receives on /metrics for Prometheus to scrape. */
+export interface PrometheusExporter {
+  readonly kind: 'prometheus';
+  readonly port: number;
+  /** Series not updated for this long are dropped from /metrics. */
+  readonly metricExpiration: Duration;
+}
+
+/** Forwards traces to an OTLP endpoint (Tempo, Jaeger, a vendor). */
+export interface OtlpExporter {
+  readonly kind: 'otlp';
+  /** `host:port` of the OTLP gRPC endpoint. */
+  readonly endpoint: string;
+  /** Plain-text gRPC, inside the cluster only. */
+  readonly insecure: boolean;
+}
+
+export interface HealthCheckExtension {
+  readonly kind: 'health_check';
+  readonly port: number;
+}
+
+export type OtelReceiver = OtlpReceiver;
+export type OtelProcessor = MemoryLimiterProcessor | BatchProcessor;
+export type OtelExporter = PrometheusExporter | OtlpExporter;
+export type OtelExtension = HealthCheckExtension;
+export type SignalType = 'metrics' | 'traces' | 'logs';
+
+export interface OtelPipeline {
+  readonly receivers: readonly string[];
+  readonly processors: readonly string[];
+  readonly exporters: readonly string[];
+}
+
+export interface OtelCollectorConfigProps {
+  /** Components by id (`otlp`, `otlp/traces`): the part before a `/` must be the component's kind. */
+  readonly receivers: Readonly<Record<string, OtelReceiver>>;
+  readonly processors: Readonly<Record<string, OtelProcessor>>;
+  readonly exporters: Readonly<Record<string, OtelExporter>>;
+  readonly extensions: Readonly<Record<string, OtelExtension>>;
+  /** Pipelines by id (`metrics`, `traces/backend`): the part before a `/` is the signal. */
+  readonly pipelines: Readonly<Record<string, OtelPipeline>>;
+  /** Port of the collector's own metrics. */
+  readonly telemetryPort: number;
+}
+
+/** Listeners bind to the pod's address (the collector expands `${env:POD_IP}`), not to every interface. */
+const LISTEN = '${env:POD_IP}';
+
+/** A checked collector configuration. */
+export class OtelCollectorConfig {
+  public readonly props: OtelCollectorConfigProps;
+  /** Every port the collector listens on, by what listens. */
+  public readonly ports: ReadonlyMap<string, number>;
+
+  public constructor(owner: string, props: OtelCollectorConfigProps) {
+    const fail = (message: string): never => {
+      throw new Error(`${owner}: ${message}`);
+    };
+    const sections = { receiver: props.receivers, processor: props.processors, exporter: props.exporters, extension: props.extensions } as const;
+    for (const [section, components] of Object.entries(sections)) {
+      for (const [id, component] of Object.entries(components)) {
+        if (id.split('/')[0] !== component.kind) fail(`${section} '${id}' must be named '${component.kind}' or '${component.kind}/<name>'`);
+      }
+    }
+    const used = { receiver: new Set<string>(), processor: new Set<string>(), exporter: new Set<string>() };
+    for (const [id, pipeline] of Object.entries(props.pipelines)) {
+      const signal = id.split('/')[0];
+      if (!['metrics', 'traces', 'logs'].includes(signal)) fail(`pipeline '${id}' must be named after its signal (metrics, traces or logs), got '${signal}'`);
+      if (pipeline.receivers.length === 0) fail(`pipeline '${id}' has no receiver`);
+      if (pipeline.exporters.length === 0) fail(`pipeline '${id}' has no exporter`);
+      for (const [kind, ids, defined] of [
+        ['receiver', pipeline.receivers, props.receivers],
+        ['processor', pipeline.processors, props.processors],
+        ['exporter', pipeline.exporters, props.exporters],
+      ] as const) {
+        for (const ref of ids) {
+          if (!(ref in defined)) fail(`pipeline '${id}' names ${kind} '${ref}', which is not defined (defined: ${Object.keys(defined).join(', ') || 'none'})`);
+          used[kind].add(ref);
+        }
+      }
+      const kinds = pipeline.processors.map((p) => props.processors[p].kind);
+      if (kinds[0] !== 'memory_limiter') fail(`pipeline '${id}' must start with a memory_limiter processor, got [${pipeline.processors.join(', ')}]`);
+      if (kinds[kinds.length - 1] !== 'batch') fail(`pipeline '${id}' must end with a batch processor, got [${pipeline.processors.join(', ')}]`);
+    }
+    for (const [kind, defined] of [['receiver', props.receivers], ['processor', props.processors], ['exporter', props.exporters]] as const) {
+      for (const id of Object.keys(defined)) {
+        if (!used[kind].has(id)) fail(`${kind} '${id}' is defined but no pipeline uses it; remove it or add it to a pipeline`);
+      }
+    }
+    const ports = new Map<string, number>();
+    const listen = (what: string, port: number) => {
+      if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`${what} port must be a whole number from 1 to 65535, got ${port}`);
+      for (const [other, p] of ports) if (p === port) fail(`${what} and ${other} both listen on port ${port}`);
+      ports.set(what, port);
+    };
+    for (const [id, r] of Object.entries(props.receivers)) {
+      listen(`receiver '${id}' (grpc)`, r.grpcPort);
+      listen(`receiver '${id}' (http)`, r.httpPort);
+    }
+    for (const [id, e] of Object.entries(props.exporters)) if (e.kind === 'prometheus') listen(`exporter '${id}'`, e.port);
+    for (const [id, x] of Object.entries(props.extensions)) listen(`extension '${id}'`, x.port);
+    listen('the collector telemetry', props.telemetryPort);
+    for (const [id, p] of Object.entries(props.processors)) {
+      if (p.kind === 'memory_limiter') {
+        if (!(p.limitPercentage > 0 && p.limitPercentage <= 100)) fail(`processor '${id}': 'limitPercentage' must be more than 0 and at most 100, got ${p.limitPercentage}`);
+        if (!(p.spikeLimitPercentage >= 0 && p.spikeLimitPercentage < p.limitPercentage)) {
+          fail(`processor '${id}': 'spikeLimitPercentage' must be at least 0 and below 'limitPercentage' (${p.limitPercentage}), got ${p.spikeLimitPercentage}`);
+        }
+      }
+    }
+    for (const [id, e] of Object.entries(props.exporters)) {
+      if (e.kind === 'otlp' && !/^[a-zA-Z0-9.-]+:\d+$/.test(e.endpoint)) fail(`exporter '${id}': 'endpoint' must be host:port, got '${e.endpoint}'`);
+    }
+    this.props = props;
+    this.ports = ports;
+  }
+
+  /** The collector's YAML document. */
+  public render(): object {
+    const p = this.props;
+    return {
+      extensions: mapValues(p.extensions, (x) => ({ endpoint: `${LISTEN}:${x.port}` })),
+      receivers: mapValues(p.receivers, (r) => ({
+        protocols: { grpc: { endpoint: `${LISTEN}:${r.grpcPort}` }, http: { endpoint: `${LISTEN}:${r.httpPort}` } },
+      })),
+      processors: mapValues(p.processors, (x): object =>
+        x.kind === 'memory_limiter'
+          ? { check_interval: x.checkInterval.toPrometheus(), limit_percentage: x.limitPercentage, spike_limit_percentage: x.spikeLimitPercentage }
+          : { send_batch_size: x.sendBatchSize, timeout: x.timeout.toPrometheus() },
+      ),
+      exporters: mapValues(p.exporters, (x): object =>
+        x.kind === 'prometheus'
+          ? {
+              endpoint: `${LISTEN}:${x.port}`,
+              metric_expiration: x.metricExpiration.toPrometheus(),
+              // The service contract's names stay as they are: no unit or type suffixes appended.
+              translation_strategy: 'UnderscoreEscapingWithoutSuffixes',
+            }
+          : { endpoint: x.endpoint, tls: { insecure: x.insecure } },
+      ),
+      service: {
+        extensions: Object.keys(p.extensions),
+        telemetry: { metrics: { readers: [{ pull: { exporter: { prometheus: { host: LISTEN, port: p.telemetryPort } } } }] } },
+        pipelines: mapValues(p.pipelines, (x) => ({ receivers: [...x.receivers], processors: [...x.processors], exporters: [...x.exporters] })),
+      },
+    };
+  }
+}
+
+function mapValues<T, U>(record: Readonly<Record<string, T>>, f: (value: T) => U): Record<string, U> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v)]));
+}

@@ -1,0 +1,240 @@
+import { AlertText } from './alert-text';
+import { Duration } from '../core';
+import { DEFAULT_CATALOGUE, Metric, MetricCatalogue } from '../core';
+import { labelNameProblem, ALERT_NAME } from '../core';
+import { analysePromQL, Comparison, compare, Matchers, Smoothing, smoothingProblem } from '../core';
+import { RuleTests, RuleTestCase, constantFor, seriesText } from './rule-test';
+import { Dimension, Quantity } from '../core';
+
+/** How urgently an alert needs a human. A closed set: routing in Alertmanager relies on it. */
+export type Severity = 'critical' | 'warning' | 'info' | 'none';
+export const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info', 'none'];
+
+/** Labels an alert's own `labels` may not set: Prometheus or this library sets them. */
+const RESERVED_LABELS = new Set(['alertname', 'severity']);
+
+export interface AlertRuleProps {
+  /** The alert's name, as routes, silences and dashboards refer to it. */
+  readonly name: string;
+  /** PromQL; every metric it selects must be in `catalogue`. */
+  readonly expr: string;
+  /** How long `expr` must keep matching before the alert fires. @default Duration.ZERO - fires on the first matching evaluation */
+  readonly for?: Duration;
+  /**
+   * How long the alert keeps firing after `expr` stopped matching (Prometheus' `keep_firing_for`):
+   * hysteresis in time, so a metric hovering at its threshold raises one episode, not one an hour.
+   * @default Duration.ZERO - resolves on the first evaluation where `expr` no longer matches
+   */
+  readonly keepFiringFor?: Duration;
+  readonly severity: Severity;
+  /** One line for the notification title. */
+  readonly summary: AlertText;
+  /** What is wrong, with the value and its unit, and what it affects. */
+  readonly description: AlertText;
+  /** Anchor of the alert's section in the runbook document. @default - the alert name in lower case */
+  readonly runbook?: string;
+  /** Extra labels for routing. @default - none; only `severity` is set */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Metrics `expr` may select. @default DEFAULT_CATALOGUE - the service contract and `up` */
+  readonly catalogue?: MetricCatalogue;
+  /** promtool test cases proving the rule fires and stays quiet where it should. @default - none */
+  readonly tests?: RuleTests;
+}
+
+/** An alerting rule as an immutable value, checked when it is made. */
+export class AlertRule {
+  public readonly name: string;
+  public readonly expr: string;
+  public readonly for: Duration;
+  public readonly keepFiringFor: Duration;
+  public readonly severity: Severity;
+  public readonly summary: AlertText;
+  public readonly description: AlertText;
+  public readonly runbook: string;
+  public readonly labels: Readonly<Record<string, string>>;
+  private readonly tests?: RuleTests;
+
+  public constructor(props: AlertRuleProps) {
+    const fail = (message: string): never => {
+      throw new Error(`alert '${props.name}': ${message}`);
+    };
+    if (typeof props.name !== 'string' || !ALERT_NAME.test(props.name)) {
+      throw new Error(`alert '${props.name}': 'name' must match ${ALERT_NAME.source} (letters, digits and "_", not starting with a digit)`);
+    }
+    if (!SEVERITIES.includes(props.severity)) {
+      fail(`'severity' must be one of ${SEVERITIES.join(', ')}, got '${props.severity}'`);
+    }
+    const forDuration = props.for ?? Duration.ZERO;
+    if (!forDuration.isValid()) fail(`'for' ${forDuration.describeInvalid()}`);
+    const keepFiringFor = props.keepFiringFor ?? Duration.ZERO;
+    if (!keepFiringFor.isValid()) fail(`'keepFiringFor' ${keepFiringFor.describeInvalid()}`);
+
+    const analysis = analysePromQL(props.expr);
+    if (analysis.syntaxError !== undefined) {
+      fail(`'expr' is not valid PromQL (${analysis.syntaxError}): ${props.expr}`);
+    }
+    const catalogue = props.catalogue ?? DEFAULT_CATALOGUE;
+    for (const metricName of analysis.metricNames) {
+      if (!catalogue.has(metricName)) {
+        fail(`'expr' selects metric '${metricName}', which is not in the metric catalogue (known: ${catalogue.names.join(', ')})`);
+      }
+    }
+
+    const labels = props.labels ?? {};
+    for (const [key, val] of Object.entries(labels)) {
+      const problem = labelNameProblem(key);
+      if (problem) fail(`label name '${key}' ${problem}`);
+      if (RESERVED_LABELS.has(key)) fail(`label '${key}' is set by the rule itself; use the 'severity' field`);
+      if (val === '') fail(`label '${key}' must not be empty`);
+    }
+    for (const [field, text] of [['summary', props.summary], ['description', props.description]] as const) {
+      if (text.toGoTemplate().trim() === '') fail(`'${field}' must not be empty`);
+      for (const ref of text.labelNames) {
+        const problem = labelNameProblem(ref);
+        if (problem) fail(`'${field}' refers to label '${ref}', which ${problem}`);
+      }
+    }
+    const runbook = props.runbook ?? props.name.toLowerCase();
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(runbook)) {
+      fail(`'runbook' must be an anchor of lower-case letters, digits and "-", got '${runbook}'`);
+    }
+
+    this.name = props.name;
+    this.expr = props.expr;
+    this.for = forDuration;
+    this.keepFiringFor = keepFiringFor;
+    this.severity = props.severity;
+    this.summary = props.summary;
+    this.description = props.description;
+    this.runbook = runbook;
+    this.labels = Object.freeze({ ...labels });
+    this.tests = props.tests;
+  }
+
+  /** The labels every firing instance of this alert carries on top of its series' labels. */
+  public get ruleLabels(): Readonly<Record<string, string>> {
+    return { ...this.labels, severity: this.severity };
+  }
+
+  /** The promtool test cases of this rule for a group evaluated every `evaluationInterval`. */
+  public testCases(evaluationInterval: Duration): readonly RuleTestCase[] {
+    return this.tests ? this.tests(evaluationInterval) : [];
+  }
+
+  /**
+   * An alert on one metric crossing a typed threshold, e.g. latency above 25 ms for 5 minutes.
+   * The threshold is converted into the metric's unit, and the rule's promtool tests are derived
+   * from it: a series just past the threshold fires after `for`, one just inside never fires.
+   */
+  public static threshold<D extends Dimension>(props: ThresholdAlertProps<D>): AlertRule {
+    const { metric, op, threshold } = props;
+    if (!threshold.isFinite() || (threshold.amount < 0 && threshold.dimension !== 'temperature')) {
+      throw new Error(`alert '${props.name}': 'threshold' must be a finite, non-negative amount, got ${threshold}`);
+    }
+    if (props.smoothing !== undefined) {
+      const problem = smoothingProblem(props.smoothing);
+      if (problem) throw new Error(`alert '${props.name}': 'smoothing' ${problem}`);
+    }
+    const limit = threshold.in(metric.unit);
+    const forDuration = props.for;
+    const series = props.series ?? {};
+    const shape: TestShape = { smoothing: props.smoothing, keepFiringFor: props.keepFiringFor ?? Duration.ZERO };
+    return new AlertRule({
+      ...props,
+      expr: compare(metric, op, threshold, props.matchers, props.smoothing),
+      tests: (interval) => thresholdTests(metric, op, limit, forDuration, interval, { ...series, ...props.matchers }, threshold, shape),
+    });
+  }
+}
+
+export interface ThresholdAlertProps<D extends Dimension> extends Omit<AlertRuleProps, 'expr' | 'tests' | 'for'> {
+  readonly metric: Metric<D>;
+  /** `>` fires above the threshold, `<` below it. */
+  readonly op: Comparison;
+  readonly threshold: Quantity<D>;
+  readonly for: Duration;
+  /**
+   * Compare a window of the metric instead of its last sample (`avg_over_time(metric[5m]) > 25`):
+   * noise shorter than the window no longer crosses the threshold, at the cost of up to a window
+   * of extra detection delay. @default - the last sample is compared (`metric > 25`)
+   */
+  readonly smoothing?: Smoothing;
+  /** Matchers narrowing the metric's series. @default - every series of the metric */
+  readonly matchers?: Matchers;
+  /** Labels of the series the generated tests feed in (a device's target labels). @default - none */
+  readonly series?: Readonly<Record<string, string>>;
+}
+
+/**
+ * How a threshold alert is shaped against noise: the two options of ThresholdAlertProps that
+ * trade detection or resolution delay for quiet. `{}` is the bare comparison.
+ */
+export type AlertShaping = Pick<ThresholdAlertProps<Dimension>, 'smoothing' | 'keepFiringFor'>;
+
+/** How far past or inside a threshold the generated tests go: 0.1% of it (0.001 for a zero threshold). */
+function nudge(limit: number): number {
+  return limit === 0 ? 1e-3 : Math.abs(limit) * 1e-3;
+}
+
+function thresholdTests(
+  metric: Metric,
+  op: Comparison,
+  limit: number,
+  forDuration: Duration,
+  evaluationInterval: Duration,
+  labels: Readonly<Record<string, string>>,
+  threshold: Quantity,
+  shape: TestShape,
+): RuleTestCase[] {
+  const up = op === '>' || op === '>=';
+  const past = up ? limit + nudge(limit) : limit - nudge(limit);
+  const inside = up ? limit - nudge(limit) : limit + nudge(limit);
+  const sampleInterval = evaluationInterval;
+  const span = forDuration.times(2).plus(evaluationInterval.times(4));
+  const series = seriesText(metric.name, labels);
+  const firesAt = forDuration.plus(evaluationInterval);
+  const checks = [];
+  if (!forDuration.isZero()) checks.push({ at: forDuration.minus(evaluationInterval), firing: [] });
+  checks.push({ at: firesAt, firing: [{ labels, value: past }] });
+  const cases: RuleTestCase[] = [
+    {
+      name: `${metric.name} just past ${threshold} (${past}) fires after ${forDuration}`,
+      interval: sampleInterval,
+      input: [{ series, values: constantFor(past, span, sampleInterval) }],
+      checks,
+    },
+    {
+      name: `${metric.name} just inside ${threshold} (${inside}) never fires`,
+      interval: sampleInterval,
+      input: [{ series, values: constantFor(inside, span, sampleInterval) }],
+      checks: [
+        { at: firesAt, firing: [] },
+        { at: span, firing: [] },
+      ],
+    },
+  ];
+  if (!shape.keepFiringFor.isZero()) {
+    // Past the threshold until `span`, then far inside it: the expression stops matching at once
+    // (or, for max/min over a window, once the window has passed), and the alert keeps firing
+    // for keepFiringFor with the last value it had.
+    const far = up ? 0 : limit * 2;
+    const stops = span.plus(shape.smoothing?.window ?? Duration.ZERO);
+    const after = stops.plus(shape.keepFiringFor).plus(evaluationInterval.times(4));
+    cases.push({
+      name: `${metric.name} back inside ${threshold} keeps firing for ${shape.keepFiringFor}`,
+      interval: sampleInterval,
+      input: [{ series, values: `${constantFor(past, span.minus(sampleInterval), sampleInterval)} ${constantFor(far, after.minus(span), sampleInterval)}` }],
+      checks: [
+        { at: span.plus(shape.keepFiringFor).minus(evaluationInterval), firing: [{ labels, value: past }] },
+        { at: after, firing: [] },
+      ],
+    });
+  }
+  return cases;
+}
+
+/** What the generated tests need to know of a threshold alert's shaping. */
+interface TestShape {
+  readonly smoothing?: Smoothing;
+  readonly keepFiringFor: Duration;
+}

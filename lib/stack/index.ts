@@ -1,0 +1,3 @@
+export * from './monitoring-stack';
+export * from './stack-network-policies';
+export * from './staged-app';

@@ -1,0 +1,225 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { AlertRule } from '../rules';
+import { ALERTMANAGER_PORTS, Alertmanager, AlertmanagerProps } from '../alertmanager';
+import { Duration } from '../core';
+import { GRAFANA_PORT, Grafana, GrafanaProps } from '../grafana';
+import { HardwareExporter, HardwareExporterProps, NODE_EXPORTER_PORT } from '../hardware';
+import { OTEL_PORTS, OtelCollector, OtelCollectorProps } from '../otel';
+import { DEFAULT_CATALOGUE, MetricCatalogue } from '../core';
+import { PROMETHEUS_PORT } from '../prometheus';
+import { recommendedLabels } from '../k8s';
+import { Prometheus, PrometheusProps } from '../prometheus';
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { PrometheusRules } from '../prometheus';
+import { RecordingRule } from '../rules';
+import { RuleGroup } from '../rules';
+import { SCRAPE_LIMITS, componentJob, devicesJob, hardwareExporterJob } from '../prometheus';
+import { StackNamespace } from '../k8s';
+import { NetworkPolicyOptions, StackNetworkPolicies } from './stack-network-policies';
+import { WebClientSecurity, WebSecurity } from '../k8s';
+
+/** Rules evaluated together, rendered into one rule file. */
+export interface AlertGroupConfig {
+  /** The group's name and rule file name (an RFC 1123 label). */
+  readonly name: string;
+  readonly rules: readonly AlertRule[];
+  /** Recording rules of the group, evaluated before its alerts. @default - none */
+  readonly records?: readonly RecordingRule[];
+}
+
+/** Prometheus settings a stack may change; the stack wires the rest (rules, Alertmanagers, jobs). */
+export type PrometheusOptions = Omit<PrometheusProps, 'instance' | 'rules' | 'alertmanagers' | 'scrapeJobs' | 'evaluationInterval'>;
+
+/** Hardware exporter settings a stack may change. */
+export type HardwareExporterOptions = Omit<HardwareExporterProps, 'instance'>;
+
+/** Alertmanager settings a stack may change (routing, replicas, storage, ...). */
+export type AlertmanagerOptions = Omit<AlertmanagerProps, 'instance' | 'namespace' | 'name'>;
+
+/** Grafana settings a stack may change; the stack wires the datasources, dashboards and catalogue. */
+export type GrafanaOptions = Omit<GrafanaProps, 'instance' | 'prometheusUrl' | 'alertmanagerUrl' | 'dashboards' | 'catalogue' | 'scrapeInterval'>;
+
+/** OpenTelemetry collector settings a stack may change. */
+export type OtelCollectorOptions = Omit<OtelCollectorProps, 'instance'>;
+
+/**
+ * Authentication and TLS inside the stack. When a server has them on, every client in the stack
+ * (Grafana's datasources, Prometheus' alerting and scrapes) is configured to use them, with
+ * credentials from Secrets.
+ */
+export interface StackSecurity {
+  /** @default - plain HTTP, no authentication */
+  readonly prometheus?: WebSecurity;
+  /** @default - plain HTTP, no authentication */
+  readonly alertmanager?: WebSecurity;
+  /** Grafana serves HTTPS with this `kubernetes.io/tls` Secret, with secure cookies. @default - plain HTTP */
+  readonly grafanaTlsSecretName?: string;
+}
+
+/** The one typed configuration of a monitoring stack. */
+export interface StackConfig {
+  /** This stack instance's name, as `app.kubernetes.io/instance`. @default 'liquid-audio-nets' */
+  readonly instance?: string;
+  /** Namespace of the stack's components. @default 'monitoring' */
+  readonly namespace?: string;
+  /** Namespace of the node-level hardware exporter, the only privileged one. @default - `<namespace>-hardware` */
+  readonly hardwareNamespace?: string;
+  /** Namespaces where liquid-audio-nets pods are discovered. @default - every namespace */
+  readonly deviceNamespaces?: readonly string[];
+  /**
+   * How often alert rules are evaluated; a rule's non-zero `for` must be at least this long.
+   * @default Duration.seconds(30) - two evaluations a minute, cheap on a small fleet, and
+   * alerts fire within 30 s of their `for` running out
+   */
+  readonly evaluationInterval?: Duration;
+  /** The runbook document every alert links to, with an anchor per alert. */
+  readonly runbookBaseUrl: string;
+  /** The alert rules, by group. */
+  readonly alertGroups: readonly AlertGroupConfig[];
+  /** @default - the Prometheus construct's defaults */
+  readonly prometheus?: PrometheusOptions;
+  /** @default - the Alertmanager construct's defaults: three peers, defaultRouting() */
+  readonly alertmanager?: AlertmanagerOptions;
+  /** @default - the HardwareExporter construct's defaults */
+  readonly hardwareExporter?: HardwareExporterOptions;
+  /** @default - the OtelCollector construct's defaults: metrics only, no traces pipeline */
+  readonly otelCollector?: OtelCollectorOptions;
+  /** The Grafana dashboards (dashboards/). @default - none */
+  readonly dashboards?: readonly Dashboard[];
+  /** @default - the Grafana construct's defaults, admin credentials from the Secret 'grafana-credentials' */
+  readonly grafana?: GrafanaOptions;
+  /** @default - ingress denied by default and allowed per component and port; egress open */
+  readonly networkPolicies?: NetworkPolicyOptions;
+  /** @default - plain HTTP inside the cluster, no authentication */
+  readonly security?: StackSecurity;
+}
+
+/** The stack's components find each other by these names. */
+export const COMPONENT_NAMES = {
+  grafana: { appName: 'grafana', port: GRAFANA_PORT },
+  otelCollector: { appName: 'opentelemetry-collector', exporterPort: OTEL_PORTS.prometheus, telemetryPort: OTEL_PORTS.telemetry },
+  hardwareExporter: { appName: 'node-exporter', port: NODE_EXPORTER_PORT },
+  alertmanager: { appName: 'alertmanager', port: ALERTMANAGER_PORTS.web },
+} as const;
+
+/** The whole monitoring stack: one chart (one file in dist/) per component, in apply order. */
+export class MonitoringStack extends Construct {
+  public readonly instance: string;
+  public readonly namespace: string;
+  public readonly hardwareNamespace: string;
+  public readonly evaluationInterval: Duration;
+  public readonly ruleGroups: readonly RuleGroup[];
+  public readonly rules: PrometheusRules;
+  public readonly prometheus: Prometheus;
+  public readonly alertmanager: Alertmanager;
+  public readonly hardwareExporter: HardwareExporter;
+  public readonly otelCollector: OtelCollector;
+  public readonly grafana: Grafana;
+  public readonly networkPolicies: StackNetworkPolicies;
+  /** Every metric rules and dashboards may query: the default catalogue plus what recording rules write. */
+  public readonly catalogue: MetricCatalogue;
+
+  public constructor(scope: Construct, id: string, config: StackConfig) {
+    super(scope, id);
+    this.instance = config.instance ?? 'liquid-audio-nets';
+    this.namespace = config.namespace ?? 'monitoring';
+    this.hardwareNamespace = config.hardwareNamespace ?? `${this.namespace}-hardware`;
+    this.evaluationInterval = config.evaluationInterval ?? Duration.seconds(30);
+    this.ruleGroups = config.alertGroups.map(
+      (group) =>
+        new RuleGroup({
+          name: group.name,
+          rules: group.rules,
+          records: group.records,
+          interval: this.evaluationInterval,
+          runbookBaseUrl: config.runbookBaseUrl,
+        }),
+    );
+
+    const recorded = this.ruleGroups.flatMap((g) => g.records.map((r) => r.metric)).filter((m) => !DEFAULT_CATALOGUE.has(m.name));
+    this.catalogue = DEFAULT_CATALOGUE.with(...recorded);
+
+    const namespaceChart = new Chart(scope, 'namespace', {
+      labels: recommendedLabels({ name: 'liquid-audio-nets-monitoring', component: 'namespace', instance: this.instance }),
+    });
+    new StackNamespace(namespaceChart, 'Namespace', { name: this.namespace });
+
+    const alertmanagerChart = new Chart(scope, 'alertmanager', { namespace: this.namespace });
+    alertmanagerChart.addDependency(namespaceChart);
+    const security = config.security ?? {};
+    this.alertmanager = new Alertmanager(alertmanagerChart, 'Alertmanager', { ...config.alertmanager, instance: this.instance, webSecurity: security.alertmanager });
+    const svc = (name: string) => `${name}.${this.namespace}.svc`;
+    /** Clients of Alertmanager and Grafana from Prometheus' pod. */
+    const amFromPrometheus = new WebClientSecurity(security.alertmanager, '/etc/prometheus/clients/alertmanager', 'am', svc(this.alertmanager.serviceName));
+
+    const prometheusChart = new Chart(scope, 'prometheus', { namespace: this.namespace });
+    prometheusChart.addDependency(namespaceChart);
+    this.rules = new PrometheusRules(prometheusChart, 'Rules', {
+      groups: this.ruleGroups,
+      labels: recommendedLabels({ name: 'prometheus', component: 'alert-rules', instance: this.instance }),
+    });
+    const { grafana, otelCollector, hardwareExporter, alertmanager: am } = COMPONENT_NAMES;
+    const grafanaFromPrometheus = security.grafanaTlsSecretName
+      ? new WebClientSecurity({ tlsSecretName: security.grafanaTlsSecretName }, '/etc/prometheus/clients/grafana', 'grafana', svc('grafana'))
+      : undefined;
+    this.prometheus = new Prometheus(prometheusChart, 'Prometheus', {
+      ...config.prometheus,
+      instance: this.instance,
+      rules: this.rules,
+      evaluationInterval: this.evaluationInterval,
+      alertmanagers: this.alertmanager.peers,
+      alertmanagerClient: amFromPrometheus,
+      webSecurity: security.prometheus,
+      scrapeJobs: [
+        devicesJob(config.deviceNamespaces),
+        hardwareExporterJob(this.hardwareNamespace, hardwareExporter.appName, hardwareExporter.port),
+        componentJob('alertmanager', this.namespace, am.appName, am.port, SCRAPE_LIMITS.alertmanager, { client: amFromPrometheus }),
+        componentJob('grafana', this.namespace, grafana.appName, grafana.port, SCRAPE_LIMITS.grafana, { client: grafanaFromPrometheus }),
+        componentJob('otel-collector', this.namespace, otelCollector.appName, otelCollector.exporterPort, SCRAPE_LIMITS.otelExported, {
+          honorLabels: true,
+        }),
+        componentJob('otel-collector-telemetry', this.namespace, otelCollector.appName, otelCollector.telemetryPort, SCRAPE_LIMITS.otelTelemetry),
+      ],
+    });
+
+    const grafanaChart = new Chart(scope, 'grafana', { namespace: this.namespace });
+    grafanaChart.addDependency(namespaceChart);
+    this.grafana = new Grafana(grafanaChart, 'Grafana', {
+      adminSecret: { secretName: 'grafana-credentials' },
+      ...config.grafana,
+      instance: this.instance,
+      prometheusUrl: `${this.prometheus.scheme}://${svc(this.prometheus.serviceName)}:${PROMETHEUS_PORT}`,
+      alertmanagerUrl: `${this.alertmanager.webSecurity.scheme}://${svc(this.alertmanager.serviceName)}:${am.port}`,
+      tlsSecretName: security.grafanaTlsSecretName,
+      prometheusClient: new WebClientSecurity(security.prometheus, '/etc/grafana/clients/prometheus', 'prometheus'),
+      alertmanagerClient: new WebClientSecurity(security.alertmanager, '/etc/grafana/clients/alertmanager', 'alertmanager'),
+      dashboards: config.dashboards ?? [],
+      catalogue: this.catalogue,
+      scrapeInterval: this.prometheus.scrapeInterval,
+    });
+
+    const otelChart = new Chart(scope, 'otel-collector', { namespace: this.namespace });
+    otelChart.addDependency(namespaceChart);
+    this.otelCollector = new OtelCollector(otelChart, 'OtelCollector', { ...config.otelCollector, instance: this.instance });
+
+    const hardwareChart = new Chart(scope, 'hardware-exporter', { namespace: this.hardwareNamespace });
+    this.hardwareExporter = new HardwareExporter(hardwareChart, 'HardwareExporter', { ...config.hardwareExporter, instance: this.instance });
+
+    const policyChart = new Chart(scope, 'network-policies');
+    policyChart.addDependency(namespaceChart, hardwareChart);
+    const group = (c: { readonly namespace: string; readonly selector: Readonly<Record<string, string>> }) => ({ namespace: c.namespace, selector: c.selector });
+    this.networkPolicies = new StackNetworkPolicies(policyChart, 'NetworkPolicies', {
+      ...config.networkPolicies,
+      namespace: this.namespace,
+      hardwareNamespace: this.hardwareNamespace,
+      deviceNamespaces: config.deviceNamespaces,
+      prometheus: group(this.prometheus),
+      alertmanager: group(this.alertmanager),
+      grafana: group(this.grafana),
+      otelCollector: group(this.otelCollector),
+      hardwareExporter: group(this.hardwareExporter),
+      grafanaPort: GRAFANA_PORT,
+    });
+  }
+}

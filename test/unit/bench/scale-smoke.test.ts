@@ -1,0 +1,50 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+
+/** The scale benchmark at its smallest sizes, so the harness cannot rot (npm test compiles it first). */
+const root = resolve(__dirname, '../../..');
+
+beforeAll(() => {
+  if (!existsSync(join(root, 'build/bench/scale.js'))) throw new Error("build/bench/scale.js is missing: 'npm test' compiles it with tsc first");
+});
+
+test('npm run bench: the synth-at-scale harness runs and prints its table', () => {
+  const result = spawnSync(process.execPath, ['build/bench/scale.js'], { cwd: root, env: { ...process.env, SCALE_SMOKE: '1' }, encoding: 'utf8' });
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  expect(result.stdout).toMatch(/^floor: require cdk8s, cdk8s-plus-27 +\d+ +0 +[\d.]+$/m);
+  expect(result.stdout).toMatch(/^10 rules, 4 dashboards +\d+ +\d+ +[\d.]+$/m);
+});
+
+test('1,000 generated rules fill two rule ConfigMaps, both mounted into Prometheus', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'scale-smoke-'));
+  const result = spawnSync(process.execPath, ['build/bench/scale-synth.js', '--rules', '1000', '--dashboards', '2', '--outdir', outdir], { cwd: root, encoding: 'utf8' });
+  expect(result.stderr).toBe('');
+  const file = readdirSync(outdir).find((f) => f.endsWith('-prometheus.k8s.yaml'))!;
+  const docs = parseAllDocuments(readFileSync(join(outdir, file), 'utf8')).map((d) => d.toJS());
+  const ruleMaps = docs.filter((d) => d.kind === 'ConfigMap' && String(d.metadata.name).startsWith('prometheus-rules'));
+  expect(ruleMaps.map((m) => m.metadata.name)).toEqual(['prometheus-rules', 'prometheus-rules-2']);
+  expect(ruleMaps.flatMap((m) => Object.keys(m.data))).toHaveLength(20);
+  const volume = docs.find((d) => d.kind === 'StatefulSet').spec.template.spec.volumes.find((v: any) => v.name === 'rules');
+  expect(volume).toEqual({ name: 'rules', projected: { sources: [{ configMap: { name: 'prometheus-rules' } }, { configMap: { name: 'prometheus-rules-2' } }] } });
+  const grafana = readdirSync(outdir).find((f) => f.endsWith('-grafana.k8s.yaml'))!;
+  expect(readFileSync(join(outdir, grafana), 'utf8')).toContain('name: grafana-dashboard-fleet-1');
+});
+
+test('the query-cost harness backfills a small fleet with promtool, times every panel in the real Prometheus and measures memory', () => {
+  const result = spawnSync(process.execPath, ['build/bench/query-cost.js'], {
+    cwd: root,
+    env: { ...process.env, FLEET_SIZES: '20', QUERY_RUNS: '1', BEFORE_RUNS: '1', LIVE_SECONDS: '25' },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  expect(result.status).toBe(0);
+  expect(result.stdout).toMatch(/^20 devices: [\d.]+ GiB of OpenMetrics backfilled in [\d.]+ s; [\d.]+ disk bytes per sample$/m);
+  expect(result.stdout).toMatch(/^performance \/ Inference latency +[\d.]+ +[\d.]+ +3$/m);
+  // Figures are the benchmark's to print, not a test's to time: only the line's presence is checked.
+  expect(result.stdout).toMatch(/^goal: every panel query under 50 ms median at 20 devices: (met|MISSED .*)$/m);
+  expect(result.stdout).toMatch(/^memory per active series \(heap in use, \d+ head series scraped live\): \d+ bytes$/m);
+}, 150_000);
