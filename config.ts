@@ -1,16 +1,16 @@
 import {
   ALERTMANAGER_ALERTS,
-  HARDWARE_RECORDS,
-  PROMETHEUS_ALERTS,
-  THRESHOLDS,
-  Thresholds,
   dashboardRecords,
   deviceAlerts,
+  HARDWARE_RECORDS,
   hardwareAlerts,
   modelQualityAlerts,
+  PROMETHEUS_ALERTS,
+  THRESHOLDS,
+  type Thresholds,
 } from './alerts';
 import { buildDashboards } from './dashboards';
-import { Duration, StackConfig } from './lib';
+import { Duration, type StackConfig } from './lib';
 
 /**
  * The stack this repository deploys, for a set of thresholds. The thresholds live in

@@ -3,14 +3,14 @@ import {
   AlertRule,
   AlertText,
   Duration,
-  PROMETHEUS_METRICS,
-  Units,
-  WATCHDOG_ALERT,
   label,
   literal,
+  PROMETHEUS_METRICS,
   selector,
   seriesText,
+  Units,
   value,
+  WATCHDOG_ALERT,
 } from '../lib';
 import { THRESHOLDS } from './thresholds';
 
@@ -143,7 +143,8 @@ export const alertmanagerClusterMembersInconsistent = new AlertRule({
   tests: (interval) => {
     const n = samples(T.membersInconsistentFor.times(2), interval);
     const peers = [0, 1, 2].map(examplePeer);
-    const input = (seen: readonly number[]) => peers.map((p, i) => ({ series: seriesText(M.clusterMembers.name, p), values: `${seen[i]}x${n}` }));
+    const input = (seen: readonly number[]) =>
+      peers.map((p, i) => ({ series: seriesText(M.clusterMembers.name, p), values: `${seen[i]}x${n}` }));
     return [
       {
         name: 'a peer that sees only itself fires after for',
@@ -179,7 +180,8 @@ export const alertmanagerClusterDown = new AlertRule({
   tests: (interval) => {
     const n = samples(T.clusterDownFor.times(2), interval);
     const peers = [0, 1, 2].map(examplePeer);
-    const input = (upValues: readonly number[]) => peers.map((p, i) => ({ series: seriesText(PROMETHEUS_METRICS.up.name, p), values: `${upValues[i]}x${n}` }));
+    const input = (upValues: readonly number[]) =>
+      peers.map((p, i) => ({ series: seriesText(PROMETHEUS_METRICS.up.name, p), values: `${upValues[i]}x${n}` }));
     const cluster = { job: ALERTMANAGER_JOB, namespace: 'monitoring' };
     return [
       {

@@ -1,5 +1,16 @@
-import { AlertRule, AlertText, DEVICE_TARGETS, Duration, PROMETHEUS_METRICS, SERVICE_METRICS, label, selector, seriesText, value } from '../lib';
-import { Thresholds, perThresholds } from './thresholds';
+import {
+  AlertRule,
+  AlertText,
+  DEVICE_TARGETS,
+  Duration,
+  label,
+  PROMETHEUS_METRICS,
+  SERVICE_METRICS,
+  selector,
+  seriesText,
+  value,
+} from '../lib';
+import { perThresholds, type Thresholds } from './thresholds';
 
 /** The device an alert fires for, in its texts. */
 export const DEVICE = label(DEVICE_TARGETS.deviceLabel);
@@ -57,7 +68,13 @@ export const deviceAlerts = perThresholds((T: Thresholds) => {
             { at: gone.minus(interval), firing: [] },
             { at: gone.plus(f).minus(interval), firing: [] },
             { at: gone.plus(f).plus(interval.times(2)), firing: firing(1) },
-            { at: gone.plus(forget).plus(T.deviceOffline.shaping.keepFiringFor ?? Duration.ZERO).plus(Duration.minutes(5)), firing: [] },
+            {
+              at: gone
+                .plus(forget)
+                .plus(T.deviceOffline.shaping.keepFiringFor ?? Duration.ZERO)
+                .plus(Duration.minutes(5)),
+              firing: [],
+            },
           ],
         },
         {
@@ -65,7 +82,10 @@ export const deviceAlerts = perThresholds((T: Thresholds) => {
           interval: sample,
           input: [
             { series: up, values: `1x10 stale` },
-            { series: seriesText(PROMETHEUS_METRICS.up.name, { ...EXAMPLE_DEVICE, instance: '10.0.0.8:8080' }), values: `_x10 1x${longEnough}` },
+            {
+              series: seriesText(PROMETHEUS_METRICS.up.name, { ...EXAMPLE_DEVICE, instance: '10.0.0.8:8080' }),
+              values: `_x10 1x${longEnough}`,
+            },
           ],
           checks: [{ at: gone.plus(f).plus(interval.times(2)), firing: [] }],
         },

@@ -3,19 +3,18 @@ import {
   AlertText,
   DEVICE_TARGETS,
   Duration,
+  literal,
   NODE_EXPORTER_METRICS,
   RecordingRule,
   SERVICE_METRICS,
-  Units,
-  Watts,
-  literal,
   selector,
   seriesText,
+  Units,
   value,
+  Watts,
 } from '../lib';
 import { DEVICE, EXAMPLE_DEVICE } from './device';
-import { Thresholds, perThresholds } from './thresholds';
-
+import { perThresholds, type Thresholds } from './thresholds';
 
 /**
  * The service contract's hardware metrics, derived per device from what node_exporter really
@@ -36,8 +35,16 @@ const exporter = { job: HARDWARE_JOB };
 const byDevice = `by (${DEVICE_TARGETS.deviceLabel})`;
 const window = `[${RATE_WINDOW.toPrometheus()}]`;
 /** An exporter target on the example device, as the scrape configuration labels it. */
-const EXPORTER = { job: HARDWARE_JOB, instance: '10.0.0.7:9100', [DEVICE_TARGETS.deviceLabel]: EXAMPLE_DEVICE.device } as const;
-const recorded = (metricName: string) => ({ __name__: metricName, [DEVICE_TARGETS.deviceLabel]: EXAMPLE_DEVICE.device, ...RECORDED_SOURCE });
+const EXPORTER = {
+  job: HARDWARE_JOB,
+  instance: '10.0.0.7:9100',
+  [DEVICE_TARGETS.deviceLabel]: EXAMPLE_DEVICE.device,
+} as const;
+const recorded = (metricName: string) => ({
+  __name__: metricName,
+  [DEVICE_TARGETS.deviceLabel]: EXAMPLE_DEVICE.device,
+  ...RECORDED_SOURCE,
+});
 const minutes = (n: number) => Duration.minutes(n);
 
 /** hwmon where the board has it (the hottest sensor); thermal_zone otherwise, as on a Raspberry Pi. */
@@ -46,13 +53,41 @@ export const recordDeviceTemperature = new RecordingRule({
   labels: RECORDED_SOURCE,
   expr: `max ${byDevice} (${selector(N.hwmonTemperature, exporter)}) or max ${byDevice} (${selector(N.thermalZoneTemperature, exporter)})`,
   tests: (interval) => {
-    const hwmon = (sensor: string) => seriesText(N.hwmonTemperature.name, { ...EXPORTER, chip: 'platform_coretemp_0', sensor });
+    const hwmon = (sensor: string) =>
+      seriesText(N.hwmonTemperature.name, { ...EXPORTER, chip: 'platform_coretemp_0', sensor });
     const zone = seriesText(N.thermalZoneTemperature.name, { ...EXPORTER, type: 'cpu-thermal', zone: '0' });
-    const expect = (v: number) => [{ at: minutes(1), expr: S.deviceTemperature.name, samples: [{ labels: recorded(S.deviceTemperature.name), value: v }] }];
+    const expect = (v: number) => [
+      {
+        at: minutes(1),
+        expr: S.deviceTemperature.name,
+        samples: [{ labels: recorded(S.deviceTemperature.name), value: v }],
+      },
+    ];
     return [
-      { name: 'hwmon only: the hottest sensor', interval, input: [{ series: hwmon('temp1'), values: '45x4' }, { series: hwmon('temp2'), values: '52x4' }], exprChecks: expect(52) },
-      { name: 'thermal_zone only (Raspberry Pi)', interval, input: [{ series: zone, values: '61.5x4' }], exprChecks: expect(61.5) },
-      { name: 'both: hwmon wins', interval, input: [{ series: hwmon('temp1'), values: '52x4' }, { series: zone, values: '70x4' }], exprChecks: expect(52) },
+      {
+        name: 'hwmon only: the hottest sensor',
+        interval,
+        input: [
+          { series: hwmon('temp1'), values: '45x4' },
+          { series: hwmon('temp2'), values: '52x4' },
+        ],
+        exprChecks: expect(52),
+      },
+      {
+        name: 'thermal_zone only (Raspberry Pi)',
+        interval,
+        input: [{ series: zone, values: '61.5x4' }],
+        exprChecks: expect(61.5),
+      },
+      {
+        name: 'both: hwmon wins',
+        interval,
+        input: [
+          { series: hwmon('temp1'), values: '52x4' },
+          { series: zone, values: '70x4' },
+        ],
+        exprChecks: expect(52),
+      },
     ];
   },
 });
@@ -72,9 +107,14 @@ export const recordCpuUsage = new RecordingRule({
         input: [
           { series: idle('0'), values: `0+${perSample / 2}x20` },
           { series: idle('1'), values: `0+${perSample}x20` },
-          { series: seriesText(N.cpuSeconds.name, { ...EXPORTER, cpu: '0', mode: 'user' }), values: `0+${perSample / 2}x20` },
+          {
+            series: seriesText(N.cpuSeconds.name, { ...EXPORTER, cpu: '0', mode: 'user' }),
+            values: `0+${perSample / 2}x20`,
+          },
         ],
-        exprChecks: [{ at: minutes(5), expr: S.cpuUsage.name, samples: [{ labels: recorded(S.cpuUsage.name), value: 25 }] }],
+        exprChecks: [
+          { at: minutes(5), expr: S.cpuUsage.name, samples: [{ labels: recorded(S.cpuUsage.name), value: 25 }] },
+        ],
       },
     ];
   },
@@ -89,8 +129,12 @@ export const recordBatteryLevel = new RecordingRule({
     {
       name: 'the battery capacity',
       interval,
-      input: [{ series: seriesText(N.powerSupplyCapacity.name, { ...EXPORTER, power_supply: 'BAT0' }), values: '76x4' }],
-      exprChecks: [{ at: minutes(1), expr: S.batteryLevel.name, samples: [{ labels: recorded(S.batteryLevel.name), value: 76 }] }],
+      input: [
+        { series: seriesText(N.powerSupplyCapacity.name, { ...EXPORTER, power_supply: 'BAT0' }), values: '76x4' },
+      ],
+      exprChecks: [
+        { at: minutes(1), expr: S.batteryLevel.name, samples: [{ labels: recorded(S.batteryLevel.name), value: 76 }] },
+      ],
     },
   ],
 });
@@ -109,8 +153,23 @@ export const recordPowerConsumption = new RecordingRule({
       {
         name: 'RAPL at 0.125 W is 125 mW',
         interval,
-        input: [{ series: seriesText(N.raplPackageJoules.name, { ...EXPORTER, index: '0', path: '/sys/class/powercap/intel-rapl:0' }), values: `0+${joulesPerSample}x20` }],
-        exprChecks: [{ at: minutes(5), expr: S.powerConsumption.name, samples: [{ labels: recorded(S.powerConsumption.name), value: 125 }] }],
+        input: [
+          {
+            series: seriesText(N.raplPackageJoules.name, {
+              ...EXPORTER,
+              index: '0',
+              path: '/sys/class/powercap/intel-rapl:0',
+            }),
+            values: `0+${joulesPerSample}x20`,
+          },
+        ],
+        exprChecks: [
+          {
+            at: minutes(5),
+            expr: S.powerConsumption.name,
+            samples: [{ labels: recorded(S.powerConsumption.name), value: 125 }],
+          },
+        ],
       },
     ];
   },
@@ -149,5 +208,10 @@ export const hardwareAlerts = perThresholds((T: Thresholds) => {
 const DEFAULTS = hardwareAlerts();
 export const { deviceTooHot, batteryLow } = DEFAULTS;
 
-export const HARDWARE_RECORDS = [recordDeviceTemperature, recordCpuUsage, recordBatteryLevel, recordPowerConsumption] as const;
+export const HARDWARE_RECORDS = [
+  recordDeviceTemperature,
+  recordCpuUsage,
+  recordBatteryLevel,
+  recordPowerConsumption,
+] as const;
 export const HARDWARE_ALERTS = Object.values(DEFAULTS);

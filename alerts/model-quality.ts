@@ -1,6 +1,6 @@
-import { AlertRule, AlertText, Duration, SERVICE_METRICS, literal, selector, seriesText, value } from '../lib';
+import { AlertRule, AlertText, Duration, literal, SERVICE_METRICS, selector, seriesText, value } from '../lib';
 import { DEVICE, EXAMPLE_DEVICE } from './device';
-import { Thresholds, perThresholds } from './thresholds';
+import { perThresholds, type Thresholds } from './thresholds';
 
 const accuracy = SERVICE_METRICS.modelAccuracy;
 

@@ -1,4 +1,15 @@
-import { AlertRule, AlertText, DEVICE_TARGETS, PROMETHEUS_METRICS, Units, label, literal, selector, seriesText, value } from '../lib';
+import {
+  AlertRule,
+  AlertText,
+  DEVICE_TARGETS,
+  label,
+  literal,
+  PROMETHEUS_METRICS,
+  selector,
+  seriesText,
+  Units,
+  value,
+} from '../lib';
 import { THRESHOLDS } from './thresholds';
 
 /** The job Prometheus scrapes itself under (its StatefulSet's name). */
@@ -22,16 +33,23 @@ export const prometheusConfigReloadFailed = new AlertRule({
       {
         name: 'a failed reload fires after for',
         interval,
-        input: [{ series, values: `0x${Math.ceil(T.configReloadFailedFor.times(2).milliseconds / interval.milliseconds)}` }],
+        input: [
+          { series, values: `0x${Math.ceil(T.configReloadFailedFor.times(2).milliseconds / interval.milliseconds)}` },
+        ],
         checks: [
           { at: T.configReloadFailedFor.minus(interval), firing: [] },
-          { at: T.configReloadFailedFor.plus(interval), firing: [{ labels: { ...self, instance: 'prometheus-0' }, value: 0 }] },
+          {
+            at: T.configReloadFailedFor.plus(interval),
+            firing: [{ labels: { ...self, instance: 'prometheus-0' }, value: 0 }],
+          },
         ],
       },
       {
         name: 'a successful reload stays quiet',
         interval,
-        input: [{ series, values: `1x${Math.ceil(T.configReloadFailedFor.times(2).milliseconds / interval.milliseconds)}` }],
+        input: [
+          { series, values: `1x${Math.ceil(T.configReloadFailedFor.times(2).milliseconds / interval.milliseconds)}` },
+        ],
         checks: [{ at: T.configReloadFailedFor.plus(interval), firing: [] }],
       },
     ];

@@ -1,4 +1,14 @@
-import { AlertShaping, Celsius, Duration, Hertz, Megabytes, Milliseconds, Milliwatts, Percent, Seconds } from '../lib';
+import {
+  type AlertShaping,
+  Celsius,
+  Duration,
+  Hertz,
+  Megabytes,
+  Milliseconds,
+  Milliwatts,
+  Percent,
+  Seconds,
+} from '../lib';
 
 /** An alert's shaping, typed as AlertShaping so that `unshaped()` can strip it. */
 const shaping = (s: AlertShaping): AlertShaping => s;
@@ -139,7 +149,8 @@ export type Thresholds = typeof THRESHOLDS;
  * the same rules on a compressed clock (an end-to-end run scales a 5-minute `for` down to 5 s).
  */
 export function scaleDurations<T>(thresholds: T, factor: number): T {
-  if (!(factor > 0) || !Number.isFinite(factor)) throw new Error(`scaleDurations: 'factor' must be a positive number, got ${factor}`);
+  if (!(factor > 0) || !Number.isFinite(factor))
+    throw new Error(`scaleDurations: 'factor' must be a positive number, got ${factor}`);
   const scale = (value: unknown): unknown => {
     if (value instanceof Duration) return Duration.millis(Math.max(1, Math.round(value.milliseconds * factor)));
     if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {

@@ -3,9 +3,21 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { THRESHOLDS, Thresholds, unshaped } from '../alerts';
+import { THRESHOLDS, type Thresholds, unshaped } from '../alerts';
 import { stackConfig } from '../config';
-import { AlertRule, DEVICE_TARGETS, Dimension, Duration, Metric, Quantity, PROMETHEUS_METRICS, RuleGroup, SERVICE_METRICS, renderRuleFile, seriesText } from '../lib';
+import {
+  type AlertRule,
+  DEVICE_TARGETS,
+  type Dimension,
+  Duration,
+  type Metric,
+  PROMETHEUS_METRICS,
+  type Quantity,
+  RuleGroup,
+  renderRuleFile,
+  SERVICE_METRICS,
+  seriesText,
+} from '../lib';
 import { FAMILIES, noise } from './fleet-history';
 
 /**
@@ -73,19 +85,77 @@ const u = (d: number, purpose: number, i: number) => noise(d + SALT * purpose, p
 function signals(T: Thresholds): Signal[] {
   const lim = <D extends Dimension>(metric: Metric<D>, q: Quantity<D>) => q.in(metric.unit);
   return [
-    { alert: 'HighInferenceLatency', metric: M.inferenceLatency, up: true, limit: lim(M.inferenceLatency, T.inferenceLatency.warning), healthy: fleetValue(M.inferenceLatency), fault: 40, spike: 60 },
-    { alert: 'HighPowerConsumption', metric: M.powerConsumption, up: true, limit: lim(M.powerConsumption, T.powerConsumption.warning), healthy: fleetValue(M.powerConsumption), fault: 4.5, spike: 5 },
-    { alert: 'HighMemoryUsage', metric: M.memoryUsage, up: true, limit: lim(M.memoryUsage, T.memoryUsage.warning), healthy: fleetValue(M.memoryUsage), fault: 14 },
-    { alert: 'LowThroughput', metric: M.samplesPerSecond, up: false, limit: lim(M.samplesPerSecond, T.throughput.critical), healthy: fleetValue(M.samplesPerSecond), fault: 12_000, spike: 8000 },
-    { alert: 'LowModelAccuracy', metric: M.modelAccuracy, up: false, limit: lim(M.modelAccuracy, T.modelAccuracy.critical), healthy: fleetValue(M.modelAccuracy), fault: 0.85, spike: 0.8 },
-    { alert: 'DeviceTooHot', metric: M.deviceTemperature, up: true, limit: lim(M.deviceTemperature, T.deviceTemperature.warning), healthy: fleetValue(M.deviceTemperature), fault: 85, spike: 80 },
+    {
+      alert: 'HighInferenceLatency',
+      metric: M.inferenceLatency,
+      up: true,
+      limit: lim(M.inferenceLatency, T.inferenceLatency.warning),
+      healthy: fleetValue(M.inferenceLatency),
+      fault: 40,
+      spike: 60,
+    },
+    {
+      alert: 'HighPowerConsumption',
+      metric: M.powerConsumption,
+      up: true,
+      limit: lim(M.powerConsumption, T.powerConsumption.warning),
+      healthy: fleetValue(M.powerConsumption),
+      fault: 4.5,
+      spike: 5,
+    },
+    {
+      alert: 'HighMemoryUsage',
+      metric: M.memoryUsage,
+      up: true,
+      limit: lim(M.memoryUsage, T.memoryUsage.warning),
+      healthy: fleetValue(M.memoryUsage),
+      fault: 14,
+    },
+    {
+      alert: 'LowThroughput',
+      metric: M.samplesPerSecond,
+      up: false,
+      limit: lim(M.samplesPerSecond, T.throughput.critical),
+      healthy: fleetValue(M.samplesPerSecond),
+      fault: 12_000,
+      spike: 8000,
+    },
+    {
+      alert: 'LowModelAccuracy',
+      metric: M.modelAccuracy,
+      up: false,
+      limit: lim(M.modelAccuracy, T.modelAccuracy.critical),
+      healthy: fleetValue(M.modelAccuracy),
+      fault: 0.85,
+      spike: 0.8,
+    },
+    {
+      alert: 'DeviceTooHot',
+      metric: M.deviceTemperature,
+      up: true,
+      limit: lim(M.deviceTemperature, T.deviceTemperature.warning),
+      healthy: fleetValue(M.deviceTemperature),
+      fault: 85,
+      spike: 80,
+    },
     // A healthy battery of the fleet history never reaches 20% within a day.
-    { alert: 'BatteryLow', metric: M.batteryLevel, up: false, limit: lim(M.batteryLevel, T.batteryLevel.warning), healthy: fleetValue(M.batteryLevel), fault: 10 },
+    {
+      alert: 'BatteryLow',
+      metric: M.batteryLevel,
+      up: false,
+      limit: lim(M.batteryLevel, T.batteryLevel.warning),
+      healthy: fleetValue(M.batteryLevel),
+      fault: 10,
+    },
   ];
 }
 
 /** The device labels of simulated device `d`, as the scrape configuration sets them. */
-const labelsOf = (d: number) => ({ job: DEVICE_TARGETS.job, instance: `10.0.0.${10 + d}:8080`, [DEVICE_TARGETS.deviceLabel]: `edge-${String(d + 1).padStart(2, '0')}` });
+const labelsOf = (d: number) => ({
+  job: DEVICE_TARGETS.job,
+  instance: `10.0.0.${10 + d}:8080`,
+  [DEVICE_TARGETS.deviceLabel]: `edge-${String(d + 1).padStart(2, '0')}`,
+});
 const num = (v: number) => String(Math.round(v * 10_000) / 10_000);
 
 /**
@@ -104,7 +174,8 @@ function wander(d: number, i: number): number {
 }
 
 /** `limit` +/- 15%: 60% of the amplitude slow wander, 40% fast uniform jitter. */
-const hover = (limit: number, d: number, i: number) => limit * (1 + 0.15 * (0.6 * wander(d, i) + 0.4 * (2 * u(d, 4, i) - 1)));
+const hover = (limit: number, d: number, i: number) =>
+  limit * (1 + 0.15 * (0.6 * wander(d, i) + 0.4 * (2 * u(d, 4, i) - 1)));
 
 export interface ScenarioLengths {
   /** Length of the healthy fleet's history. */
@@ -124,19 +195,24 @@ const minutesOf = (d: Duration) => Math.round(d.milliseconds / 60_000);
 export function qualityScenarios(T: Thresholds, lengths: ScenarioLengths, only?: readonly string[]): QualityScenario[] {
   const out: QualityScenario[] = [];
   const want = (alert: string) => only === undefined || only.includes(alert);
-  const render = (values: Array<number | '_' | 'stale'>) => values.map((v) => (typeof v === 'number' ? num(v) : v)).join(' ');
+  const render = (values: Array<number | '_' | 'stale'>) =>
+    values.map((v) => (typeof v === 'number' ? num(v) : v)).join(' ');
   const gap = (d: number, i: number) => u(d, 5, i) < 0.01;
 
   for (const s of signals(T).filter((x) => want(x.alert))) {
     const series = (d: number) => seriesText(s.metric.name, labelsOf(d));
-    const healthyAt = (d: number, i: number): number | '_' => (gap(d, i) ? '_' : s.spike !== undefined && u(d, 6, i) < 0.005 ? s.spike : s.healthy(d, i));
+    const healthyAt = (d: number, i: number): number | '_' =>
+      gap(d, i) ? '_' : s.spike !== undefined && u(d, 6, i) < 0.005 ? s.spike : s.healthy(d, i);
     const hm = minutesOf(lengths.healthy);
     out.push({
       alert: s.alert,
       kind: 'healthy',
       minutes: hm,
       measureFrom: 0,
-      series: Array.from({ length: lengths.healthyDevices }, (_, d) => ({ series: series(d), values: render(Array.from({ length: hm + 1 }, (_, i) => healthyAt(d, i))) })),
+      series: Array.from({ length: lengths.healthyDevices }, (_, d) => ({
+        series: series(d),
+        values: render(Array.from({ length: hm + 1 }, (_, i) => healthyAt(d, i))),
+      })),
     });
     const vm = minutesOf(lengths.hovering);
     out.push({
@@ -144,7 +220,12 @@ export function qualityScenarios(T: Thresholds, lengths: ScenarioLengths, only?:
       kind: 'hovering',
       minutes: vm,
       measureFrom: 0,
-      series: [{ series: series(0), values: render(Array.from({ length: vm + 1 }, (_, i) => (gap(0, i) ? '_' : hover(s.limit, 0, i)))) }],
+      series: [
+        {
+          series: series(0),
+          values: render(Array.from({ length: vm + 1 }, (_, i) => (gap(0, i) ? '_' : hover(s.limit, 0, i)))),
+        },
+      ],
     });
     // A step past the threshold at 60m, lasting an hour, with +/-5% noise; then healthy again.
     const from = 60;
@@ -156,7 +237,16 @@ export function qualityScenarios(T: Thresholds, lengths: ScenarioLengths, only?:
       minutes: end,
       measureFrom: 0,
       fault: { from, until },
-      series: [{ series: series(0), values: render(Array.from({ length: end + 1 }, (_, i) => (i >= from && i < until ? s.fault * (1 + 0.05 * (2 * u(0, 7, i) - 1)) : s.healthy(0, i)))) }],
+      series: [
+        {
+          series: series(0),
+          values: render(
+            Array.from({ length: end + 1 }, (_, i) =>
+              i >= from && i < until ? s.fault * (1 + 0.05 * (2 * u(0, 7, i) - 1)) : s.healthy(0, i),
+            ),
+          ),
+        },
+      ],
     });
     // A slow drift from the healthy reading to the fault value over two hours (a leak, a draining
     // battery, a heating enclosure), held for half an hour, then a restart: healthy again.
@@ -195,7 +285,10 @@ export function qualityScenarios(T: Thresholds, lengths: ScenarioLengths, only?:
       kind: 'healthy',
       minutes: hm,
       measureFrom: 0,
-      series: Array.from({ length: lengths.healthyDevices }, (_, d) => ({ series: up(d), values: Array.from({ length: hm + 1 }, (_, i) => (u(d, 5, i) < 0.01 ? 0 : 1)).join(' ') })),
+      series: Array.from({ length: lengths.healthyDevices }, (_, d) => ({
+        series: up(d),
+        values: Array.from({ length: hm + 1 }, (_, i) => (u(d, 5, i) < 0.01 ? 0 : 1)).join(' '),
+      })),
     });
     // A flaky link: a third of the scrapes fail, in runs (the wander), for hours.
     const vm = minutesOf(lengths.hovering);
@@ -204,11 +297,32 @@ export function qualityScenarios(T: Thresholds, lengths: ScenarioLengths, only?:
       kind: 'hovering',
       minutes: vm,
       measureFrom: 0,
-      series: [{ series: up(0), values: Array.from({ length: vm + 1 }, (_, i) => (0.5 * wander(0, i) + 0.5 * (2 * u(0, 4, i) - 1) > 0.3 ? 0 : 1)).join(' ') }],
+      series: [
+        {
+          series: up(0),
+          values: Array.from({ length: vm + 1 }, (_, i) =>
+            0.5 * wander(0, i) + 0.5 * (2 * u(0, 4, i) - 1) > 0.3 ? 0 : 1,
+          ).join(' '),
+        },
+      ],
     });
-    out.push({ alert: 'DeviceOffline', kind: 'down', minutes: 180, measureFrom: 0, fault: { from: 60, until: 120 }, series: [{ series: up(0), values: `1x59 0x59 1x60` }] });
+    out.push({
+      alert: 'DeviceOffline',
+      kind: 'down',
+      minutes: 180,
+      measureFrom: 0,
+      fault: { from: 60, until: 120 },
+      series: [{ series: up(0), values: `1x59 0x59 1x60` }],
+    });
     // Gone from discovery at 60m (a stale marker, then no samples), back at 120m.
-    out.push({ alert: 'DeviceOffline', kind: 'gone', minutes: 180, measureFrom: 0, fault: { from: 60, until: 120 }, series: [{ series: up(0), values: `1x59 stale _x59 1x60` }] });
+    out.push({
+      alert: 'DeviceOffline',
+      kind: 'gone',
+      minutes: 180,
+      measureFrom: 0,
+      fault: { from: 60, until: 120 },
+      series: [{ series: up(0), values: `1x59 stale _x59 1x60` }],
+    });
   }
   return out;
 }
@@ -217,7 +331,14 @@ export function qualityScenarios(T: Thresholds, lengths: ScenarioLengths, only?:
 export function ruleGroups(T: Thresholds): RuleGroup[] {
   const config = stackConfig(T);
   return config.alertGroups.map(
-    (g) => new RuleGroup({ name: g.name, interval: config.evaluationInterval ?? Duration.seconds(30), rules: g.rules, records: g.records, runbookBaseUrl: config.runbookBaseUrl }),
+    (g) =>
+      new RuleGroup({
+        name: g.name,
+        interval: config.evaluationInterval ?? Duration.seconds(30),
+        rules: g.rules,
+        records: g.records,
+        runbookBaseUrl: config.runbookBaseUrl,
+      }),
   );
 }
 
@@ -231,7 +352,8 @@ export function ruleNamed(groups: readonly RuleGroup[], name: string): AlertRule
 /** Seconds in a Prometheus duration as promtool prints it (`1h2m30s`). */
 function parseSeconds(text: string): number {
   let total = 0;
-  for (const [, n, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) total += Number(n) * { h: 3600, m: 60, s: 1, ms: 0.001 }[unit as 'h' | 'm' | 's' | 'ms'];
+  for (const [, n, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g))
+    total += Number(n) * { h: 3600, m: 60, s: 1, ms: 0.001 }[unit as 'h' | 'm' | 's' | 'ms'];
   return total;
 }
 
@@ -244,7 +366,8 @@ export function parseFiring(output: string): Map<string, number[]> {
     const got = /got: (.*)/.exec(block);
     if (!time || !got) continue;
     const at = parseSeconds(time[1]);
-    for (const [, device] of got[1].matchAll(/device="([^"]*)"/g)) firing.set(device, [...(firing.get(device) ?? []), at]);
+    for (const [, device] of got[1].matchAll(/device="([^"]*)"/g))
+      firing.set(device, [...(firing.get(device) ?? []), at]);
   }
   for (const times of firing.values()) times.sort((a, b) => a - b);
   return firing;
@@ -256,16 +379,25 @@ function runPromtool(dir: string, file: string): Promise<string> {
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     child.stderr.on('data', (c) => (out += c));
-    child.on('error', (e) => reject(new Error(`promtool could not be run (${e.message}); install it with 'bash scripts/install-test-deps.sh'`)));
+    child.on('error', (e) =>
+      reject(
+        new Error(`promtool could not be run (${e.message}); install it with 'bash scripts/install-test-deps.sh'`),
+      ),
+    );
     child.on('close', (code) => {
       if (code === 0 || out.includes('got:')) resolve(out);
-      else reject(new Error(`promtool test rules ${file} failed without alerts (exit ${code}):\n${out.slice(0, 2000)}`));
+      else
+        reject(new Error(`promtool test rules ${file} failed without alerts (exit ${code}):\n${out.slice(0, 2000)}`));
     });
   });
 }
 
 /** Replays every scenario through the rule files of `groups` with promtool; `parallel` processes at a time. */
-export async function replay(groups: readonly RuleGroup[], scenarios: readonly QualityScenario[], parallel = 2): Promise<ScenarioResult[]> {
+export async function replay(
+  groups: readonly RuleGroup[],
+  scenarios: readonly QualityScenario[],
+  parallel = 2,
+): Promise<ScenarioResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'alert-quality-'));
   try {
     for (const g of groups) writeFileSync(join(dir, g.fileName), renderRuleFile(g));
@@ -292,7 +424,11 @@ export async function replay(groups: readonly RuleGroup[], scenarios: readonly Q
               name: `${s.alert} ${s.kind}`,
               interval: SAMPLE.toPrometheus(),
               input_series: s.series,
-              promql_expr_test: Array.from({ length: evals + 1 }, (_, k) => ({ expr, eval_time: Duration.seconds(k * step).toPrometheus(), exp_samples: [] })),
+              promql_expr_test: Array.from({ length: evals + 1 }, (_, k) => ({
+                expr,
+                eval_time: Duration.seconds(k * step).toPrometheus(),
+                exp_samples: [],
+              })),
             },
           ],
         };
@@ -309,7 +445,11 @@ export async function replay(groups: readonly RuleGroup[], scenarios: readonly Q
 }
 
 /** The figures of one scenario from its firing timeline (evaluations every `step` seconds). */
-export function measure(scenario: QualityScenario, firing: ReadonlyMap<string, readonly number[]>, step: number): ScenarioResult {
+export function measure(
+  scenario: QualityScenario,
+  firing: ReadonlyMap<string, readonly number[]>,
+  step: number,
+): ScenarioResult {
   let episodes = 0;
   const from = scenario.measureFrom * 60;
   for (const times of firing.values()) {
@@ -372,7 +512,11 @@ export function summarise(groups: readonly RuleGroup[], results: readonly Scenar
       hoveringPerHour,
       falseAlarmsPer24h,
       resolve: step.resolve,
-      goals: { healthy: falseAlarmsPer24h === 0, hovering: hoveringPerHour <= 1, detection: step.detection !== undefined && step.detection <= budget },
+      goals: {
+        healthy: falseAlarmsPer24h === 0,
+        hovering: hoveringPerHour <= 1,
+        detection: step.detection !== undefined && step.detection <= budget,
+      },
     };
   });
 }
@@ -383,7 +527,12 @@ export function thresholdsFor(variant: 'before' | 'after', T: Thresholds = THRES
 }
 
 /** Measures every alert (or `only` some) for a set of thresholds. */
-export async function alertQuality(T: Thresholds, lengths: ScenarioLengths, only?: readonly string[], parallel = 2): Promise<AlertQuality[]> {
+export async function alertQuality(
+  T: Thresholds,
+  lengths: ScenarioLengths,
+  only?: readonly string[],
+  parallel = 2,
+): Promise<AlertQuality[]> {
   const groups = ruleGroups(T);
   return summarise(groups, await replay(groups, qualityScenarios(T, lengths, only), parallel));
 }

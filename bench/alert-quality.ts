@@ -1,5 +1,5 @@
 import { THRESHOLDS } from '../alerts';
-import { AlertQuality, FULL, SHORT, alertQuality, formatSeconds, thresholdsFor } from './alert-quality-scenarios';
+import { type AlertQuality, alertQuality, FULL, formatSeconds, SHORT, thresholdsFor } from './alert-quality-scenarios';
 
 /**
  * `npm run alert-quality`: every device alert replayed through long simulated histories by the
@@ -16,10 +16,30 @@ async function main(): Promise<void> {
     for (const q of await alertQuality(thresholdsFor(variant, THRESHOLDS), lengths)) {
       const goals = goalText(q);
       if (variant === 'after' && goals !== 'met') missed++;
-      rows.push([variant, q.alert, q.for.toPrometheus(), formatSeconds(q.detection), formatSeconds(q.driftDetection), q.hoveringPerHour.toFixed(2), q.falseAlarmsPer24h.toFixed(0), formatSeconds(q.resolve), goals]);
+      rows.push([
+        variant,
+        q.alert,
+        q.for.toPrometheus(),
+        formatSeconds(q.detection),
+        formatSeconds(q.driftDetection),
+        q.hoveringPerHour.toFixed(2),
+        q.falseAlarmsPer24h.toFixed(0),
+        formatSeconds(q.resolve),
+        goals,
+      ]);
     }
   }
-  const header = ['rules', 'alert', 'for', 'detection (step)', 'detection (drift/gone)', 'notif./h hovering', 'false alarms/24h', 'resolve', 'goals'];
+  const header = [
+    'rules',
+    'alert',
+    'for',
+    'detection (step)',
+    'detection (drift/gone)',
+    'notif./h hovering',
+    'false alarms/24h',
+    'resolve',
+    'goals',
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   process.stdout.write(
@@ -38,7 +58,11 @@ async function main(): Promise<void> {
 }
 
 function goalText(q: AlertQuality): string {
-  const miss = [!q.goals.healthy && 'false alarms', !q.goals.hovering && 'flapping', !q.goals.detection && 'slow detection'].filter(Boolean);
+  const miss = [
+    !q.goals.healthy && 'false alarms',
+    !q.goals.hovering && 'flapping',
+    !q.goals.detection && 'slow detection',
+  ].filter(Boolean);
   return miss.length === 0 ? 'met' : `missed: ${miss.join(', ')}`;
 }
 

@@ -43,26 +43,103 @@ export function noise(d: number, s: number, i: number): number {
 export const cycle = (i: number) => 0.5 + 0.5 * Math.sin((i / 1440) * 2 * Math.PI);
 
 export const FAMILIES: readonly Family[] = [
-  { name: S.inferenceLatency.name, type: 'gauge', job: DEVICES_JOB, series: [{}], value: (d, s, i) => 10 + 6 * cycle(i) + 4 * noise(d, s, i) },
-  { name: S.samplesPerSecond.name, type: 'gauge', job: DEVICES_JOB, series: [{}], value: (d, s, i) => 20_000 + 4000 * noise(d, s, i) },
-  { name: S.powerConsumption.name, type: 'gauge', job: DEVICES_JOB, series: [{}], value: (d, s, i) => 1.5 + 0.8 * cycle(i) + 0.3 * noise(d, s, i) },
-  { name: S.memoryUsage.name, type: 'gauge', job: DEVICES_JOB, series: [{}], value: (d, s, i) => 5 + 2 * noise(d, s, 0) + 0.2 * noise(d, s, i) },
-  { name: S.modelAccuracy.name, type: 'gauge', job: DEVICES_JOB, series: [{}], value: (d, s, i) => 0.93 + 0.04 * noise(d, s, i) },
-  { name: S.validationAccuracy.name, type: 'gauge', job: DEVICES_JOB, series: [{}], value: (d, s) => 0.94 + 0.02 * noise(d, s, 0) },
-  { name: S.trainingLoss.name, type: 'gauge', job: DEVICES_JOB, series: [{}], value: (d, s, i) => 0.1 + 0.05 * noise(d, s, i) },
-  { name: S.deviceTemperature.name, type: 'gauge', job: DEVICES_JOB, series: [{}], value: (d, s, i) => 40 + 10 * cycle(i) + 3 * noise(d, s, i) },
-  { name: S.cpuUsage.name, type: 'gauge', job: DEVICES_JOB, series: [{}], value: (d, s, i) => 20 + 40 * cycle(i) + 10 * noise(d, s, i) },
-  { name: S.batteryLevel.name, type: 'gauge', job: DEVICES_JOB, series: [{}], value: (d, _s, i) => Math.max(5, 100 - ((i + d) % 2000) * 0.04) },
+  {
+    name: S.inferenceLatency.name,
+    type: 'gauge',
+    job: DEVICES_JOB,
+    series: [{}],
+    value: (d, s, i) => 10 + 6 * cycle(i) + 4 * noise(d, s, i),
+  },
+  {
+    name: S.samplesPerSecond.name,
+    type: 'gauge',
+    job: DEVICES_JOB,
+    series: [{}],
+    value: (d, s, i) => 20_000 + 4000 * noise(d, s, i),
+  },
+  {
+    name: S.powerConsumption.name,
+    type: 'gauge',
+    job: DEVICES_JOB,
+    series: [{}],
+    value: (d, s, i) => 1.5 + 0.8 * cycle(i) + 0.3 * noise(d, s, i),
+  },
+  {
+    name: S.memoryUsage.name,
+    type: 'gauge',
+    job: DEVICES_JOB,
+    series: [{}],
+    value: (d, s, i) => 5 + 2 * noise(d, s, 0) + 0.2 * noise(d, s, i),
+  },
+  {
+    name: S.modelAccuracy.name,
+    type: 'gauge',
+    job: DEVICES_JOB,
+    series: [{}],
+    value: (d, s, i) => 0.93 + 0.04 * noise(d, s, i),
+  },
+  {
+    name: S.validationAccuracy.name,
+    type: 'gauge',
+    job: DEVICES_JOB,
+    series: [{}],
+    value: (d, s) => 0.94 + 0.02 * noise(d, s, 0),
+  },
+  {
+    name: S.trainingLoss.name,
+    type: 'gauge',
+    job: DEVICES_JOB,
+    series: [{}],
+    value: (d, s, i) => 0.1 + 0.05 * noise(d, s, i),
+  },
+  {
+    name: S.deviceTemperature.name,
+    type: 'gauge',
+    job: DEVICES_JOB,
+    series: [{}],
+    value: (d, s, i) => 40 + 10 * cycle(i) + 3 * noise(d, s, i),
+  },
+  {
+    name: S.cpuUsage.name,
+    type: 'gauge',
+    job: DEVICES_JOB,
+    series: [{}],
+    value: (d, s, i) => 20 + 40 * cycle(i) + 10 * noise(d, s, i),
+  },
+  {
+    name: S.batteryLevel.name,
+    type: 'gauge',
+    job: DEVICES_JOB,
+    series: [{}],
+    value: (d, _s, i) => Math.max(5, 100 - ((i + d) % 2000) * 0.04),
+  },
   { name: PROMETHEUS_METRICS.up.name, type: 'gauge', job: DEVICES_JOB, series: [{}], value: () => 1 },
   {
     name: N.cpuSeconds.name,
     type: 'counter',
     job: HW_JOB,
-    series: [{ cpu: '0', mode: 'idle' }, { cpu: '0', mode: 'user' }, { cpu: '1', mode: 'idle' }, { cpu: '1', mode: 'user' }],
+    series: [
+      { cpu: '0', mode: 'idle' },
+      { cpu: '0', mode: 'user' },
+      { cpu: '1', mode: 'idle' },
+      { cpu: '1', mode: 'user' },
+    ],
     value: (d, s, i) => i * 60 * (s % 2 === 0 ? 0.6 : 0.35) + noise(d, s, 0) * 1000,
   },
-  { name: N.hwmonTemperature.name, type: 'gauge', job: HW_JOB, series: [{ chip: 'platform_soc', sensor: 'temp1' }], value: (d, s, i) => 41 + 10 * cycle(i) + 3 * noise(d, s, i) },
-  { name: N.powerSupplyCapacity.name, type: 'gauge', job: HW_JOB, series: [{ power_supply: 'BAT0' }], value: (d, _s, i) => Math.max(5, 100 - ((i + d) % 2000) * 0.04) },
+  {
+    name: N.hwmonTemperature.name,
+    type: 'gauge',
+    job: HW_JOB,
+    series: [{ chip: 'platform_soc', sensor: 'temp1' }],
+    value: (d, s, i) => 41 + 10 * cycle(i) + 3 * noise(d, s, i),
+  },
+  {
+    name: N.powerSupplyCapacity.name,
+    type: 'gauge',
+    job: HW_JOB,
+    series: [{ power_supply: 'BAT0' }],
+    value: (d, _s, i) => Math.max(5, 100 - ((i + d) % 2000) * 0.04),
+  },
   { name: PROMETHEUS_METRICS.up.name, type: 'gauge', job: HW_JOB, series: [{}], value: () => 1 },
 ];
 
@@ -91,7 +168,9 @@ export async function writeFleetHistory(file: string, h: FleetHistory): Promise<
     for (const f of families) {
       for (let d = 0; d < h.devices; d++) {
         for (let s = 0; s < f.series.length; s++) {
-          const extra = Object.entries(f.series[s]).map(([k, v]) => `,${k}="${v}"`).join('');
+          const extra = Object.entries(f.series[s])
+            .map(([k, v]) => `,${k}="${v}"`)
+            .join('');
           const labels = `{${DEVICE_TARGETS.deviceLabel}="${deviceName(d)}",job="${f.job}"${extra}}`;
           for (let i = 0; i <= steps; i++) {
             chunk += `${name}${labels} ${Math.round(f.value(d, s, i) * 1000) / 1000} ${h.start + i * h.stepSeconds}\n`;

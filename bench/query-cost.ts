@@ -13,13 +13,22 @@
  * (default 90). Not part of npm test; a smoke run at 20 devices is.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
 import { stackConfig } from '../config';
 import { MonitoringStack } from '../lib';
-import { FAMILIES, FleetHistory, SERIES_PER_DEVICE, deviceName, writeFleetHistory } from './fleet-history';
+import { deviceName, FAMILIES, type FleetHistory, SERIES_PER_DEVICE, writeFleetHistory } from './fleet-history';
 
 const SIZES = (process.env.FLEET_SIZES ?? '1000,10000').split(',').map(Number);
 const RUNS = Number(process.env.QUERY_RUNS ?? 7);
@@ -61,7 +70,10 @@ const median = (v: readonly number[]) => {
 
 function sh(program: string, args: readonly string[], cwd: string): string {
   const r = spawnSync(program, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (r.error) throw new Error(`${program} could not be run (${r.error.message}); install the test dependencies with 'bash scripts/install-test-deps.sh'`);
+  if (r.error)
+    throw new Error(
+      `${program} could not be run (${r.error.message}); install the test dependencies with 'bash scripts/install-test-deps.sh'`,
+    );
   if (r.status !== 0) throw new Error(`${program} ${args.join(' ')} failed: ${r.stderr}`);
   return r.stdout + r.stderr;
 }
@@ -82,13 +94,26 @@ interface Running {
 
 async function startPrometheus(configFile: string, dataDir: string): Promise<Running> {
   const port = await freePort();
-  const child = spawn('prometheus', [`--config.file=${configFile}`, `--storage.tsdb.path=${dataDir}`, '--storage.tsdb.retention.time=30d', `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: 'ignore' });
+  const child = spawn(
+    'prometheus',
+    [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${dataDir}`,
+      '--storage.tsdb.retention.time=30d',
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    { stdio: 'ignore' },
+  );
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 300_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}`);
     if (Date.now() > deadline) throw new Error('prometheus did not become ready within 5 minutes');
-    const ok = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -103,7 +128,12 @@ async function startPrometheus(configFile: string, dataDir: string): Promise<Run
   };
 }
 
-async function timeQuery(url: string, expr: string, start: number, end: number): Promise<{ ms: number; series: number }> {
+async function timeQuery(
+  url: string,
+  expr: string,
+  start: number,
+  end: number,
+): Promise<{ ms: number; series: number }> {
   const q = `${url}/api/v1/query_range?query=${encodeURIComponent(expr)}&start=${start}&end=${end}&step=${STEP}`;
   const t = process.hrtime.bigint();
   const res = await fetch(q);
@@ -144,7 +174,9 @@ function blockStats(dataDir: string): { samples: number; series: number; bytes: 
 export interface FleetResult {
   readonly devices: number;
   /** Per panel: median ms of its queries (sent in parallel, as Grafana does), and of the all-devices form. */
-  readonly queries: ReadonlyArray<PanelQuery & { readonly ms: number; readonly series: number; readonly allMs?: number; readonly allSeries?: number }>;
+  readonly queries: ReadonlyArray<
+    PanelQuery & { readonly ms: number; readonly series: number; readonly allMs?: number; readonly allSeries?: number }
+  >;
   readonly diskBytesPerSample: number;
   readonly historyBytes: number;
   readonly backfillMs: number;
@@ -179,14 +211,32 @@ export async function measureFleet(devices: number, runs: number = RUNS): Promis
     running.push(prom);
     const ruleBlocks = join(dir, 'rule-blocks');
     const ruleFiles = readdirSync(rulesDir).map((f) => join(rulesDir, f));
-    log(`  ${devices} devices: history backfilled, ${((Date.now() - t0) / 1000).toFixed(0)} s; backfilling the recording rules`);
-    sh('promtool', ['tsdb', 'create-blocks-from', 'rules', `--start=${history.start}`, `--end=${history.end}`, `--url=${prom.url}`, `--output-dir=${ruleBlocks}`, '--eval-interval=60s', ...ruleFiles], dir);
+    log(
+      `  ${devices} devices: history backfilled, ${((Date.now() - t0) / 1000).toFixed(0)} s; backfilling the recording rules`,
+    );
+    sh(
+      'promtool',
+      [
+        'tsdb',
+        'create-blocks-from',
+        'rules',
+        `--start=${history.start}`,
+        `--end=${history.end}`,
+        `--url=${prom.url}`,
+        `--output-dir=${ruleBlocks}`,
+        '--eval-interval=60s',
+        ...ruleFiles,
+      ],
+      dir,
+    );
     await prom.stop();
     for (const block of readdirSync(ruleBlocks)) renameSync(join(ruleBlocks, block), join(data, block));
     prom = await startPrometheus(configFile, data);
     running.push(prom);
 
-    log(`  ${devices} devices: blocks ready, ${((Date.now() - t0) / 1000).toFixed(0)} s; timing ${dashboardQueries().length} panels`);
+    log(
+      `  ${devices} devices: blocks ready, ${((Date.now() - t0) / 1000).toFixed(0)} s; timing ${dashboardQueries().length} panels`,
+    );
     const panelTime = async (exprs: readonly string[]) => {
       const t = process.hrtime.bigint();
       const answers = await Promise.all(exprs.map((e) => timeQuery(prom.url, e, history.start, history.end)));
@@ -202,7 +252,7 @@ export async function measureFleet(devices: number, runs: number = RUNS): Promis
         samples.push(r.ms);
         series = r.series;
       }
-      let all: { allMs: number; allSeries: number } | {} = {};
+      let all: { allMs: number; allSeries: number } | Record<string, never> = {};
       if (q.allDevices) {
         const before = [];
         let allSeries = 0;
@@ -223,7 +273,10 @@ export async function measureFleet(devices: number, runs: number = RUNS): Promis
 }
 
 /** Memory per active series: a Prometheus scraping `devices` devices' worth of series live. */
-export async function measureActiveSeriesMemory(devices: number, seconds = 90): Promise<{ series: number; bytesPerSeries: number }> {
+export async function measureActiveSeriesMemory(
+  devices: number,
+  seconds = 90,
+): Promise<{ series: number; bytesPerSeries: number }> {
   const { createServer } = await import('node:http');
   const dir = mkdtempSync(join(tmpdir(), 'live-'));
   let tick = 0;
@@ -233,7 +286,9 @@ export async function measureActiveSeriesMemory(devices: number, seconds = 90): 
     for (const f of FAMILIES) {
       for (let d = 0; d < devices; d++) {
         for (let s = 0; s < f.series.length; s++) {
-          const extra = Object.entries(f.series[s]).map(([k, v]) => `,${k}="${v}"`).join('');
+          const extra = Object.entries(f.series[s])
+            .map(([k, v]) => `,${k}="${v}"`)
+            .join('');
           lines.push(`${f.name}{device="${deviceName(d)}",source_job="${f.job}"${extra}} ${f.value(d, s, tick)}`);
         }
       }
@@ -251,7 +306,10 @@ export async function measureActiveSeriesMemory(devices: number, seconds = 90): 
       const line = text.split('\n').find((l) => l.startsWith(`${name} `));
       return line ? Number(line.split(' ')[1]) : NaN;
     };
-    writeFileSync(configFile, `global:\n  scrape_interval: 10s\n  scrape_timeout: 10s\nscrape_configs:\n  - job_name: fleet\n    static_configs: [{ targets: ['127.0.0.1:${port}'] }]\n`);
+    writeFileSync(
+      configFile,
+      `global:\n  scrape_interval: 10s\n  scrape_timeout: 10s\nscrape_configs:\n  - job_name: fleet\n    static_configs: [{ targets: ['127.0.0.1:${port}'] }]\n`,
+    );
     const prom = await startPrometheus(configFile, join(dir, 'data'));
     running.push(prom);
     await new Promise((r) => setTimeout(r, seconds * 1000));
@@ -267,27 +325,57 @@ export async function measureActiveSeriesMemory(devices: number, seconds = 90): 
 }
 
 async function main(): Promise<void> {
-  console.log(`query cost at fleet scale: ${SIZES.join(', ')} devices x ${SERIES_PER_DEVICE} series, ${HOURS} h at 1m, ${RUNS} runs per query, ${cpus().length} cores, node ${process.version}`);
+  console.log(
+    `query cost at fleet scale: ${SIZES.join(', ')} devices x ${SERIES_PER_DEVICE} series, ${HOURS} h at 1m, ${RUNS} runs per query, ${cpus().length} cores, node ${process.version}`,
+  );
   const results: FleetResult[] = [];
   for (const n of SIZES) {
     const r = await measureFleet(n);
     results.push(r);
-    console.log(`${n} devices: ${(r.historyBytes / 2 ** 30).toFixed(2)} GiB of OpenMetrics backfilled in ${(r.backfillMs / 1000).toFixed(1)} s; ${r.diskBytesPerSample.toFixed(2)} disk bytes per sample`);
+    console.log(
+      `${n} devices: ${(r.historyBytes / 2 ** 30).toFixed(2)} GiB of OpenMetrics backfilled in ${(r.backfillMs / 1000).toFixed(1)} s; ${r.diskBytesPerSample.toFixed(2)} disk bytes per sample`,
+    );
   }
-  console.log('median ms per panel over 6 h (step 1m); "before": the per-device query over every device, as with the former "All" choice');
-  console.log(['dashboard / panel'.padEnd(48), ...SIZES.flatMap((n) => [`${n} before`.padStart(13), `${n} after`.padStart(12)]), 'series'.padStart(7)].join(' '));
+  console.log(
+    'median ms per panel over 6 h (step 1m); "before": the per-device query over every device, as with the former "All" choice',
+  );
+  console.log(
+    [
+      'dashboard / panel'.padEnd(48),
+      ...SIZES.flatMap((n) => [`${n} before`.padStart(13), `${n} after`.padStart(12)]),
+      'series'.padStart(7),
+    ].join(' '),
+  );
   const queries = results[0].queries;
   queries.forEach((q, i) => {
-    const cells = results.flatMap((r) => [r.queries[i].allMs === undefined ? '-'.padStart(13) : r.queries[i].allMs!.toFixed(1).padStart(13), r.queries[i].ms.toFixed(1).padStart(12)]);
-    console.log([`${q.dashboard} / ${q.panel}`.slice(0, 48).padEnd(48), ...cells, String(results[results.length - 1].queries[i].series).padStart(7)].join(' '));
+    const cells = results.flatMap((r) => [
+      r.queries[i].allMs === undefined ? '-'.padStart(13) : r.queries[i].allMs!.toFixed(1).padStart(13),
+      r.queries[i].ms.toFixed(1).padStart(12),
+    ]);
+    console.log(
+      [
+        `${q.dashboard} / ${q.panel}`.slice(0, 48).padEnd(48),
+        ...cells,
+        String(results[results.length - 1].queries[i].series).padStart(7),
+      ].join(' '),
+    );
   });
   const last = results[results.length - 1];
   const slow = last.queries.filter((q) => q.ms >= 50);
   const slowBefore = last.queries.filter((q) => (q.allMs ?? q.ms) >= 50);
-  console.log(`before: ${slowBefore.length} of ${last.queries.length} panels at or over 50 ms median at ${last.devices} devices`);
-  console.log(`goal: every panel query under 50 ms median at ${last.devices} devices: ${slow.length === 0 ? 'met' : `MISSED by ${slow.length} (${slow.map((q) => q.panel).join(', ')})`}`);
-  const live = await measureActiveSeriesMemory(Math.min(2000, SIZES[SIZES.length - 1]), Number(process.env.LIVE_SECONDS ?? 90));
-  console.log(`memory per active series (heap in use, ${live.series} head series scraped live): ${live.bytesPerSeries.toFixed(0)} bytes`);
+  console.log(
+    `before: ${slowBefore.length} of ${last.queries.length} panels at or over 50 ms median at ${last.devices} devices`,
+  );
+  console.log(
+    `goal: every panel query under 50 ms median at ${last.devices} devices: ${slow.length === 0 ? 'met' : `MISSED by ${slow.length} (${slow.map((q) => q.panel).join(', ')})`}`,
+  );
+  const live = await measureActiveSeriesMemory(
+    Math.min(2000, SIZES[SIZES.length - 1]),
+    Number(process.env.LIVE_SECONDS ?? 90),
+  );
+  console.log(
+    `memory per active series (heap in use, ${live.series} head series scraped live): ${live.bytesPerSeries.toFixed(0)} bytes`,
+  );
 }
 
 if (require.main === module) {

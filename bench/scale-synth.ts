@@ -4,11 +4,22 @@
  * 50) and `--dashboards` generated dashboards of 12 panels. Writes to `--outdir`. Run by
  * bench/scale.ts in a child process per measurement.
  */
-import { App, YamlOutputType } from 'cdk8s';
+
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { App, YamlOutputType } from 'cdk8s';
 import { stackConfig } from '../config';
-import { AlertGroupConfig, AlertRule, AlertText, Duration, Metric, MonitoringStack, Quantity, SERVICE_METRICS, label } from '../lib';
 import { above, dashboardBuilder, timeseriesPanel } from '../dashboards/panels';
+import {
+  type AlertGroupConfig,
+  AlertRule,
+  AlertText,
+  Duration,
+  label,
+  type Metric,
+  MonitoringStack,
+  Quantity,
+  SERVICE_METRICS,
+} from '../lib';
 
 const RULES_PER_GROUP = 50;
 const PANELS_PER_DASHBOARD = 12;
@@ -35,18 +46,30 @@ export function generatedRules(count: number): AlertGroupConfig[] {
     });
   });
   const groups: AlertGroupConfig[] = [];
-  for (let g = 0; g * RULES_PER_GROUP < rules.length; g++) groups.push({ name: `fleet-${g}`, rules: rules.slice(g * RULES_PER_GROUP, (g + 1) * RULES_PER_GROUP) });
+  for (let g = 0; g * RULES_PER_GROUP < rules.length; g++)
+    groups.push({ name: `fleet-${g}`, rules: rules.slice(g * RULES_PER_GROUP, (g + 1) * RULES_PER_GROUP) });
   return groups;
 }
 
 /** `count` dashboards of 12 time series panels each, with threshold lines. */
 export function generatedDashboards(count: number): Dashboard[] {
   return Array.from({ length: count }, (_, d) => {
-    let builder = dashboardBuilder({ uid: `fleet-${d}`, title: `Fleet ${d}`, description: `Generated dashboard ${d} for the scale benchmark.` });
+    let builder = dashboardBuilder({
+      uid: `fleet-${d}`,
+      title: `Fleet ${d}`,
+      description: `Generated dashboard ${d} for the scale benchmark.`,
+    });
     for (let p = 0; p < PANELS_PER_DASHBOARD; p++) {
       const metric = GAUGES[(d + p) % GAUGES.length];
       builder = builder.withPanel(
-        timeseriesPanel({ id: p + 1, title: `${metric.name} ${p}`, metric, width: 12, height: 8, line: above(new Quantity(10 + p, metric.unit), 'warning') }),
+        timeseriesPanel({
+          id: p + 1,
+          title: `${metric.name} ${p}`,
+          metric,
+          width: 12,
+          height: 8,
+          line: above(new Quantity(10 + p, metric.unit), 'warning'),
+        }),
       );
     }
     return builder.build();

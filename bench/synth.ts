@@ -26,7 +26,10 @@ interface Sample {
 
 const outdir = mkdtempSync(join(tmpdir(), 'bench-dist-'));
 const commands: Command[] = [
-  { label: 'floor: node -e require(cdk8s, cdk8s-plus-27)', argv: [process.execPath, '-e', 'require("cdk8s");require("cdk8s-plus-27")'] },
+  {
+    label: 'floor: node -e require(cdk8s, cdk8s-plus-27)',
+    argv: [process.execPath, '-e', 'require("cdk8s");require("cdk8s-plus-27")'],
+  },
   { label: 'synth step: node scripts/run-bundle.js', argv: [process.execPath, 'scripts/run-bundle.js'] },
   { label: 'npm run synth (type-check + bundle + synth)', argv: ['npm', 'run', '--silent', 'synth'] },
 ];
@@ -36,7 +39,11 @@ function measure(command: Command): Sample {
   const withTime = existsSync(gnuTime);
   const argv = withTime ? [gnuTime, '-f', '%M', '-o', rssFile, ...command.argv] : command.argv;
   const start = process.hrtime.bigint();
-  const result = spawnSync(argv[0], argv.slice(1), { cwd: root, env: { ...process.env, CDK8S_OUTDIR: join(outdir, 'dist') }, stdio: 'pipe' });
+  const result = spawnSync(argv[0], argv.slice(1), {
+    cwd: root,
+    env: { ...process.env, CDK8S_OUTDIR: join(outdir, 'dist') },
+    stdio: 'pipe',
+  });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) throw new Error(`${command.label} failed: ${result.stderr}`);
   const peakKiB = withTime ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) : undefined;
@@ -56,7 +63,12 @@ for (let i = 0; i < runs; i++) for (const command of commands) samples.get(comma
 const rows = commands.map((c) => {
   const s = samples.get(c.label)!;
   const peaks = s.flatMap((x) => (x.peakKiB === undefined ? [] : [x.peakKiB]));
-  return { label: c.label, ms: median(s.map((x) => x.ms)), min: Math.min(...s.map((x) => x.ms)), peakMiB: peaks.length ? median(peaks) / 1024 : NaN };
+  return {
+    label: c.label,
+    ms: median(s.map((x) => x.ms)),
+    min: Math.min(...s.map((x) => x.ms)),
+    peakMiB: peaks.length ? median(peaks) / 1024 : NaN,
+  };
 });
 const floor = rows[0].ms;
 
@@ -64,11 +76,21 @@ console.log(`${runs} interleaved runs each on ${require('node:os').cpus().length
 console.log(['command'.padEnd(48), 'median ms', '  min ms', 'x floor', 'peak RSS MiB'].join('  '));
 for (const row of rows) {
   console.log(
-    [row.label.padEnd(48), row.ms.toFixed(0).padStart(9), row.min.toFixed(0).padStart(8), (row.ms / floor).toFixed(2).padStart(7), row.peakMiB.toFixed(1).padStart(12)].join('  '),
+    [
+      row.label.padEnd(48),
+      row.ms.toFixed(0).padStart(9),
+      row.min.toFixed(0).padStart(8),
+      (row.ms / floor).toFixed(2).padStart(7),
+      row.peakMiB.toFixed(1).padStart(12),
+    ].join('  '),
   );
 }
 if (!existsSync(gnuTime)) console.log(`peak memory needs GNU time at ${gnuTime} (Debian package 'time')`);
 const [, step, whole] = rows;
-console.log(`goal: npm run synth under 1000 ms median: ${whole.ms.toFixed(0)} ms, ${whole.ms < 1000 ? 'met' : 'MISSED'}`);
-console.log(`goal: synth step within 1.5x the floor: ${(step.ms / floor).toFixed(2)}x, ${step.ms / floor <= 1.5 ? 'met' : 'MISSED'}`);
+console.log(
+  `goal: npm run synth under 1000 ms median: ${whole.ms.toFixed(0)} ms, ${whole.ms < 1000 ? 'met' : 'MISSED'}`,
+);
+console.log(
+  `goal: synth step within 1.5x the floor: ${(step.ms / floor).toFixed(2)}x, ${step.ms / floor <= 1.5 ? 'met' : 'MISSED'}`,
+);
 rmSync(outdir, { recursive: true, force: true });

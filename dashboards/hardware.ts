@@ -1,9 +1,8 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { fleetOf } from '../alerts/fleet';
 import { THRESHOLDS } from '../alerts/thresholds';
-import { SERVICE_METRICS } from '../lib/core';
-import { Percent } from '../lib/core';
-import { Thresholds, above, below, dashboardBuilder, timeseriesPanel } from './panels';
+import { Percent, SERVICE_METRICS } from '../lib/core';
+import { above, below, dashboardBuilder, type Thresholds, timeseriesPanel } from './panels';
 
 const M = SERVICE_METRICS;
 
@@ -31,7 +30,9 @@ export function hardwareDashboard(thresholds: Thresholds = THRESHOLDS): Dashboar
         line: above(T.deviceTemperature.warning, 'warning', { name: 'DeviceTooHot', for: T.deviceTemperature.for }),
       }),
     )
-    .withPanel(timeseriesPanel({ ...size, ...percent, id: 2, title: 'CPU use', metric: M.cpuUsage, fleet: fleetOf(M.cpuUsage) }))
+    .withPanel(
+      timeseriesPanel({ ...size, ...percent, id: 2, title: 'CPU use', metric: M.cpuUsage, fleet: fleetOf(M.cpuUsage) }),
+    )
     .withPanel(
       timeseriesPanel({
         ...size,
@@ -50,7 +51,10 @@ export function hardwareDashboard(thresholds: Thresholds = THRESHOLDS): Dashboar
         title: 'Power draw',
         metric: M.powerConsumption,
         fleet: fleetOf(M.powerConsumption),
-        line: above(T.powerConsumption.warning, 'warning', { name: 'HighPowerConsumption', for: T.powerConsumption.for }),
+        line: above(T.powerConsumption.warning, 'warning', {
+          name: 'HighPowerConsumption',
+          for: T.powerConsumption.for,
+        }),
       }),
     )
     .build();

@@ -2,7 +2,7 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { perThresholds } from '../alerts/thresholds';
 import { hardwareDashboard } from './hardware';
 import { modelQualityDashboard } from './model-quality';
-import { Thresholds } from './panels';
+import type { Thresholds } from './panels';
 import { performanceDashboard } from './performance';
 import { systemOverviewDashboard } from './system-overview';
 
@@ -14,7 +14,12 @@ export * from './system-overview';
 
 /** Every dashboard of the stack, drawing the threshold lines of `thresholds`, in menu order. */
 export const buildDashboards = perThresholds((thresholds: Thresholds): readonly Dashboard[] =>
-  [systemOverviewDashboard(thresholds), performanceDashboard(thresholds), modelQualityDashboard(thresholds), hardwareDashboard(thresholds)].map(deepFreeze),
+  [
+    systemOverviewDashboard(thresholds),
+    performanceDashboard(thresholds),
+    modelQualityDashboard(thresholds),
+    hardwareDashboard(thresholds),
+  ].map(deepFreeze),
 );
 
 /** The stack's dashboards with the alerts' thresholds: what the Grafana construct provisions. */

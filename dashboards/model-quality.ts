@@ -1,9 +1,8 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DEVICE_ACCURACY_DROP, fleetOf } from '../alerts/fleet';
 import { THRESHOLDS } from '../alerts/thresholds';
-import { SERVICE_METRICS } from '../lib/core';
-import { Percent, formatAmount } from '../lib/core';
-import { Thresholds, above, below, dashboardBuilder, deviceSelector, timeseriesPanel } from './panels';
+import { formatAmount, Percent, SERVICE_METRICS } from '../lib/core';
+import { above, below, dashboardBuilder, deviceSelector, type Thresholds, timeseriesPanel } from './panels';
 
 const M = SERVICE_METRICS;
 
@@ -23,7 +22,8 @@ export function modelQualityDashboard(thresholds: Thresholds = THRESHOLDS): Dash
   return dashboardBuilder({
     uid: 'model-quality',
     title: 'Model Quality',
-    description: 'Model and validation accuracy against the release floor, accuracy drift per device, and training loss.',
+    description:
+      'Model and validation accuracy against the release floor, accuracy drift per device, and training loss.',
   })
     .withPanel(
       timeseriesPanel({
@@ -61,6 +61,14 @@ export function modelQualityDashboard(thresholds: Thresholds = THRESHOLDS): Dash
         line: above(D.warning, 'warning'),
       }),
     )
-    .withPanel(timeseriesPanel({ ...size, id: 4, title: 'Training loss', metric: M.trainingLoss, fleet: fleetOf(M.trainingLoss) }))
+    .withPanel(
+      timeseriesPanel({
+        ...size,
+        id: 4,
+        title: 'Training loss',
+        metric: M.trainingLoss,
+        fleet: fleetOf(M.trainingLoss),
+      }),
+    )
     .build();
 }

@@ -9,20 +9,30 @@
  * modules load the SDK's v2 dashboard schemas too, which would add about 35 ms to every synth.
  * The values below are still checked against those types at compile time.
  */
+
+import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import type * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import type * as stat from '@grafana/grafana-foundation-sdk/stat';
 import type * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import type * as units from '@grafana/grafana-foundation-sdk/units';
 import type { Thresholds } from '../alerts/thresholds';
-import type { Severity } from '../lib/rules';
-import { GRAFANA_DATASOURCES } from '../lib/grafana';
-import { DEVICE_TARGETS, Metric, PROMETHEUS_METRICS } from '../lib/core';
-import { Matchers, selector } from '../lib/core';
 import type { Duration } from '../lib/core';
-import { Dimension, Quantity, Unit, Units, formatAmount } from '../lib/core';
+import {
+  DEVICE_TARGETS,
+  type Dimension,
+  formatAmount,
+  type Matchers,
+  type Metric,
+  PROMETHEUS_METRICS,
+  type Quantity,
+  selector,
+  type Unit,
+  Units,
+} from '../lib/core';
+import { GRAFANA_DATASOURCES } from '../lib/grafana';
+import type { Severity } from '../lib/rules';
 
 /** The thresholds a dashboard draws: the alerts' own, or a retuned copy. */
 export type { Thresholds };
@@ -61,7 +71,9 @@ export function grafanaUnit(unit: Unit): string {
   for (const key of Object.keys(Units) as (keyof typeof Units)[]) {
     if (Units[key] === unit) return GRAFANA_UNITS[key];
   }
-  throw new Error(`unit '${unit.symbol}' (${unit.dimension}) has no Grafana unit; use one of Units or add it to GRAFANA_UNITS in dashboards/panels.ts`);
+  throw new Error(
+    `unit '${unit.symbol}' (${unit.dimension}) has no Grafana unit; use one of Units or add it to GRAFANA_UNITS in dashboards/panels.ts`,
+  );
 }
 
 /** The alert a threshold line belongs to, named in the panel's description. */
@@ -82,12 +94,20 @@ export interface ThresholdLine<D extends Dimension> {
 }
 
 /** The line of an alert that fires above `threshold`. */
-export function above<D extends Dimension>(threshold: Quantity<D>, severity: ThresholdLine<D>['severity'], alert?: LineAlert): ThresholdLine<D> {
+export function above<D extends Dimension>(
+  threshold: Quantity<D>,
+  severity: ThresholdLine<D>['severity'],
+  alert?: LineAlert,
+): ThresholdLine<D> {
   return { threshold, bad: 'above', severity, ...(alert ? { alert } : {}) };
 }
 
 /** The line of an alert that fires below `threshold`. */
-export function below<D extends Dimension>(threshold: Quantity<D>, severity: ThresholdLine<D>['severity'], alert?: LineAlert): ThresholdLine<D> {
+export function below<D extends Dimension>(
+  threshold: Quantity<D>,
+  severity: ThresholdLine<D>['severity'],
+  alert?: LineAlert,
+): ThresholdLine<D> {
   return { threshold, bad: 'below', severity, ...(alert ? { alert } : {}) };
 }
 
@@ -102,7 +122,8 @@ export function describePanel<D extends Dimension>(metric: Metric<D>, line?: Thr
 
 /** `25 ms` in the metric's unit; a 0-1 ratio as the panel shows it, in percent (`90%`). */
 function shownAs<D extends Dimension>(amount: Quantity<D>, unit: Unit<D>): string {
-  if ((unit as Unit) === Units.ratio) return formatAmount((amount as unknown as Quantity<'fraction'>).in(Units.percent), Units.percent);
+  if ((unit as Unit) === Units.ratio)
+    return formatAmount((amount as unknown as Quantity<'fraction'>).in(Units.percent), Units.percent);
   return formatAmount(amount.in(unit), unit);
 }
 
@@ -115,7 +136,8 @@ const COLORS = { ok: 'green', critical: 'red', warning: 'orange' } as const;
  */
 export function thresholdSteps<D extends Dimension>(metric: Metric<D>, line?: ThresholdLine<D>): dashboard.Threshold[] {
   if (line === undefined) return [{ value: null, color: COLORS.ok }];
-  if (!line.threshold.isFinite()) throw new Error(`threshold line on '${metric.name}': the threshold must be a finite amount, got ${line.threshold}`);
+  if (!line.threshold.isFinite())
+    throw new Error(`threshold line on '${metric.name}': the threshold must be a finite amount, got ${line.threshold}`);
   const value = line.threshold.in(metric.unit);
   const bad = COLORS[line.severity];
   return line.bad === 'above'
@@ -159,7 +181,12 @@ export function deviceVariable(): dashboard.QueryVariableBuilder {
  * A Prometheus query target, typed as the SDK's `prometheus.Dataquery`. (The SDK's own
  * DataqueryBuilder would load its v2 dashboard schema at run time; see the top of this file.)
  */
-export function prometheusQuery(query: { refId: string; expr: string; legendFormat?: string; instant?: boolean }): cog.Builder<prometheus.Dataquery> {
+export function prometheusQuery(query: {
+  refId: string;
+  expr: string;
+  legendFormat?: string;
+  instant?: boolean;
+}): cog.Builder<prometheus.Dataquery> {
   return {
     build: () => ({
       datasource: PROMETHEUS_DATASOURCE,
@@ -202,7 +229,12 @@ export interface PanelSpec<D extends Dimension> {
 
 /** The options of every time series panel, checked against the SDK's `timeseries.Options`. */
 const TIMESERIES_OPTIONS: timeseries.Options = {
-  legend: { displayMode: common.LegendDisplayMode.List, placement: common.LegendPlacement.Bottom, showLegend: true, calcs: [] },
+  legend: {
+    displayMode: common.LegendDisplayMode.List,
+    placement: common.LegendPlacement.Bottom,
+    showLegend: true,
+    calcs: [],
+  },
   tooltip: { mode: common.TooltipDisplayMode.Multi, sort: common.SortOrder.Descending },
 };
 
@@ -230,7 +262,11 @@ const STAT_OPTIONS: stat.Options = {
   orientation: common.VizOrientation.Auto,
 };
 
-function basePanel<D extends Dimension>(type: 'timeseries' | 'stat', spec: PanelSpec<D>, instant: boolean): dashboard.PanelBuilder {
+function basePanel<D extends Dimension>(
+  type: 'timeseries' | 'stat',
+  spec: PanelSpec<D>,
+  instant: boolean,
+): dashboard.PanelBuilder {
   const builder = new dashboard.PanelBuilder()
     .type(type)
     .id(spec.id)
@@ -240,11 +276,24 @@ function basePanel<D extends Dimension>(type: 'timeseries' | 'stat', spec: Panel
     .span(spec.width)
     .height(spec.height)
     .unit(grafanaUnit(spec.metric.unit))
-    .thresholds(new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(thresholdSteps(spec.metric, spec.line)))
-    .withTarget(prometheusQuery({ refId: 'A', expr: spec.expr ?? deviceSelector(spec.metric), legendFormat: spec.legend ?? `{{${DEVICE_TARGETS.deviceLabel}}}`, instant }));
+    .thresholds(
+      new dashboard.ThresholdsConfigBuilder()
+        .mode(dashboard.ThresholdsMode.Absolute)
+        .steps(thresholdSteps(spec.metric, spec.line)),
+    )
+    .withTarget(
+      prometheusQuery({
+        refId: 'A',
+        expr: spec.expr ?? deviceSelector(spec.metric),
+        legendFormat: spec.legend ?? `{{${DEVICE_TARGETS.deviceLabel}}}`,
+        instant,
+      }),
+    );
   if (spec.fleet) {
     builder
-      .withTarget(prometheusQuery({ refId: 'B', expr: selector(spec.fleet.p50), legendFormat: 'fleet median', instant }))
+      .withTarget(
+        prometheusQuery({ refId: 'B', expr: selector(spec.fleet.p50), legendFormat: 'fleet median', instant }),
+      )
       .withTarget(prometheusQuery({ refId: 'C', expr: selector(spec.fleet.p95), legendFormat: 'fleet p95', instant }));
   }
   if (spec.min !== undefined) builder.min(spec.min.in(spec.metric.unit));

@@ -2,7 +2,7 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { fleetOf } from '../alerts/fleet';
 import { THRESHOLDS } from '../alerts/thresholds';
 import { SERVICE_METRICS } from '../lib/core';
-import { Thresholds, above, below, dashboardBuilder, timeseriesPanel } from './panels';
+import { above, below, dashboardBuilder, type Thresholds, timeseriesPanel } from './panels';
 
 const M = SERVICE_METRICS;
 
@@ -17,7 +17,8 @@ export function performanceDashboard(thresholds: Thresholds = THRESHOLDS): Dashb
   return dashboardBuilder({
     uid: 'performance',
     title: 'Performance',
-    description: 'Inference latency, throughput against the real-time rate, power and memory per device, with the alert thresholds.',
+    description:
+      'Inference latency, throughput against the real-time rate, power and memory per device, with the alert thresholds.',
   })
     .withPanel(
       timeseriesPanel({
@@ -26,7 +27,10 @@ export function performanceDashboard(thresholds: Thresholds = THRESHOLDS): Dashb
         title: 'Inference latency',
         metric: M.inferenceLatency,
         fleet: fleetOf(M.inferenceLatency),
-        line: above(T.inferenceLatency.warning, 'warning', { name: 'HighInferenceLatency', for: T.inferenceLatency.for }),
+        line: above(T.inferenceLatency.warning, 'warning', {
+          name: 'HighInferenceLatency',
+          for: T.inferenceLatency.for,
+        }),
       }),
     )
     .withPanel(
@@ -46,7 +50,10 @@ export function performanceDashboard(thresholds: Thresholds = THRESHOLDS): Dashb
         title: 'Power draw',
         metric: M.powerConsumption,
         fleet: fleetOf(M.powerConsumption),
-        line: above(T.powerConsumption.warning, 'warning', { name: 'HighPowerConsumption', for: T.powerConsumption.for }),
+        line: above(T.powerConsumption.warning, 'warning', {
+          name: 'HighPowerConsumption',
+          for: T.powerConsumption.for,
+        }),
       }),
     )
     .withPanel(

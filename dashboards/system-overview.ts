@@ -1,10 +1,8 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { THRESHOLDS } from '../alerts/thresholds';
-import { PROMETHEUS_METRICS, SERVICE_METRICS } from '../lib/core';
-import { Count } from '../lib/core';
 import { FLEET_DEVICES, FLEET_DEVICES_DOWN, fleetOf } from '../alerts/fleet';
-import { selector } from '../lib/core';
-import { Thresholds, above, below, dashboardBuilder, statPanel, timeseriesPanel } from './panels';
+import { THRESHOLDS } from '../alerts/thresholds';
+import { Count, PROMETHEUS_METRICS, SERVICE_METRICS, selector } from '../lib/core';
+import { above, below, dashboardBuilder, statPanel, type Thresholds, timeseriesPanel } from './panels';
 
 const M = SERVICE_METRICS;
 
@@ -24,7 +22,16 @@ export function systemOverviewDashboard(thresholds: Thresholds = THRESHOLDS): Da
     title: 'System Overview',
     description: 'Devices reporting, the worst device on each alerting metric, and target health over time.',
   })
-    .withPanel(statPanel({ ...stat, id: 1, title: 'Devices up', metric: PROMETHEUS_METRICS.up, expr: `${devices} - ${down}`, description: 'Devices whose last scrape succeeded.' }))
+    .withPanel(
+      statPanel({
+        ...stat,
+        id: 1,
+        title: 'Devices up',
+        metric: PROMETHEUS_METRICS.up,
+        expr: `${devices} - ${down}`,
+        description: 'Devices whose last scrape succeeded.',
+      }),
+    )
     .withPanel(
       statPanel({
         ...stat,
@@ -44,7 +51,10 @@ export function systemOverviewDashboard(thresholds: Thresholds = THRESHOLDS): Da
         title: 'Slowest inference',
         metric: M.inferenceLatency,
         expr: worst(M.inferenceLatency),
-        line: above(T.inferenceLatency.warning, 'warning', { name: 'HighInferenceLatency', for: T.inferenceLatency.for }),
+        line: above(T.inferenceLatency.warning, 'warning', {
+          name: 'HighInferenceLatency',
+          for: T.inferenceLatency.for,
+        }),
       }),
     )
     .withPanel(
@@ -74,7 +84,10 @@ export function systemOverviewDashboard(thresholds: Thresholds = THRESHOLDS): Da
         title: 'Highest power draw',
         metric: M.powerConsumption,
         expr: worst(M.powerConsumption),
-        line: above(T.powerConsumption.warning, 'warning', { name: 'HighPowerConsumption', for: T.powerConsumption.for }),
+        line: above(T.powerConsumption.warning, 'warning', {
+          name: 'HighPowerConsumption',
+          for: T.powerConsumption.for,
+        }),
       }),
     )
     .withPanel(

@@ -1,4 +1,3 @@
-'use strict';
 /**
  * Runs the bundled app (build/synth.js) with V8's code cache: the first run after a build
  * compiles the bundle and stores V8's compiled code beside it (build/synth.js.cache); later runs
@@ -20,5 +19,7 @@ try {
 }
 const script = new vm.Script(wrap(code), { filename: file, cachedData });
 const module_ = { exports: {}, filename: file, id: file };
-script.runInThisContext().call(module_.exports, module_.exports, createRequire(file), module_, file, path.dirname(file));
+script
+  .runInThisContext()
+  .call(module_.exports, module_.exports, createRequire(file), module_, file, path.dirname(file));
 if (cachedData === undefined || script.cachedDataRejected) fs.writeFileSync(cacheFile, script.createCachedData());

@@ -1,8 +1,6 @@
-import { toYaml } from '../core';
-import { Severity } from '../rules';
-import { Duration } from '../core';
-import { labelNameProblem } from '../core';
-import { SecretKeyRef, checkSecretRef, secretFilePath } from '../k8s';
+import { Duration, labelNameProblem, toYaml } from '../core';
+import { checkSecretRef, type SecretKeyRef, secretFilePath } from '../k8s';
+import type { Severity } from '../rules';
 
 /**
  * Alertmanager's configuration (`alertmanager.yml`) as typed values: receivers, the routing tree
@@ -22,7 +20,10 @@ export const WATCHDOG_ALERT = 'Watchdog';
 export const ALERTMANAGER_SECRETS_ROOT = '/etc/alertmanager/secrets';
 
 /** The `*_file` fields this library writes, as `<integration>_configs.<field>`. */
-export type AlertmanagerFileField = 'slack_configs.api_url_file' | 'email_configs.auth_password_file' | 'webhook_configs.url_file';
+export type AlertmanagerFileField =
+  | 'slack_configs.api_url_file'
+  | 'email_configs.auth_password_file'
+  | 'webhook_configs.url_file';
 
 /**
  * The first Alertmanager release that reads each `*_file` field: an older Alertmanager rejects the
@@ -180,9 +181,17 @@ export const DEFAULT_INHIBIT_RULES: readonly InhibitRuleProps[] = [
    * A device that is offline reports nothing or stale values: its latency, accuracy and throughput
    * alerts are consequences, and only DeviceOffline says what to do.
    */
-  { source: [labelIs('alertname', 'DeviceOffline')], target: [labelIsNot('alertname', 'DeviceOffline')], equal: ['device'] },
+  {
+    source: [labelIs('alertname', 'DeviceOffline')],
+    target: [labelIsNot('alertname', 'DeviceOffline')],
+    equal: ['device'],
+  },
   /** An alert defined at two severities pages once, at the higher one. */
-  { source: [labelIs('severity', 'critical')], target: [labelIs('severity', 'warning')], equal: ['alertname', 'device'] },
+  {
+    source: [labelIs('severity', 'critical')],
+    target: [labelIs('severity', 'warning')],
+    equal: ['alertname', 'device'],
+  },
 ];
 
 /** Where the Watchdog goes: a receiver of its own, pinged often. */
@@ -252,7 +261,11 @@ export interface DefaultRoutingOptions {
 }
 
 /** The receiver names of the default routing. */
-export const DEFAULT_RECEIVERS = { critical: 'critical', warning: 'warning', deadMansSwitch: 'dead-mans-switch' } as const;
+export const DEFAULT_RECEIVERS = {
+  critical: 'critical',
+  warning: 'warning',
+  deadMansSwitch: 'dead-mans-switch',
+} as const;
 
 /**
  * The stack's routing: critical alerts to the critical Slack channel, the on-call mail and the
@@ -309,7 +322,8 @@ export interface AlertmanagerConfigProps {
 }
 
 const RECEIVER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-const EMAIL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+const EMAIL =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 const HOST = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 /** Slack channel names: lower-case letters, digits, `-`, `_` and `.`, at most 80 characters. */
 const SLACK_CHANNEL = /^#[a-z0-9][a-z0-9._-]{0,79}$/;
@@ -372,9 +386,12 @@ export class AlertmanagerConfig {
         return secretFilePath(this.secretsRoot, ref);
       };
       const slack = (receiver.slack ?? []).map((s) => {
-        if (typeof s.channel !== 'string' || !s.channel.startsWith('#')) fail(`${where}: 'channel' must start with '#', got '${s.channel}'`);
+        if (typeof s.channel !== 'string' || !s.channel.startsWith('#'))
+          fail(`${where}: 'channel' must start with '#', got '${s.channel}'`);
         if (!SLACK_CHANNEL.test(s.channel)) {
-          fail(`${where}: 'channel' must be '#' and a Slack channel name (lower-case letters, digits, "-", "_" and ".", at most 80), got '${s.channel}'`);
+          fail(
+            `${where}: 'channel' must be '#' and a Slack channel name (lower-case letters, digits, "-", "_" and ".", at most 80), got '${s.channel}'`,
+          );
         }
         return {
           send_resolved: s.sendResolved ?? true,
@@ -385,17 +402,26 @@ export class AlertmanagerConfig {
       });
       const email = (receiver.email ?? []).map((e) => {
         if (!Array.isArray(e.to) || e.to.length === 0) fail(`${where}: 'to' must list at least one email address`);
-        const addresses: ReadonlyArray<readonly [string, string]> = [...e.to.map((a) => ['to', a] as const), ['from', e.from]];
+        const addresses: ReadonlyArray<readonly [string, string]> = [
+          ...e.to.map((a) => ['to', a] as const),
+          ['from', e.from],
+        ];
         for (const [field, address] of addresses) {
           if (typeof address !== 'string' || !EMAIL.test(address)) {
-            fail(`${where}: '${field}' must be an email address such as 'oncall@example.org' (local part, "@", domain with a dot), got '${address}'`);
+            fail(
+              `${where}: '${field}' must be an email address such as 'oncall@example.org' (local part, "@", domain with a dot), got '${address}'`,
+            );
           }
         }
         const { host, port } = e.smarthost;
-        if (typeof host !== 'string' || !HOST.test(host)) fail(`${where}: 'smarthost.host' must be a host name or IPv4 address, got '${host}'`);
-        if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`${where}: 'smarthost.port' must be a whole number from 1 to 65535, got ${port}`);
+        if (typeof host !== 'string' || !HOST.test(host))
+          fail(`${where}: 'smarthost.host' must be a host name or IPv4 address, got '${host}'`);
+        if (!Number.isInteger(port) || port < 1 || port > 65535)
+          fail(`${where}: 'smarthost.port' must be a whole number from 1 to 65535, got ${port}`);
         if ((e.authUsername === undefined) !== (e.authPassword === undefined)) {
-          fail(`${where}: 'authUsername' and 'authPassword' must be given together (SMTP authentication needs both), got only '${e.authUsername === undefined ? 'authPassword' : 'authUsername'}'`);
+          fail(
+            `${where}: 'authUsername' and 'authPassword' must be given together (SMTP authentication needs both), got only '${e.authUsername === undefined ? 'authPassword' : 'authUsername'}'`,
+          );
         }
         return {
           send_resolved: e.sendResolved ?? false,
@@ -403,7 +429,10 @@ export class AlertmanagerConfig {
           from: e.from,
           smarthost: `${host}:${port}`,
           ...(e.authUsername !== undefined && e.authPassword !== undefined
-            ? { auth_username: e.authUsername, auth_password_file: secret('authPassword', e.authPassword, 'email_configs.auth_password_file') }
+            ? {
+                auth_username: e.authUsername,
+                auth_password_file: secret('authPassword', e.authPassword, 'email_configs.auth_password_file'),
+              }
             : {}),
           require_tls: e.requireTls ?? true,
         };
@@ -424,14 +453,16 @@ export class AlertmanagerConfig {
     });
 
     const known = (field: string, name: string): void => {
-      if (!receiverNames.includes(name)) fail(`${field} names '${name}', which is not a receiver (receivers: ${receiverNames.join(', ')})`);
+      if (!receiverNames.includes(name))
+        fail(`${field} names '${name}', which is not a receiver (receivers: ${receiverNames.join(', ')})`);
     };
     const checkLabels = (where: string, field: string, labels: readonly string[]): void => {
       for (const l of labels) {
         const problem = labelNameProblem(l);
         if (problem) fail(`${where}: '${field}' label '${l}' ${problem}`);
       }
-      if (new Set(labels).size !== labels.length) fail(`${where}: '${field}' lists a label twice: ${labels.join(', ')}`);
+      if (new Set(labels).size !== labels.length)
+        fail(`${where}: '${field}' lists a label twice: ${labels.join(', ')}`);
     };
     const checkMatchers = (where: string, field: string, matchers: readonly LabelMatcher[]): string[] => {
       if (matchers.length === 0) fail(`${where}: '${field}' must not be empty`);
@@ -439,8 +470,11 @@ export class AlertmanagerConfig {
         const problem = labelNameProblem(m.label);
         if (problem) fail(`${where}: '${field}' label '${m.label}' ${problem}`);
         if (m.op !== '=' && m.op !== '!=') fail(`${where}: '${field}' operator must be '=' or '!=', got '${m.op}'`);
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
         if (typeof m.value !== 'string' || /[\u0000-\u001f\u007f]/.test(m.value)) {
-          fail(`${where}: '${field}' value of '${m.label}' must be a string without control characters, got ${JSON.stringify(m.value)}`);
+          fail(
+            `${where}: '${field}' value of '${m.label}' must be a string without control characters, got ${JSON.stringify(m.value)}`,
+          );
         }
       }
       return matchers.map(renderMatcher);
@@ -449,7 +483,8 @@ export class AlertmanagerConfig {
       for (const key of ['groupWait', 'groupInterval', 'repeatInterval'] as const) {
         const d = timing[key];
         if (!d.isValid()) fail(`${where}: '${key}' ${d.describeInvalid()}`);
-        if (key !== 'groupWait' && d.isZero()) fail(`${where}: '${key}' must be longer than 0s (Alertmanager rejects 0), got 0s`);
+        if (key !== 'groupWait' && d.isZero())
+          fail(`${where}: '${key}' must be longer than 0s (Alertmanager rejects 0), got 0s`);
       }
       if (timing.repeatInterval.compareTo(timing.groupInterval) < 0) {
         fail(
@@ -457,7 +492,9 @@ export class AlertmanagerConfig {
         );
       }
       if (timing.repeatInterval.compareTo(this.retention) >= 0) {
-        fail(`${where}: 'repeatInterval' (${timing.repeatInterval}) must be shorter than the retention (${this.retention}), which would cut it`);
+        fail(
+          `${where}: 'repeatInterval' (${timing.repeatInterval}) must be shorter than the retention (${this.retention}), which would cut it`,
+        );
       }
     };
     const timingFields = (t: Partial<NotificationTiming>) => ({
@@ -468,7 +505,8 @@ export class AlertmanagerConfig {
 
     known("'defaultReceiver'", routing.defaultReceiver);
     checkLabels('route', 'groupBy', this.groupBy);
-    if (this.groupBy.length === 0) fail(`route: 'groupBy' must name at least one label (an empty list puts every alert into one notification)`);
+    if (this.groupBy.length === 0)
+      fail(`route: 'groupBy' must name at least one label (an empty list puts every alert into one notification)`);
     checkTiming('route', this.timing);
 
     const dms = routing.deadMansSwitch;
@@ -477,10 +515,16 @@ export class AlertmanagerConfig {
     checkTiming("'deadMansSwitch'", { ...this.timing, ...dmsTiming });
     const sharing = [routing.defaultReceiver, ...routing.routes.map((r) => r.receiver)].includes(dms.receiver);
     if (sharing) {
-      fail(`'deadMansSwitch.receiver' '${dms.receiver}' is also used by another route; the dead man's switch needs a receiver of its own, or real alerts would reset it`);
+      fail(
+        `'deadMansSwitch.receiver' '${dms.receiver}' is also used by another route; the dead man's switch needs a receiver of its own, or real alerts would reset it`,
+      );
     }
     const routes = [
-      { receiver: dms.receiver, matchers: [renderMatcher(labelIs('alertname', WATCHDOG_ALERT))], ...timingFields(dmsTiming) },
+      {
+        receiver: dms.receiver,
+        matchers: [renderMatcher(labelIs('alertname', WATCHDOG_ALERT))],
+        ...timingFields(dmsTiming),
+      },
       ...routing.routes.map((r) => {
         const where = `route to '${r.receiver}'`;
         known(`${where}: 'receiver'`, r.receiver);
@@ -494,7 +538,10 @@ export class AlertmanagerConfig {
       const where = `inhibit rule ${i + 1}`;
       const source = checkMatchers(where, 'source', rule.source);
       const target = checkMatchers(where, 'target', rule.target);
-      if (rule.equal.length === 0) fail(`${where}: 'equal' must name at least one label; without one, a single source alert would mute every target alert everywhere`);
+      if (rule.equal.length === 0)
+        fail(
+          `${where}: 'equal' must name at least one label; without one, a single source alert would mute every target alert everywhere`,
+        );
       checkLabels(where, 'equal', rule.equal);
       return { source_matchers: source, target_matchers: target, equal: [...rule.equal] };
     });

@@ -1,29 +1,54 @@
-import { ApiObject, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { type ApiObject, Chart } from 'cdk8s';
 import {
   IntOrString,
   KubeConfigMap,
+  Quantity as KubeQuantity,
   KubeService,
   KubeServiceAccount,
   KubeStatefulSet,
-  Quantity as KubeQuantity,
-  Volume,
-  VolumeMount,
+  type Volume,
+  type VolumeMount,
 } from 'cdk8s-plus-27/lib/imports/k8s';
-import { ALERTMANAGER_SECRETS_ROOT, AlertmanagerConfig, AlertRoutingProps, defaultRouting } from './alertmanager-config';
-import { contentHash } from '../k8s';
-import { disruptionBudget } from '../k8s';
-import { Duration } from '../core';
-import { ContainerImage, IMAGES, imageRef, imageVersion } from '../k8s';
-import { ComputeResources, dataProblem, kubeBytes, kubeResources } from '../k8s';
-import { recommendedLabels } from '../k8s';
-import { WebSecurity, WebServerSecurity, checkWebSecurity } from '../k8s';
-import { checkConfigMapSize } from '../k8s';
-import { dnsLabelProblem, dnsSubdomainProblem } from '../core';
-import { CONFIG_HASH_ANNOTATION, httpProbe, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../k8s';
-import { distinctSecrets, secretMountPath } from '../k8s';
-import { peerAddresses } from '../k8s';
-import { Gibibytes, Mebibytes, Millicores, Quantity } from '../core';
+import { Construct } from 'constructs';
+import {
+  Duration,
+  dnsLabelProblem,
+  dnsSubdomainProblem,
+  Gibibytes,
+  Mebibytes,
+  Millicores,
+  type Quantity,
+} from '../core';
+import {
+  CONFIG_HASH_ANNOTATION,
+  type ComputeResources,
+  type ContainerImage,
+  checkConfigMapSize,
+  checkWebSecurity,
+  contentHash,
+  dataProblem,
+  disruptionBudget,
+  distinctSecrets,
+  httpProbe,
+  IMAGES,
+  imageRef,
+  imageVersion,
+  kubeBytes,
+  kubeResources,
+  peerAddresses,
+  recommendedLabels,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  secretMountPath,
+  type WebSecurity,
+  WebServerSecurity,
+} from '../k8s';
+import {
+  ALERTMANAGER_SECRETS_ROOT,
+  AlertmanagerConfig,
+  type AlertRoutingProps,
+  defaultRouting,
+} from './alertmanager-config';
 
 /** Alertmanager's ports: the web UI and API (Prometheus posts alerts here), and gossip between peers (TCP and UDP). */
 export const ALERTMANAGER_PORTS = { web: 9093, cluster: 9094 } as const;
@@ -139,12 +164,14 @@ export class Alertmanager extends Construct {
     if (nameProblem) fail(`'name' with '-headless' appended ${nameProblem}`);
     this.instance = props.instance ?? 'liquid-audio-nets';
     const namespace = props.namespace ?? Chart.of(this).namespace;
-    if (namespace === undefined) fail(`'namespace' is required when the chart has none: the peers' DNS names contain it`);
+    if (namespace === undefined)
+      fail(`'namespace' is required when the chart has none: the peers' DNS names contain it`);
     this.namespace = namespace as string;
     const namespaceProblem = dnsLabelProblem(this.namespace);
     if (namespaceProblem) fail(`'namespace' '${this.namespace}' ${namespaceProblem}`);
     this.replicas = props.replicas ?? 3;
-    if (!Number.isInteger(this.replicas) || this.replicas < 1) fail(`'replicas' must be a whole number of at least 1, got ${this.replicas}`);
+    if (!Number.isInteger(this.replicas) || this.replicas < 1)
+      fail(`'replicas' must be a whole number of at least 1, got ${this.replicas}`);
     this.image = props.image ?? IMAGES.alertmanager;
     this.storage = props.storage ?? Gibibytes.of(1);
     const storageProblem = dataProblem(this.storage);
@@ -154,7 +181,8 @@ export class Alertmanager extends Construct {
       if (problem) fail(`'storageClassName' '${props.storageClassName}' ${problem}`);
     }
     this.retention = props.retention ?? Duration.hours(120);
-    if (!this.retention.isValid() || this.retention.isZero()) fail(`'retention' must be a positive whole number of milliseconds, got ${this.retention}`);
+    if (!this.retention.isValid() || this.retention.isZero())
+      fail(`'retention' must be a positive whole number of milliseconds, got ${this.retention}`);
     this.resources = props.resources ?? ALERTMANAGER_RESOURCES;
     const resources = kubeResources(owner, this.resources);
     if (props.externalUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(props.externalUrl)) {
@@ -164,14 +192,27 @@ export class Alertmanager extends Construct {
     checkWebSecurity(owner, 'webSecurity', props.webSecurity);
     this.webSecurity = new WebServerSecurity(props.webSecurity, '/etc/alertmanager');
 
-    this.config = new AlertmanagerConfig({ alertmanager: this.name, routing: props.routing ?? defaultRouting(), secretsRoot, retention: this.retention });
+    this.config = new AlertmanagerConfig({
+      alertmanager: this.name,
+      routing: props.routing ?? defaultRouting(),
+      secretsRoot,
+      retention: this.retention,
+    });
     this.configText = this.config.text;
-    const configData = { [PATHS.configFile]: this.configText, ...(this.webSecurity.webConfig ? { [WEB_CONFIG_KEY]: this.webSecurity.webConfig } : {}) };
+    const configData = {
+      [PATHS.configFile]: this.configText,
+      ...(this.webSecurity.webConfig ? { [WEB_CONFIG_KEY]: this.webSecurity.webConfig } : {}),
+    };
     const configMapName = `${this.name}-config`;
     checkConfigMapSize(configMapName, configData);
     this.hash = contentHash(configData);
 
-    this.labels = recommendedLabels({ name: 'alertmanager', component: 'alert-router', instance: this.instance, version: imageVersion(this.image) });
+    this.labels = recommendedLabels({
+      name: 'alertmanager',
+      component: 'alert-router',
+      instance: this.instance,
+      version: imageVersion(this.image),
+    });
     this.selector = { 'app.kubernetes.io/name': 'alertmanager', 'app.kubernetes.io/instance': this.instance };
     this.serviceName = this.name;
     this.headlessServiceName = `${this.name}-headless`;
@@ -215,7 +256,9 @@ export class Alertmanager extends Construct {
       secret: {
         secretName,
         defaultMode: 0o440,
-        items: [...new Set(this.config.secretRefs.filter((r) => r.secretName === secretName).map((r) => r.key))].sort().map((key) => ({ key, path: key })),
+        items: [...new Set(this.config.secretRefs.filter((r) => r.secretName === secretName).map((r) => r.key))]
+          .sort()
+          .map((key) => ({ key, path: key })),
       },
     }));
     const secretMounts: VolumeMount[] = secretNames.map((secretName) => ({
@@ -255,7 +298,13 @@ export class Alertmanager extends Construct {
               podAntiAffinity: {
                 // Peers on different nodes when there are nodes enough: one node's loss takes one peer.
                 preferredDuringSchedulingIgnoredDuringExecution: [
-                  { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { ...this.selector } } } },
+                  {
+                    weight: 100,
+                    podAffinityTerm: {
+                      topologyKey: 'kubernetes.io/hostname',
+                      labelSelector: { matchLabels: { ...this.selector } },
+                    },
+                  },
                 ],
               },
             },
@@ -283,7 +332,11 @@ export class Alertmanager extends Construct {
               },
             ],
             ...(initContainers.length > 0 ? { initContainers } : {}),
-            volumes: [{ name: 'config', configMap: { name: configMapName } }, ...secretVolumes, ...this.webSecurity.volumes(configMapName, WEB_CONFIG_KEY)],
+            volumes: [
+              { name: 'config', configMap: { name: configMapName } },
+              ...secretVolumes,
+              ...this.webSecurity.volumes(configMapName, WEB_CONFIG_KEY),
+            ],
           },
         },
         volumeClaimTemplates: [
@@ -318,6 +371,9 @@ function goDuration(d: Duration): string {
     [Math.floor((ms % 60_000) / 1000), 's'],
     [ms % 1000, 'ms'],
   ];
-  const text = parts.filter(([n]) => n > 0).map(([n, unit]) => `${n}${unit}`).join('');
+  const text = parts
+    .filter(([n]) => n > 0)
+    .map(([n, unit]) => `${n}${unit}`)
+    .join('');
   return text === '' ? '0s' : text;
 }

@@ -1,4 +1,4 @@
-import { Dimension, Unit, Units } from './units';
+import { type Dimension, type Unit, Units } from './units';
 
 /** Prometheus' metric types, as `# TYPE` lines declare them. */
 export type MetricType = 'gauge' | 'counter' | 'histogram' | 'summary';
@@ -21,12 +21,32 @@ function metric<D extends Dimension>(name: string, type: MetricType, unit: Unit<
  * the accuracies are 0-1 ratio gauges, the percent metrics 0-100 gauges.
  */
 export const SERVICE_METRICS = {
-  inferenceLatency: metric('inference_latency_ms', 'gauge', Units.milliseconds, 'Time taken by the last inference over one audio frame.'),
-  samplesPerSecond: metric('audio_samples_processed_per_second', 'gauge', Units.hertz, 'Audio samples processed per second (throughput).'),
+  inferenceLatency: metric(
+    'inference_latency_ms',
+    'gauge',
+    Units.milliseconds,
+    'Time taken by the last inference over one audio frame.',
+  ),
+  samplesPerSecond: metric(
+    'audio_samples_processed_per_second',
+    'gauge',
+    Units.hertz,
+    'Audio samples processed per second (throughput).',
+  ),
   powerConsumption: metric('power_consumption_mw', 'gauge', Units.milliwatts, 'Power drawn by the inference workload.'),
   memoryUsage: metric('memory_usage_mb', 'gauge', Units.megabytes, 'Memory used by the inference process.'),
-  modelAccuracy: metric('model_accuracy', 'gauge', Units.ratio, 'Accuracy of the deployed model on live labelled samples (0-1).'),
-  validationAccuracy: metric('validation_accuracy', 'gauge', Units.ratio, 'Accuracy on the validation set at the last evaluation (0-1).'),
+  modelAccuracy: metric(
+    'model_accuracy',
+    'gauge',
+    Units.ratio,
+    'Accuracy of the deployed model on live labelled samples (0-1).',
+  ),
+  validationAccuracy: metric(
+    'validation_accuracy',
+    'gauge',
+    Units.ratio,
+    'Accuracy on the validation set at the last evaluation (0-1).',
+  ),
   trainingLoss: metric('training_loss', 'gauge', Units.count, 'Training loss of the current training run.'),
   deviceTemperature: metric('device_temperature_celsius', 'gauge', Units.celsius, 'Temperature of the device.'),
   cpuUsage: metric('cpu_usage_percent', 'gauge', Units.percent, 'CPU utilisation of the device (0-100).'),
@@ -40,13 +60,48 @@ export const SERVICE_METRICS = {
  */
 export const PROMETHEUS_METRICS = {
   up: metric('up', 'gauge', Units.count, '1 if the last scrape of the target succeeded, 0 if it failed.'),
-  configLastReloadSuccessful: metric('prometheus_config_last_reload_successful', 'gauge', Units.count, 'Whether the last configuration reload succeeded (1) or failed (0).'),
-  ruleEvaluationFailures: metric('prometheus_rule_evaluation_failures_total', 'counter', Units.count, 'Rule evaluations that failed.'),
-  notificationsErrors: metric('prometheus_notifications_errors_total', 'counter', Units.count, 'Errors sending alert notifications to an Alertmanager.'),
-  notificationsSent: metric('prometheus_notifications_sent_total', 'counter', Units.count, 'Alert notifications sent to an Alertmanager.'),
-  alertmanagersDiscovered: metric('prometheus_notifications_alertmanagers_discovered', 'gauge', Units.count, 'Alertmanagers Prometheus is connected to.'),
-  remoteStorageHighestTimestamp: metric('prometheus_remote_storage_highest_timestamp_in_seconds', 'gauge', Units.seconds, 'Newest timestamp appended to the local storage.'),
-  remoteStorageQueueHighestSent: metric('prometheus_remote_storage_queue_highest_sent_timestamp_seconds', 'gauge', Units.seconds, 'Newest timestamp a remote-write queue has sent.'),
+  configLastReloadSuccessful: metric(
+    'prometheus_config_last_reload_successful',
+    'gauge',
+    Units.count,
+    'Whether the last configuration reload succeeded (1) or failed (0).',
+  ),
+  ruleEvaluationFailures: metric(
+    'prometheus_rule_evaluation_failures_total',
+    'counter',
+    Units.count,
+    'Rule evaluations that failed.',
+  ),
+  notificationsErrors: metric(
+    'prometheus_notifications_errors_total',
+    'counter',
+    Units.count,
+    'Errors sending alert notifications to an Alertmanager.',
+  ),
+  notificationsSent: metric(
+    'prometheus_notifications_sent_total',
+    'counter',
+    Units.count,
+    'Alert notifications sent to an Alertmanager.',
+  ),
+  alertmanagersDiscovered: metric(
+    'prometheus_notifications_alertmanagers_discovered',
+    'gauge',
+    Units.count,
+    'Alertmanagers Prometheus is connected to.',
+  ),
+  remoteStorageHighestTimestamp: metric(
+    'prometheus_remote_storage_highest_timestamp_in_seconds',
+    'gauge',
+    Units.seconds,
+    'Newest timestamp appended to the local storage.',
+  ),
+  remoteStorageQueueHighestSent: metric(
+    'prometheus_remote_storage_queue_highest_sent_timestamp_seconds',
+    'gauge',
+    Units.seconds,
+    'Newest timestamp a remote-write queue has sent.',
+  ),
 } as const;
 
 /**
@@ -55,11 +110,31 @@ export const PROMETHEUS_METRICS = {
  * thermal_zone temperatures, CPU time, power_supply capacity, RAPL energy counters.
  */
 export const NODE_EXPORTER_METRICS = {
-  hwmonTemperature: metric('node_hwmon_temp_celsius', 'gauge', Units.celsius, 'Hardware monitor temperature readings (hwmon).'),
-  thermalZoneTemperature: metric('node_thermal_zone_temp', 'gauge', Units.celsius, 'Thermal zone temperatures (thermal_zone), e.g. on a Raspberry Pi.'),
+  hwmonTemperature: metric(
+    'node_hwmon_temp_celsius',
+    'gauge',
+    Units.celsius,
+    'Hardware monitor temperature readings (hwmon).',
+  ),
+  thermalZoneTemperature: metric(
+    'node_thermal_zone_temp',
+    'gauge',
+    Units.celsius,
+    'Thermal zone temperatures (thermal_zone), e.g. on a Raspberry Pi.',
+  ),
   cpuSeconds: metric('node_cpu_seconds_total', 'counter', Units.seconds, 'Seconds the CPUs spent in each mode.'),
-  powerSupplyCapacity: metric('node_power_supply_capacity', 'gauge', Units.percent, 'Charge of a power supply (battery), 0-100.'),
-  raplPackageJoules: metric('node_rapl_package_joules_total', 'counter', Units.joules, 'Energy used by the CPU package (RAPL).'),
+  powerSupplyCapacity: metric(
+    'node_power_supply_capacity',
+    'gauge',
+    Units.percent,
+    'Charge of a power supply (battery), 0-100.',
+  ),
+  raplPackageJoules: metric(
+    'node_rapl_package_joules_total',
+    'counter',
+    Units.joules,
+    'Energy used by the CPU package (RAPL).',
+  ),
 } as const;
 
 /**
@@ -78,14 +153,24 @@ export const ALERTMANAGER_METRICS = {
     Units.count,
     'Whether the last configuration reload attempt was successful (1) or not (0).',
   ),
-  notificationsTotal: metric('alertmanager_notifications_total', 'counter', Units.count, 'Notifications attempted, by integration.'),
+  notificationsTotal: metric(
+    'alertmanager_notifications_total',
+    'counter',
+    Units.count,
+    'Notifications attempted, by integration.',
+  ),
   notificationsFailedTotal: metric(
     'alertmanager_notifications_failed_total',
     'counter',
     Units.count,
     'Notifications that failed, by integration (and by reason from 0.26 on).',
   ),
-  clusterMembers: metric('alertmanager_cluster_members', 'gauge', Units.count, 'Members of the gossip cluster this peer sees, itself included.'),
+  clusterMembers: metric(
+    'alertmanager_cluster_members',
+    'gauge',
+    Units.count,
+    'Members of the gossip cluster this peer sees, itself included.',
+  ),
 } as const;
 
 /**
@@ -105,7 +190,9 @@ export class MetricCatalogue {
     const byName = new Map<string, Metric>();
     for (const m of metrics) {
       if (!METRIC_NAME.test(m.name)) {
-        throw new Error(`metric catalogue: metric name '${m.name}' is not a valid Prometheus metric name (allowed: ${METRIC_NAME.source})`);
+        throw new Error(
+          `metric catalogue: metric name '${m.name}' is not a valid Prometheus metric name (allowed: ${METRIC_NAME.source})`,
+        );
       }
       if (byName.has(m.name)) {
         throw new Error(`metric catalogue: metric '${m.name}' is declared twice; each metric name may appear once`);

@@ -27,13 +27,15 @@ export function labelNameProblem(name: string): string | undefined {
 /** Why `name` is not an RFC 1123 label (namespace, Service), or undefined when it is. */
 export function dnsLabelProblem(name: string): string | undefined {
   if (name.length > DNS_LABEL_MAX) return `must be at most ${DNS_LABEL_MAX} characters, got ${name.length}`;
-  if (!DNS_LABEL.test(name)) return 'must be lower-case letters, digits and "-", starting and ending with a letter or digit';
+  if (!DNS_LABEL.test(name))
+    return 'must be lower-case letters, digits and "-", starting and ending with a letter or digit';
   return undefined;
 }
 
 /** Why `name` is not an RFC 1123 subdomain (ConfigMap and most object names), or undefined when it is. */
 export function dnsSubdomainProblem(name: string): string | undefined {
   if (name.length > DNS_SUBDOMAIN_MAX) return `must be at most ${DNS_SUBDOMAIN_MAX} characters, got ${name.length}`;
-  if (!DNS_SUBDOMAIN.test(name)) return 'must be lower-case letters, digits, "-" and ".", starting and ending with a letter or digit';
+  if (!DNS_SUBDOMAIN.test(name))
+    return 'must be lower-case letters, digits, "-" and ".", starting and ending with a letter or digit';
   return undefined;
 }

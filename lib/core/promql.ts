@@ -1,7 +1,7 @@
 import { parser } from '@prometheus-io/lezer-promql';
-import { Duration } from './duration';
-import { Metric } from './metrics';
-import { Dimension, Quantity } from './units';
+import type { Duration } from './duration';
+import type { Metric } from './metrics';
+import type { Dimension, Quantity } from './units';
 
 /**
  * PromQL built from the metric catalogue. Expressions are strings in the end, but the pieces
@@ -19,7 +19,12 @@ export type Matchers = Readonly<Record<string, string>>;
  * must not, and `matching` are regular expressions the label must match (a dashboard's
  * `device=~"$device"`, which Grafana expands into the devices selected).
  */
-export function selector(metric: Metric, matchers: Matchers = {}, excluded: Matchers = {}, matching: Matchers = {}): string {
+export function selector(
+  metric: Metric,
+  matchers: Matchers = {},
+  excluded: Matchers = {},
+  matching: Matchers = {},
+): string {
   const parts = [
     ...Object.keys(matchers)
       .sort()
@@ -48,10 +53,12 @@ export interface Smoothing {
 
 /** Why `smoothing` cannot be rendered, or undefined when it can. */
 export function smoothingProblem(smoothing: Smoothing): string | undefined {
-  if (!smoothing.window.isValid() || smoothing.window.isZero()) return `'window' must be a positive duration, got ${smoothing.window}`;
+  if (!smoothing.window.isValid() || smoothing.window.isZero())
+    return `'window' must be a positive duration, got ${smoothing.window}`;
   if (smoothing.fn === 'quantile_over_time') {
     const q = smoothing.quantile;
-    if (q === undefined || !(q >= 0 && q <= 1)) return `'quantile' must be between 0 and 1 for quantile_over_time, got ${q}`;
+    if (q === undefined || !(q >= 0 && q <= 1))
+      return `'quantile' must be between 0 and 1 for quantile_over_time, got ${q}`;
   } else if (smoothing.quantile !== undefined) {
     return `'quantile' is only read by quantile_over_time, got ${smoothing.quantile} with ${smoothing.fn}`;
   }
@@ -63,11 +70,20 @@ export function smoothed(metric: Metric, matchers: Matchers = {}, smoothing?: Sm
   const sel = selector(metric, matchers);
   if (smoothing === undefined) return sel;
   const range = `${sel}[${smoothing.window.toPrometheus()}]`;
-  return smoothing.fn === 'quantile_over_time' ? `${smoothing.fn}(${literal(smoothing.quantile!)}, ${range})` : `${smoothing.fn}(${range})`;
+  return smoothing.fn === 'quantile_over_time'
+    ? // biome-ignore lint/style/noNonNullAssertion: a quantile smoothing without its quantile is refused when the alert is built
+      `${smoothing.fn}(${literal(smoothing.quantile!)}, ${range})`
+    : `${smoothing.fn}(${range})`;
 }
 
 /** `metric > 25` (or `avg_over_time(metric[5m]) > 25`), with the threshold converted into the metric's own unit. */
-export function compare<D extends Dimension>(metric: Metric<D>, op: Comparison, threshold: Quantity<D>, matchers: Matchers = {}, smoothing?: Smoothing): string {
+export function compare<D extends Dimension>(
+  metric: Metric<D>,
+  op: Comparison,
+  threshold: Quantity<D>,
+  matchers: Matchers = {},
+  smoothing?: Smoothing,
+): string {
   return `${smoothed(metric, matchers, smoothing)} ${op} ${literal(threshold.in(metric.unit))}`;
 }
 

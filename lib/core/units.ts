@@ -5,7 +5,16 @@
  */
 
 /** What a quantity measures. Two quantities can be converted into each other only within one. */
-export type Dimension = 'time' | 'power' | 'energy' | 'data' | 'fraction' | 'frequency' | 'temperature' | 'count' | 'cpu';
+export type Dimension =
+  | 'time'
+  | 'power'
+  | 'energy'
+  | 'data'
+  | 'fraction'
+  | 'frequency'
+  | 'temperature'
+  | 'count'
+  | 'cpu';
 
 /** A unit of one dimension: `factor` of them make one base unit of the dimension. */
 export interface Unit<D extends Dimension = Dimension> {

@@ -1,7 +1,7 @@
 import type { Dashboard, GridPos, Panel, RowPanel, VariableModel } from '@grafana/grafana-foundation-sdk/dashboard';
-import { GRAFANA_UID_PATTERN, GRAFANA_UID_RULE, GrafanaDatasourceRef } from './grafana-provisioning';
-import { MetricCatalogue } from '../core';
+import type { MetricCatalogue } from '../core';
 import { analysePromQL } from '../core';
+import { GRAFANA_UID_PATTERN, GRAFANA_UID_RULE, type GrafanaDatasourceRef } from './grafana-provisioning';
 
 /**
  * Cross-reference checks on dashboards, run at synth: what Grafana would only reveal as an empty
@@ -36,13 +36,17 @@ export function checkDashboards(dashboards: readonly Dashboard[], context: Dashb
     const uid = d.uid as string;
     const sameUid = byUid.get(uid);
     if (sameUid) {
-      throw new Error(`dashboard '${uid}': 'uid' is used by dashboards '${sameUid.title}' and '${d.title}'; dashboard uids must be unique`);
+      throw new Error(
+        `dashboard '${uid}': 'uid' is used by dashboards '${sameUid.title}' and '${d.title}'; dashboard uids must be unique`,
+      );
     }
     byUid.set(uid, d);
     const title = d.title as string;
     const sameTitle = byTitle.get(title);
     if (sameTitle) {
-      throw new Error(`dashboard '${uid}': 'title' '${title}' is also the title of dashboard '${sameTitle.uid}'; titles must be unique within the folder`);
+      throw new Error(
+        `dashboard '${uid}': 'title' '${title}' is also the title of dashboard '${sameTitle.uid}'; titles must be unique within the folder`,
+      );
     }
     byTitle.set(title, d);
   }
@@ -67,9 +71,14 @@ export function checkDashboard(dashboard: Dashboard, context: DashboardCheckCont
       throw new Error(`${subject} has no datasource uid; set one of the provisioned datasources (${known})`);
     }
     const provisioned = datasources.get(ref.uid);
-    if (!provisioned) throw new Error(`${subject} uses datasource uid '${ref.uid}', which is not a provisioned datasource (provisioned: ${known})`);
+    if (!provisioned)
+      throw new Error(
+        `${subject} uses datasource uid '${ref.uid}', which is not a provisioned datasource (provisioned: ${known})`,
+      );
     if (ref.type !== undefined && ref.type !== provisioned.type) {
-      throw new Error(`${subject} names datasource '${ref.uid}' with type '${ref.type}', but it is provisioned as '${provisioned.type}'`);
+      throw new Error(
+        `${subject} names datasource '${ref.uid}' with type '${ref.type}', but it is provisioned as '${provisioned.type}'`,
+      );
     }
     return provisioned;
   };
@@ -77,9 +86,11 @@ export function checkDashboard(dashboard: Dashboard, context: DashboardCheckCont
   const checkPromQL = (subject: string, expr: unknown): void => {
     if (typeof expr !== 'string' || expr.trim() === '') throw new Error(`${subject} has no PromQL expression ('expr')`);
     const analysis = analysePromQL(expr.replace(RANGE_VARIABLES, '5m'));
-    if (analysis.syntaxError !== undefined) throw new Error(`${subject} is not valid PromQL (${analysis.syntaxError}): ${expr}`);
+    if (analysis.syntaxError !== undefined)
+      throw new Error(`${subject} is not valid PromQL (${analysis.syntaxError}): ${expr}`);
     for (const metric of analysis.metricNames) {
-      if (!context.catalogue.has(metric)) throw new Error(`${subject} selects metric '${metric}', which is not in the metric catalogue`);
+      if (!context.catalogue.has(metric))
+        throw new Error(`${subject} selects metric '${metric}', which is not in the metric catalogue`);
     }
   };
 
@@ -90,11 +101,16 @@ export function checkDashboard(dashboard: Dashboard, context: DashboardCheckCont
   for (const panel of panels) {
     const title = panel.title ?? '';
     if (typeof panel.id !== 'number' || !Number.isInteger(panel.id) || panel.id < 1) {
-      throw new Error(`${where}: panel '${title}' has no 'id'; every panel needs a whole number id of at least 1, got ${JSON.stringify(panel.id)}`);
+      throw new Error(
+        `${where}: panel '${title}' has no 'id'; every panel needs a whole number id of at least 1, got ${JSON.stringify(panel.id)}`,
+      );
     }
     const subject = `${where}: panel '${title}' (id ${panel.id})`;
     const other = ids.get(panel.id);
-    if (other !== undefined) throw new Error(`${subject}: 'id' ${panel.id} is also the id of panel '${other}'; panel ids must be unique within a dashboard`);
+    if (other !== undefined)
+      throw new Error(
+        `${subject}: 'id' ${panel.id} is also the id of panel '${other}'; panel ids must be unique within a dashboard`,
+      );
     ids.set(panel.id, title);
     checkGridPos(subject, panel.gridPos);
 
@@ -106,7 +122,8 @@ export function checkDashboard(dashboard: Dashboard, context: DashboardCheckCont
     targets.forEach((target, index) => {
       const refId = target.refId;
       if (typeof refId !== 'string' || refId === '') throw new Error(`${subject}: target ${index + 1} has no 'refId'`);
-      if (refIds.has(refId)) throw new Error(`${subject}: target ${refId} is defined twice; refIds must be unique within a panel`);
+      if (refIds.has(refId))
+        throw new Error(`${subject}: target ${refId} is defined twice; refIds must be unique within a panel`);
       refIds.add(refId);
       const targetSubject = `${subject}: target ${refId}`;
       const source = target.datasource === undefined ? panelSource : checkDatasource(targetSubject, target.datasource);
@@ -119,7 +136,9 @@ export function checkDashboard(dashboard: Dashboard, context: DashboardCheckCont
     for (let j = i + 1; j < placed.length; j++) {
       const [a, b] = [placed[i], placed[j]];
       if (overlaps(a.pos, b.pos)) {
-        throw new Error(`${where}: panel '${a.title}' (id ${a.id}) at ${describe(a.pos)} overlaps panel '${b.title}' (id ${b.id}) at ${describe(b.pos)}`);
+        throw new Error(
+          `${where}: panel '${a.title}' (id ${a.id}) at ${describe(a.pos)} overlaps panel '${b.title}' (id ${b.id}) at ${describe(b.pos)}`,
+        );
       }
     }
   }
@@ -143,13 +162,18 @@ function allPanels(dashboard: Dashboard): (Panel | RowPanel)[] {
 }
 
 function checkGridPos(subject: string, pos: GridPos | undefined): void {
-  if (pos === undefined) throw new Error(`${subject} has no 'gridPos'; every panel needs a place on the ${GRID_COLUMNS}-column grid`);
+  if (pos === undefined)
+    throw new Error(`${subject} has no 'gridPos'; every panel needs a place on the ${GRID_COLUMNS}-column grid`);
   for (const field of ['x', 'y', 'w', 'h'] as const) {
-    if (!Number.isInteger(pos[field]) || pos[field] < 0) throw new Error(`${subject}: 'gridPos.${field}' must be a whole number of at least 0, got ${pos[field]}`);
+    if (!Number.isInteger(pos[field]) || pos[field] < 0)
+      throw new Error(`${subject}: 'gridPos.${field}' must be a whole number of at least 0, got ${pos[field]}`);
   }
-  if (pos.w < 1 || pos.h < 1) throw new Error(`${subject}: 'gridPos' must be at least 1 wide and 1 high, got ${describe(pos)}`);
+  if (pos.w < 1 || pos.h < 1)
+    throw new Error(`${subject}: 'gridPos' must be at least 1 wide and 1 high, got ${describe(pos)}`);
   if (pos.x + pos.w > GRID_COLUMNS) {
-    throw new Error(`${subject}: 'gridPos' ${describe(pos)} ends at column ${pos.x + pos.w}, beyond the ${GRID_COLUMNS} columns of the grid`);
+    throw new Error(
+      `${subject}: 'gridPos' ${describe(pos)} ends at column ${pos.x + pos.w}, beyond the ${GRID_COLUMNS} columns of the grid`,
+    );
   }
 }
 
@@ -176,7 +200,8 @@ function checkVariable(
   if (variable.type !== 'query') return;
   const source = checkDatasource(subject, variable.datasource);
   if (source.type !== 'prometheus') return;
-  const query = typeof variable.query === 'string' ? variable.query : (variable.query as { query?: unknown } | undefined)?.query;
+  const query =
+    typeof variable.query === 'string' ? variable.query : (variable.query as { query?: unknown } | undefined)?.query;
   if (typeof query !== 'string') throw new Error(`${subject} has no query`);
   const labelValues = LABEL_VALUES.exec(query);
   if (labelValues) {
@@ -184,7 +209,12 @@ function checkVariable(
     return;
   }
   const result = QUERY_RESULT.exec(query);
-  if (result) return checkPromQL(`${subject} (query_result)`, result[1]);
+  if (result) {
+    checkPromQL(`${subject} (query_result)`, result[1]);
+    return;
+  }
   if (LABEL_NAMES.test(query)) return;
-  throw new Error(`${subject}: query '${query}' is not one of label_values(selector, label), label_values(label), query_result(expr) or label_names()`);
+  throw new Error(
+    `${subject}: query '${query}' is not one of label_values(selector, label), label_values(label), query_result(expr) or label_names()`,
+  );
 }

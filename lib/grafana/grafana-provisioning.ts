@@ -1,4 +1,4 @@
-import { Duration } from '../core';
+import type { Duration } from '../core';
 import { toYaml } from '../core';
 import type { WebClientSecurity } from '../k8s';
 
@@ -95,7 +95,8 @@ export class GrafanaProvisioning {
     };
     for (const field of ['prometheusUrl', 'alertmanagerUrl'] as const) {
       const url = props[field];
-      if (typeof url !== 'string' || !HTTP_URL.test(url)) fail(`'${field}' must be an http(s) URL without spaces or "$", got '${url}'`);
+      if (typeof url !== 'string' || !HTTP_URL.test(url))
+        fail(`'${field}' must be an http(s) URL without spaces or "$", got '${url}'`);
     }
     if (!props.scrapeInterval.isValid() || props.scrapeInterval.isZero()) {
       fail(`'scrapeInterval' must be a positive whole number of milliseconds, got ${props.scrapeInterval}`);

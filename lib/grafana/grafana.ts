@@ -1,32 +1,52 @@
-import { ApiObject, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { type ApiObject, Chart } from 'cdk8s';
 import {
-  EnvVar,
+  type EnvVar,
   IntOrString,
   KubeConfigMap,
   KubeDeployment,
-  Probe,
+  Quantity as KubeQuantity,
   KubeService,
   KubeServiceAccount,
-  Quantity as KubeQuantity,
-  Volume,
-  VolumeMount,
+  type Probe,
+  type Volume,
+  type VolumeMount,
 } from 'cdk8s-plus-27/lib/imports/k8s';
-import { contentHash } from '../k8s';
-import { checkDashboards } from './dashboard-checks';
-import { Duration } from '../core';
-import { GRAFANA_PATHS, GRAFANA_PROVISIONING_FILES, GrafanaProvisioning } from './grafana-provisioning';
-import { ContainerImage, IMAGES, imageRef, imageVersion } from '../k8s';
-import { ComputeResources, kubeBytes, kubeResources } from '../k8s';
-import { recommendedLabels } from '../k8s';
-import { checkConfigMapSize } from '../k8s';
-import { DEFAULT_CATALOGUE, MetricCatalogue } from '../core';
-import { dnsLabelProblem, dnsSubdomainProblem } from '../core';
-import { CONFIG_HASH_ANNOTATION, httpProbe, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../k8s';
-import { SecretKeyRef, checkSecretRef, secretFilePath, secretMountPath } from '../k8s';
-import { Cores, Gibibytes, Mebibytes, Millicores } from '../core';
+import { Construct } from 'constructs';
+import {
+  Cores,
+  DEFAULT_CATALOGUE,
+  Duration,
+  dnsLabelProblem,
+  dnsSubdomainProblem,
+  Gibibytes,
+  Mebibytes,
+  type MetricCatalogue,
+  Millicores,
+} from '../core';
 import type { WebClientSecurity } from '../k8s';
+import {
+  CONFIG_HASH_ANNOTATION,
+  type ComputeResources,
+  type ContainerImage,
+  checkConfigMapSize,
+  checkSecretRef,
+  contentHash,
+  httpProbe,
+  IMAGES,
+  imageRef,
+  imageVersion,
+  kubeBytes,
+  kubeResources,
+  recommendedLabels,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  type SecretKeyRef,
+  secretFilePath,
+  secretMountPath,
+} from '../k8s';
+import { checkDashboards } from './dashboard-checks';
+import { GRAFANA_PATHS, GRAFANA_PROVISIONING_FILES, GrafanaProvisioning } from './grafana-provisioning';
 
 /** Grafana's HTTP port: the UI, the API, `/api/health` and its own `/metrics`. The Prometheus scrape job finds it here. */
 export const GRAFANA_PORT = 3000;
@@ -155,14 +175,23 @@ export class Grafana extends Construct {
       fail(`'adminSecret' must be a reference to a Secret ({ secretName, userKey, passwordKey }), not a literal value`);
     }
     this.adminUser = { secretName: props.adminSecret.secretName, key: props.adminSecret.userKey ?? 'admin-user' };
-    this.adminPassword = { secretName: props.adminSecret.secretName, key: props.adminSecret.passwordKey ?? 'admin-password' };
-    for (const [field, key] of [['userKey', this.adminUser.key], ['passwordKey', this.adminPassword.key]] as const) {
-      if (typeof key !== 'string' || !SECRET_KEY.test(key)) fail(`'adminSecret.${field}' must be 1 to 253 letters, digits, "-", "_" and ".", got '${key}'`);
+    this.adminPassword = {
+      secretName: props.adminSecret.secretName,
+      key: props.adminSecret.passwordKey ?? 'admin-password',
+    };
+    for (const [field, key] of [
+      ['userKey', this.adminUser.key],
+      ['passwordKey', this.adminPassword.key],
+    ] as const) {
+      if (typeof key !== 'string' || !SECRET_KEY.test(key))
+        fail(`'adminSecret.${field}' must be 1 to 253 letters, digits, "-", "_" and ".", got '${key}'`);
     }
     // The Secret's name, checked as every Secret reference of the stack is.
     checkSecretRef(owner, 'adminSecret', this.adminUser);
     if (this.adminUser.key === this.adminPassword.key) {
-      fail(`'adminSecret.userKey' and 'adminSecret.passwordKey' must be different keys, got '${this.adminUser.key}' for both`);
+      fail(
+        `'adminSecret.userKey' and 'adminSecret.passwordKey' must be different keys, got '${this.adminUser.key}' for both`,
+      );
     }
 
     if (props.rootUrl !== undefined && !/^https?:\/\/[^\s/$]+(\/[^\s$]*)?$/.test(props.rootUrl)) {
@@ -193,15 +222,22 @@ export class Grafana extends Construct {
     checkDashboards(props.dashboards, { datasources: this.provisioning.refs, catalogue: this.catalogue });
 
     const namespace = Chart.of(this).namespace;
-    if (!namespace) fail('must be in a chart with a namespace');
-    this.namespace = namespace!;
-    this.labels = recommendedLabels({ name: 'grafana', component: 'dashboards', instance: this.instance, version: imageVersion(this.image) });
+    this.namespace = namespace ?? fail('must be in a chart with a namespace');
+    this.labels = recommendedLabels({
+      name: 'grafana',
+      component: 'dashboards',
+      instance: this.instance,
+      version: imageVersion(this.image),
+    });
     this.selector = { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/instance': this.instance };
     const metadata = (name: string) => ({ name, labels: { ...this.labels } });
 
     const provisioningName = `${this.name}-provisioning`;
     checkConfigMapSize(provisioningName, this.provisioning.files);
-    new KubeConfigMap(this, 'Provisioning', { metadata: metadata(provisioningName), data: { ...this.provisioning.files } });
+    new KubeConfigMap(this, 'Provisioning', {
+      metadata: metadata(provisioningName),
+      data: { ...this.provisioning.files },
+    });
 
     const dashboardFiles: Record<string, string> = {};
     const dashboardConfigMaps: Record<string, string> = {};
@@ -217,7 +253,10 @@ export class Grafana extends Construct {
       new KubeConfigMap(this, `Dashboard-${uid}`, { metadata: metadata(configMapName), data });
     }
     this.dashboardConfigMaps = dashboardConfigMaps;
-    this.hash = contentHash({ ...prefixKeys('provisioning/', this.provisioning.files), ...prefixKeys('dashboards/', dashboardFiles) });
+    this.hash = contentHash({
+      ...prefixKeys('provisioning/', this.provisioning.files),
+      ...prefixKeys('dashboards/', dashboardFiles),
+    });
 
     new KubeServiceAccount(this, 'ServiceAccount', {
       metadata: metadata(this.name),
@@ -237,25 +276,52 @@ export class Grafana extends Construct {
     });
 
     const secretName = this.adminUser.secretName;
-    const clients = [props.prometheusClient, props.alertmanagerClient].filter((c): c is WebClientSecurity => c !== undefined);
+    const clients = [props.prometheusClient, props.alertmanagerClient].filter(
+      (c): c is WebClientSecurity => c !== undefined,
+    );
     const volumes: Volume[] = [
       // Grafana's SQLite database, sessions and plugin folder: rebuilt from provisioning at every start.
       { name: 'data', emptyDir: { sizeLimit: KubeQuantity.fromString(kubeBytes(Gibibytes.of(1))) } },
       { name: 'tmp', emptyDir: { sizeLimit: KubeQuantity.fromString(kubeBytes(Mebibytes.of(64))) } },
       {
         name: 'provisioning-datasources',
-        configMap: { name: provisioningName, items: [{ key: GRAFANA_PROVISIONING_FILES.datasources, path: GRAFANA_PROVISIONING_FILES.datasources }] },
+        configMap: {
+          name: provisioningName,
+          items: [{ key: GRAFANA_PROVISIONING_FILES.datasources, path: GRAFANA_PROVISIONING_FILES.datasources }],
+        },
       },
       {
         name: 'provisioning-dashboards',
-        configMap: { name: provisioningName, items: [{ key: GRAFANA_PROVISIONING_FILES.dashboardProviders, path: GRAFANA_PROVISIONING_FILES.dashboardProviders }] },
+        configMap: {
+          name: provisioningName,
+          items: [
+            { key: GRAFANA_PROVISIONING_FILES.dashboardProviders, path: GRAFANA_PROVISIONING_FILES.dashboardProviders },
+          ],
+        },
       },
       Object.keys(dashboardConfigMaps).length === 0
         ? { name: 'dashboards', emptyDir: {} }
-        : { name: 'dashboards', projected: { sources: Object.values(dashboardConfigMaps).map((name) => ({ configMap: { name } })) } },
+        : {
+            name: 'dashboards',
+            projected: { sources: Object.values(dashboardConfigMaps).map((name) => ({ configMap: { name } })) },
+          },
       // Readable by Grafana's group only (fsGroup 472).
       { name: 'admin-secret', secret: { secretName, defaultMode: 0o440 } },
-      ...(this.tlsSecretName ? [{ name: 'tls', secret: { secretName: this.tlsSecretName, defaultMode: 0o440, items: [{ key: 'tls.crt', path: 'tls.crt' }, { key: 'tls.key', path: 'tls.key' }] } }] : []),
+      ...(this.tlsSecretName
+        ? [
+            {
+              name: 'tls',
+              secret: {
+                secretName: this.tlsSecretName,
+                defaultMode: 0o440,
+                items: [
+                  { key: 'tls.crt', path: 'tls.crt' },
+                  { key: 'tls.key', path: 'tls.key' },
+                ],
+              },
+            },
+          ]
+        : []),
       ...clients.flatMap((c) => c.volumes()),
     ];
     const mounts: VolumeMount[] = [
@@ -275,7 +341,10 @@ export class Grafana extends Construct {
         // One replica: every pod has its own SQLite database, so a second one would not share sessions.
         replicas: 1,
         // The new pod is ready before the old one goes: no gap in the dashboards during a rollout.
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: IntOrString.fromNumber(1), maxUnavailable: IntOrString.fromNumber(0) } },
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxSurge: IntOrString.fromNumber(1), maxUnavailable: IntOrString.fromNumber(0) },
+        },
         selector: { matchLabels: { ...this.selector } },
         template: {
           metadata: { labels: { ...this.labels }, annotations: { [CONFIG_HASH_ANNOTATION]: this.hash } },
@@ -293,7 +362,9 @@ export class Grafana extends Construct {
                 readinessProbe: this.overTls(httpProbe('/api/health', 'http')),
                 livenessProbe: this.overTls(httpProbe('/api/health', 'http', { failureThreshold: 6 })),
                 // Database migrations on the fresh emptyDir take a while on a small node: five minutes before liveness applies.
-                startupProbe: this.overTls(httpProbe('/api/health', 'http', { periodSeconds: 5, failureThreshold: 60 })),
+                startupProbe: this.overTls(
+                  httpProbe('/api/health', 'http', { periodSeconds: 5, failureThreshold: 60 }),
+                ),
                 resources,
                 securityContext: restrictedContainerSecurityContext(),
                 volumeMounts: mounts,

@@ -1,3 +1,3 @@
+export * from './dashboard-checks';
 export * from './grafana';
 export * from './grafana-provisioning';
-export * from './dashboard-checks';

@@ -1,17 +1,32 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { type ApiObject, Chart } from 'cdk8s';
+import { IntOrString, KubeDaemonSet, KubeServiceAccount, type Toleration } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { IntOrString, KubeDaemonSet, KubeServiceAccount, Toleration } from 'cdk8s-plus-27/lib/imports/k8s';
-import { ContainerImage, IMAGES, imageRef, imageVersion } from '../k8s';
-import { ComputeResources, kubeResources } from '../k8s';
-import { recommendedLabels } from '../k8s';
-import { NOBODY, httpProbe, restrictedContainerSecurityContext } from '../k8s';
-import { StackNamespace } from '../k8s';
 import { Mebibytes, Millicores } from '../core';
+import {
+  type ComputeResources,
+  type ContainerImage,
+  httpProbe,
+  IMAGES,
+  imageRef,
+  imageVersion,
+  kubeResources,
+  NOBODY,
+  recommendedLabels,
+  restrictedContainerSecurityContext,
+  StackNamespace,
+} from '../k8s';
 
 export const NODE_EXPORTER_PORT = 9100;
 
 /** The node_exporter collectors that read a device's hardware, each turned on explicitly. */
-export const HARDWARE_COLLECTORS = ['hwmon', 'thermal_zone', 'powersupplyclass', 'rapl', 'cpufreq', 'textfile'] as const;
+export const HARDWARE_COLLECTORS = [
+  'hwmon',
+  'thermal_zone',
+  'powersupplyclass',
+  'rapl',
+  'cpufreq',
+  'textfile',
+] as const;
 
 /**
  * What the exporter needs beyond the `restricted` Pod Security Standard, one by one; everything
@@ -68,17 +83,27 @@ export class HardwareExporter extends Construct {
     this.image = props.image ?? IMAGES.nodeExporter;
     this.textfileDirectory = props.textfileDirectory ?? '/var/lib/node-exporter/textfile';
     if (!this.textfileDirectory.startsWith('/')) {
-      throw new Error(`${owner}: 'textfileDirectory' must be an absolute path on the device, got '${this.textfileDirectory}'`);
+      throw new Error(
+        `${owner}: 'textfileDirectory' must be an absolute path on the device, got '${this.textfileDirectory}'`,
+      );
     }
     const edgeKey = 'liquid-audio-nets.dev/edge-device';
     const nodeSelector = props.nodeSelector ?? { [edgeKey]: 'true' };
     const tolerations = props.tolerations ?? [{ key: edgeKey, operator: 'Exists' }];
-    const resources = kubeResources(owner, props.resources ?? {
-      requests: { cpu: Millicores.of(20), memory: Mebibytes.of(32) },
-      limits: { cpu: Millicores.of(200), memory: Mebibytes.of(64) },
-    });
+    const resources = kubeResources(
+      owner,
+      props.resources ?? {
+        requests: { cpu: Millicores.of(20), memory: Mebibytes.of(32) },
+        limits: { cpu: Millicores.of(200), memory: Mebibytes.of(64) },
+      },
+    );
 
-    const labels = recommendedLabels({ name: this.name, component: 'hardware-exporter', instance: props.instance, version: imageVersion(this.image) });
+    const labels = recommendedLabels({
+      name: this.name,
+      component: 'hardware-exporter',
+      instance: props.instance,
+      version: imageVersion(this.image),
+    });
     const selector = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/instance': props.instance };
     this.selector = selector;
     new StackNamespace(this, 'Namespace', {
@@ -86,7 +111,10 @@ export class HardwareExporter extends Construct {
       podSecurity: 'privileged',
       labels: recommendedLabels({ name: this.name, component: 'namespace', instance: props.instance }),
     });
-    new KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: this.name, labels }, automountServiceAccountToken: false });
+    new KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, labels },
+      automountServiceAccountToken: false,
+    });
 
     const hostMounts = [
       { name: 'proc', hostPath: '/proc', mountPath: '/host/proc' },
@@ -130,7 +158,9 @@ export class HardwareExporter extends Construct {
                   '--collector.filesystem.mount-points-exclude=^/(dev|proc|run|sys|var/lib/kubelet/.+|var/lib/containerd/.+)($|/)',
                 ],
                 env: [{ name: 'HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } }],
-                ports: [{ name: 'metrics', containerPort: NODE_EXPORTER_PORT, hostPort: NODE_EXPORTER_PORT, protocol: 'TCP' }],
+                ports: [
+                  { name: 'metrics', containerPort: NODE_EXPORTER_PORT, hostPort: NODE_EXPORTER_PORT, protocol: 'TCP' },
+                ],
                 readinessProbe: httpProbe('/', 'metrics'),
                 livenessProbe: httpProbe('/', 'metrics', { failureThreshold: 6 }),
                 resources,
@@ -143,7 +173,10 @@ export class HardwareExporter extends Construct {
                 })),
               },
             ],
-            volumes: hostMounts.map((m) => ({ name: m.name, hostPath: { path: m.hostPath, ...(m.name === 'textfile' ? { type: 'DirectoryOrCreate' } : {}) } })),
+            volumes: hostMounts.map((m) => ({
+              name: m.name,
+              hostPath: { path: m.hostPath, ...(m.name === 'textfile' ? { type: 'DirectoryOrCreate' } : {}) },
+            })),
           },
         },
       },

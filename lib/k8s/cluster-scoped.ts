@@ -1,4 +1,4 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { type ApiObject, JsonPatch } from 'cdk8s';
 
 /** Drops the namespace a chart gives every object from a cluster-scoped one (Namespace, ClusterRole, ...). */
 export function clusterScoped(obj: ApiObject): ApiObject {

@@ -1,6 +1,6 @@
-import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import type { ApiObject } from 'cdk8s';
 import { IntOrString, KubePodDisruptionBudget } from 'cdk8s-plus-27/lib/imports/k8s';
+import type { Construct } from 'constructs';
 
 export interface DisruptionBudgetProps {
   readonly name: string;
@@ -15,6 +15,9 @@ export interface DisruptionBudgetProps {
 export function disruptionBudget(scope: Construct, id: string, props: DisruptionBudgetProps): ApiObject {
   return new KubePodDisruptionBudget(scope, id, {
     metadata: { name: props.name, labels: { ...props.labels } },
-    spec: { maxUnavailable: IntOrString.fromNumber(props.maxUnavailable ?? 1), selector: { matchLabels: { ...props.selector } } },
+    spec: {
+      maxUnavailable: IntOrString.fromNumber(props.maxUnavailable ?? 1),
+      selector: { matchLabels: { ...props.selector } },
+    },
   });
 }

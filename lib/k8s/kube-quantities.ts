@@ -1,5 +1,5 @@
 import { Quantity as KubeQuantity } from 'cdk8s-plus-27/lib/imports/k8s';
-import { Quantity, Units } from '../core';
+import { type Quantity, Units } from '../core';
 
 /**
  * Typed amounts rendered as Kubernetes resource quantities: memory and storage in binary units
@@ -9,21 +9,27 @@ import { Quantity, Units } from '../core';
 /** Why `q` is not a positive whole number of bytes, or undefined when it is. */
 export function dataProblem(q: Quantity<'data'>): string | undefined {
   const bytes = q.in(Units.bytes);
-  if (!Number.isFinite(bytes) || bytes <= 0 || !Number.isInteger(bytes)) return `must be a positive whole number of bytes, got ${q}`;
+  if (!Number.isFinite(bytes) || bytes <= 0 || !Number.isInteger(bytes))
+    return `must be a positive whole number of bytes, got ${q}`;
   return undefined;
 }
 
 /** Why `q` is not a positive whole number of millicores, or undefined when it is. */
 export function cpuProblem(q: Quantity<'cpu'>): string | undefined {
   const millis = q.in(Units.millicores);
-  if (!Number.isFinite(millis) || millis <= 0 || !Number.isInteger(millis)) return `must be a positive whole number of millicores, got ${q}`;
+  if (!Number.isFinite(millis) || millis <= 0 || !Number.isInteger(millis))
+    return `must be a positive whole number of millicores, got ${q}`;
   return undefined;
 }
 
 /** `50Gi`, `512Mi`, `1536Ki` or plain bytes: the largest binary unit that divides the amount. */
 export function kubeBytes(q: Quantity<'data'>): string {
   const bytes = q.in(Units.bytes);
-  for (const [suffix, size] of [['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]] as const) {
+  for (const [suffix, size] of [
+    ['Gi', 2 ** 30],
+    ['Mi', 2 ** 20],
+    ['Ki', 2 ** 10],
+  ] as const) {
     if (bytes % size === 0) return `${bytes / size}${suffix}`;
   }
   return `${bytes}`;
@@ -50,7 +56,9 @@ export function kubeResources(owner: string, resources: ComputeResources) {
     if (memory) throw new Error(`${owner}: 'resources.${kind}.memory' ${memory}`);
   }
   if (resources.requests.cpu.in(Units.millicores) > resources.limits.cpu.in(Units.millicores)) {
-    throw new Error(`${owner}: 'resources.requests.cpu' (${resources.requests.cpu}) must not exceed 'resources.limits.cpu' (${resources.limits.cpu})`);
+    throw new Error(
+      `${owner}: 'resources.requests.cpu' (${resources.requests.cpu}) must not exceed 'resources.limits.cpu' (${resources.limits.cpu})`,
+    );
   }
   if (resources.requests.memory.in(Units.bytes) > resources.limits.memory.in(Units.bytes)) {
     throw new Error(
@@ -58,7 +66,13 @@ export function kubeResources(owner: string, resources: ComputeResources) {
     );
   }
   return {
-    requests: { cpu: KubeQuantity.fromString(kubeCpu(resources.requests.cpu)), memory: KubeQuantity.fromString(kubeBytes(resources.requests.memory)) },
-    limits: { cpu: KubeQuantity.fromString(kubeCpu(resources.limits.cpu)), memory: KubeQuantity.fromString(kubeBytes(resources.limits.memory)) },
+    requests: {
+      cpu: KubeQuantity.fromString(kubeCpu(resources.requests.cpu)),
+      memory: KubeQuantity.fromString(kubeBytes(resources.requests.memory)),
+    },
+    limits: {
+      cpu: KubeQuantity.fromString(kubeCpu(resources.limits.cpu)),
+      memory: KubeQuantity.fromString(kubeBytes(resources.limits.memory)),
+    },
   };
 }

@@ -1,8 +1,8 @@
-import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import type { ApiObject } from 'cdk8s';
 import { KubeNamespace } from 'cdk8s-plus-27/lib/imports/k8s';
-import { clusterScoped } from './cluster-scoped';
+import { Construct } from 'constructs';
 import { dnsLabelProblem } from '../core';
+import { clusterScoped } from './cluster-scoped';
 
 export interface StackNamespaceProps {
   readonly name: string;
@@ -27,17 +27,19 @@ export class StackNamespace extends Construct {
     if (problem) throw new Error(`namespace '${props.name}': 'name' ${problem}`);
     this.name = props.name;
     this.podSecurity = props.podSecurity ?? 'restricted';
-    this.apiObject = clusterScoped(new KubeNamespace(this, 'Namespace', {
-      metadata: {
-        name: this.name,
-        labels: {
-          ...props.labels,
-          'pod-security.kubernetes.io/enforce': this.podSecurity,
-          'pod-security.kubernetes.io/enforce-version': 'latest',
-          'pod-security.kubernetes.io/audit': this.podSecurity,
-          'pod-security.kubernetes.io/warn': this.podSecurity,
+    this.apiObject = clusterScoped(
+      new KubeNamespace(this, 'Namespace', {
+        metadata: {
+          name: this.name,
+          labels: {
+            ...props.labels,
+            'pod-security.kubernetes.io/enforce': this.podSecurity,
+            'pod-security.kubernetes.io/enforce-version': 'latest',
+            'pod-security.kubernetes.io/audit': this.podSecurity,
+            'pod-security.kubernetes.io/warn': this.podSecurity,
+          },
         },
-      },
-    }));
+      }),
+    );
   }
 }

@@ -1,5 +1,10 @@
-import { Construct } from 'constructs';
-import { IntOrString, KubeNetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from 'cdk8s-plus-27/lib/imports/k8s';
+import {
+  IntOrString,
+  KubeNetworkPolicy,
+  type NetworkPolicyPeer,
+  type NetworkPolicyPort,
+} from 'cdk8s-plus-27/lib/imports/k8s';
+import type { Construct } from 'constructs';
 import { dnsLabelProblem } from '../core';
 
 /** Pods of the stack: a namespace and the labels selecting them. */
@@ -32,7 +37,9 @@ function peer(p: TrafficPeer): NetworkPolicyPeer {
         podSelector: { matchLabels: { ...p.pods.selector } },
       };
     case 'namespaces':
-      return { namespaceSelector: { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'In', values: [...p.names] }] } };
+      return {
+        namespaceSelector: { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'In', values: [...p.names] }] },
+      };
     case 'any-namespace':
       return { namespaceSelector: {} };
     case 'cidr':
@@ -50,7 +57,12 @@ function checkName(name: string): void {
 }
 
 /** Denies all ingress (and egress when asked) to every pod of `namespace` that no other policy admits. */
-export function defaultDeny(scope: Construct, id: string, namespace: string, types: readonly ('Ingress' | 'Egress')[]): KubeNetworkPolicy {
+export function defaultDeny(
+  scope: Construct,
+  id: string,
+  namespace: string,
+  types: readonly ('Ingress' | 'Egress')[],
+): KubeNetworkPolicy {
   const name = types.includes('Egress') ? 'default-deny-all' : 'default-deny-ingress';
   return new KubeNetworkPolicy(scope, id, {
     metadata: { name, namespace },
@@ -88,7 +100,10 @@ export function allowEgress(scope: Construct, id: string, props: AllowProps): Ku
     spec: {
       podSelector: { matchLabels: { ...props.pods.selector } },
       policyTypes: ['Egress'],
-      egress: props.rules.map((r) => ({ to: r.peers.map(peer), ...(r.ports.length > 0 ? { ports: ports(r.ports) } : {}) })),
+      egress: props.rules.map((r) => ({
+        to: r.peers.map(peer),
+        ...(r.ports.length > 0 ? { ports: ports(r.ports) } : {}),
+      })),
     },
   });
 }

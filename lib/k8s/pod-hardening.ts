@@ -1,4 +1,4 @@
-import { IntOrString, Probe, PodSecurityContext, SecurityContext } from 'cdk8s-plus-27/lib/imports/k8s';
+import { IntOrString, type PodSecurityContext, type Probe, type SecurityContext } from 'cdk8s-plus-27/lib/imports/k8s';
 
 /**
  * The hardened defaults every pod of the stack shares, meeting the `restricted` Pod Security

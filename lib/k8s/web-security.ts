@@ -1,9 +1,15 @@
-import { Container, IntOrString, Probe, Quantity, Volume, VolumeMount } from 'cdk8s-plus-27/lib/imports/k8s';
-import { ContainerImage, imageRef } from './images';
-import { dnsSubdomainProblem } from '../core';
+import {
+  type Container,
+  IntOrString,
+  type Probe,
+  Quantity,
+  type Volume,
+  type VolumeMount,
+} from 'cdk8s-plus-27/lib/imports/k8s';
+import { dnsSubdomainProblem, toYaml } from '../core';
+import { type ContainerImage, imageRef } from './images';
 import { restrictedContainerSecurityContext } from './pod-hardening';
-import { SecretKeyRef, checkSecretRef } from './secret-ref';
-import { toYaml } from '../core';
+import { checkSecretRef, type SecretKeyRef } from './secret-ref';
 
 /**
  * Authentication and TLS of a Prometheus-family HTTP server (Prometheus, Alertmanager), in the
@@ -43,7 +49,9 @@ export function checkWebSecurity(owner: string, field: string, ws: WebSecurity |
   if (!ws) return;
   if (ws.basicAuth) {
     if (!USERNAME.test(ws.basicAuth.username)) {
-      throw new Error(`${owner}: '${field}.basicAuth.username' must be letters, digits, ".", "_" and "-", got '${ws.basicAuth.username}'`);
+      throw new Error(
+        `${owner}: '${field}.basicAuth.username' must be letters, digits, ".", "_" and "-", got '${ws.basicAuth.username}'`,
+      );
     }
     checkSecretRef(owner, `${field}.basicAuth.password`, ws.basicAuth.password);
     checkSecretRef(owner, `${field}.basicAuth.passwordHash`, ws.basicAuth.passwordHash);
@@ -71,7 +79,13 @@ export class WebServerSecurity {
     if (!this.enabled) return;
     this.webConfig = toYaml({
       ...(ws!.tlsSecretName
-        ? { tls_server_config: { cert_file: `${this.tlsDir}/tls.crt`, key_file: `${this.tlsDir}/tls.key`, min_version: 'TLS12' } }
+        ? {
+            tls_server_config: {
+              cert_file: `${this.tlsDir}/tls.crt`,
+              key_file: `${this.tlsDir}/tls.key`,
+              min_version: 'TLS12',
+            },
+          }
         : {}),
       ...(ws!.basicAuth ? { basic_auth_users: { [ws!.basicAuth.username]: HASH_PLACEHOLDER } } : {}),
     });
@@ -132,10 +146,29 @@ export class WebServerSecurity {
       ...(ws.basicAuth
         ? [
             { name: 'web', emptyDir: { medium: 'Memory', sizeLimit: q('1Mi') } },
-            { name: 'web-auth', secret: { secretName: ws.basicAuth.passwordHash.secretName, items: [{ key: ws.basicAuth.passwordHash.key, path: ws.basicAuth.passwordHash.key }] } },
+            {
+              name: 'web-auth',
+              secret: {
+                secretName: ws.basicAuth.passwordHash.secretName,
+                items: [{ key: ws.basicAuth.passwordHash.key, path: ws.basicAuth.passwordHash.key }],
+              },
+            },
           ]
         : [{ name: 'web', configMap: { name: configMapName, items: [{ key: configKey, path: 'web.yml' }] } }]),
-      ...(ws.tlsSecretName ? [{ name: 'web-tls', secret: { secretName: ws.tlsSecretName, items: [{ key: 'tls.crt', path: 'tls.crt' }, { key: 'tls.key', path: 'tls.key' }] } }] : []),
+      ...(ws.tlsSecretName
+        ? [
+            {
+              name: 'web-tls',
+              secret: {
+                secretName: ws.tlsSecretName,
+                items: [
+                  { key: 'tls.crt', path: 'tls.crt' },
+                  { key: 'tls.key', path: 'tls.key' },
+                ],
+              },
+            },
+          ]
+        : []),
     ];
   }
 
@@ -156,7 +189,10 @@ export class WebServerSecurity {
     if (this.ws?.basicAuth) {
       return { ...base, httpGet: undefined, tcpSocket: { port: IntOrString.fromString(port) } };
     }
-    return { ...base, httpGet: { path, port: IntOrString.fromString(port), ...(this.scheme === 'https' ? { scheme: 'HTTPS' } : {}) } };
+    return {
+      ...base,
+      httpGet: { path, port: IntOrString.fromString(port), ...(this.scheme === 'https' ? { scheme: 'HTTPS' } : {}) },
+    };
   }
 }
 
@@ -189,14 +225,21 @@ export class WebClientSecurity {
     if (!this.ws) return {};
     return {
       ...(this.scheme === 'https'
-        ? { scheme: 'https', tls_config: { ca_file: this.caFile, ...(this.serverName ? { server_name: this.serverName } : {}) } }
+        ? {
+            scheme: 'https',
+            tls_config: { ca_file: this.caFile, ...(this.serverName ? { server_name: this.serverName } : {}) },
+          }
         : {}),
-      ...(this.ws.basicAuth ? { basic_auth: { username: this.ws.basicAuth.username, password_file: this.passwordFile } } : {}),
+      ...(this.ws.basicAuth
+        ? { basic_auth: { username: this.ws.basicAuth.username, password_file: this.passwordFile } }
+        : {}),
     };
   }
 
   /** Datasource fields for Grafana: basic auth and the CA, read from files through `$__file{}`. */
-  public grafanaDatasource(): { jsonData: Record<string, string | boolean>; secureJsonData: Record<string, string> } | undefined {
+  public grafanaDatasource():
+    | { jsonData: Record<string, string | boolean>; secureJsonData: Record<string, string> }
+    | undefined {
     if (!this.ws || (!this.ws.basicAuth && !this.ws.tlsSecretName)) return undefined;
     return {
       jsonData: {
@@ -214,9 +257,24 @@ export class WebClientSecurity {
     if (!this.ws) return [];
     return [
       ...(this.ws.basicAuth
-        ? [{ name: `${this.prefix}-auth`, secret: { secretName: this.ws.basicAuth.password.secretName, items: [{ key: this.ws.basicAuth.password.key, path: this.ws.basicAuth.password.key }] } }]
+        ? [
+            {
+              name: `${this.prefix}-auth`,
+              secret: {
+                secretName: this.ws.basicAuth.password.secretName,
+                items: [{ key: this.ws.basicAuth.password.key, path: this.ws.basicAuth.password.key }],
+              },
+            },
+          ]
         : []),
-      ...(this.ws.tlsSecretName ? [{ name: `${this.prefix}-ca`, secret: { secretName: this.ws.tlsSecretName, items: [{ key: 'ca.crt', path: 'ca.crt' }] } }] : []),
+      ...(this.ws.tlsSecretName
+        ? [
+            {
+              name: `${this.prefix}-ca`,
+              secret: { secretName: this.ws.tlsSecretName, items: [{ key: 'ca.crt', path: 'ca.crt' }] },
+            },
+          ]
+        : []),
     ];
   }
 

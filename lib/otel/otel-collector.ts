@@ -1,16 +1,29 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { type ApiObject, Chart } from 'cdk8s';
+import {
+  IntOrString,
+  KubeConfigMap,
+  KubeDeployment,
+  KubeService,
+  KubeServiceAccount,
+} from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { IntOrString, KubeConfigMap, KubeDeployment, KubeService, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
-import { contentHash } from '../k8s';
-import { disruptionBudget } from '../k8s';
-import { Duration } from '../core';
-import { ContainerImage, IMAGES, imageRef, imageVersion } from '../k8s';
-import { ComputeResources, kubeResources } from '../k8s';
-import { recommendedLabels } from '../k8s';
-import { CONFIG_HASH_ANNOTATION, httpProbe, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../k8s';
-import { OtelCollectorConfig, OtelExporter, OtelPipeline } from './otel-config';
-import { Mebibytes, Millicores, Units } from '../core';
-import { toYaml } from '../core';
+import { Duration, Mebibytes, Millicores, toYaml, Units } from '../core';
+import {
+  CONFIG_HASH_ANNOTATION,
+  type ComputeResources,
+  type ContainerImage,
+  contentHash,
+  disruptionBudget,
+  httpProbe,
+  IMAGES,
+  imageRef,
+  imageVersion,
+  kubeResources,
+  recommendedLabels,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+} from '../k8s';
+import { OtelCollectorConfig, type OtelExporter, type OtelPipeline } from './otel-config';
 
 /** The collector's ports, as clients, probes and the Prometheus scrape jobs know them. */
 export const OTEL_PORTS = { grpc: 4317, http: 4318, prometheus: 8889, telemetry: 8888, health: 13133 } as const;
@@ -61,7 +74,8 @@ export class OtelCollector extends Construct {
     if (!namespace) throw new Error(`${owner}: must be in a chart with a namespace`);
     this.namespace = namespace;
     this.replicas = props.replicas ?? 2;
-    if (!Number.isInteger(this.replicas) || this.replicas < 1) throw new Error(`${owner}: 'replicas' must be a whole number of at least 1, got ${this.replicas}`);
+    if (!Number.isInteger(this.replicas) || this.replicas < 1)
+      throw new Error(`${owner}: 'replicas' must be a whole number of at least 1, got ${this.replicas}`);
     this.image = props.image ?? IMAGES.otelCollector;
     const resourcesSpec = props.resources ?? {
       requests: { cpu: Millicores.of(100), memory: Mebibytes.of(256) },
@@ -70,18 +84,29 @@ export class OtelCollector extends Construct {
     const resources = kubeResources(owner, resourcesSpec);
 
     const processors = ['memory_limiter', 'batch'];
-    const pipelines: Record<string, OtelPipeline> = { metrics: { receivers: ['otlp'], processors, exporters: ['prometheus'] } };
+    const pipelines: Record<string, OtelPipeline> = {
+      metrics: { receivers: ['otlp'], processors, exporters: ['prometheus'] },
+    };
     const exporters: Record<string, OtelExporter> = {
       prometheus: { kind: 'prometheus', port: OTEL_PORTS.prometheus, metricExpiration: Duration.minutes(5) },
     };
     if (props.tracesEndpoint !== undefined) {
-      exporters['otlp/traces'] = { kind: 'otlp', endpoint: props.tracesEndpoint, insecure: props.tracesInsecure ?? false };
+      exporters['otlp/traces'] = {
+        kind: 'otlp',
+        endpoint: props.tracesEndpoint,
+        insecure: props.tracesInsecure ?? false,
+      };
       pipelines.traces = { receivers: ['otlp'], processors, exporters: ['otlp/traces'] };
     }
     this.config = new OtelCollectorConfig(owner, {
       receivers: { otlp: { kind: 'otlp', grpcPort: OTEL_PORTS.grpc, httpPort: OTEL_PORTS.http } },
       processors: {
-        memory_limiter: { kind: 'memory_limiter', checkInterval: Duration.seconds(1), limitPercentage: 80, spikeLimitPercentage: 20 },
+        memory_limiter: {
+          kind: 'memory_limiter',
+          checkInterval: Duration.seconds(1),
+          limitPercentage: 80,
+          spikeLimitPercentage: 20,
+        },
         batch: { kind: 'batch', sendBatchSize: 8192, timeout: Duration.seconds(5) },
       },
       exporters,
@@ -95,18 +120,41 @@ export class OtelCollector extends Construct {
     this.grpcEndpoint = `${this.name}.${namespace}.svc:${OTEL_PORTS.grpc}`;
 
     // The Prometheus scrape jobs find the collector by this name label.
-    const labels = recommendedLabels({ name: 'opentelemetry-collector', component: 'telemetry-gateway', instance: props.instance, version: imageVersion(this.image) });
-    const selector = { 'app.kubernetes.io/name': 'opentelemetry-collector', 'app.kubernetes.io/instance': props.instance };
+    const labels = recommendedLabels({
+      name: 'opentelemetry-collector',
+      component: 'telemetry-gateway',
+      instance: props.instance,
+      version: imageVersion(this.image),
+    });
+    const selector = {
+      'app.kubernetes.io/name': 'opentelemetry-collector',
+      'app.kubernetes.io/instance': props.instance,
+    };
     this.selector = selector;
     const configMap = new KubeConfigMap(this, 'Config', { metadata: { name: `${this.name}-config`, labels }, data });
-    new KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: this.name, labels }, automountServiceAccountToken: false });
+    new KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, labels },
+      automountServiceAccountToken: false,
+    });
     new KubeService(this, 'Service', {
       metadata: { name: this.name, labels },
       spec: {
         selector,
         ports: [
-          { name: 'otlp-grpc', port: OTEL_PORTS.grpc, targetPort: IntOrString.fromString('otlp-grpc'), protocol: 'TCP', appProtocol: 'grpc' },
-          { name: 'otlp-http', port: OTEL_PORTS.http, targetPort: IntOrString.fromString('otlp-http'), protocol: 'TCP', appProtocol: 'http' },
+          {
+            name: 'otlp-grpc',
+            port: OTEL_PORTS.grpc,
+            targetPort: IntOrString.fromString('otlp-grpc'),
+            protocol: 'TCP',
+            appProtocol: 'grpc',
+          },
+          {
+            name: 'otlp-http',
+            port: OTEL_PORTS.http,
+            targetPort: IntOrString.fromString('otlp-http'),
+            protocol: 'TCP',
+            appProtocol: 'http',
+          },
         ],
       },
     });
@@ -118,7 +166,10 @@ export class OtelCollector extends Construct {
       spec: {
         replicas: this.replicas,
         selector: { matchLabels: selector },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: IntOrString.fromNumber(0), maxSurge: IntOrString.fromNumber(1) } },
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxUnavailable: IntOrString.fromNumber(0), maxSurge: IntOrString.fromNumber(1) },
+        },
         template: {
           metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: this.hash } },
           spec: {
@@ -128,7 +179,13 @@ export class OtelCollector extends Construct {
             affinity: {
               podAntiAffinity: {
                 preferredDuringSchedulingIgnoredDuringExecution: [
-                  { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selector } } },
+                  {
+                    weight: 100,
+                    podAffinityTerm: {
+                      topologyKey: 'kubernetes.io/hostname',
+                      labelSelector: { matchLabels: selector },
+                    },
+                  },
                 ],
               },
             },

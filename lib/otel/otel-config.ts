@@ -1,4 +1,4 @@
-import { Duration } from '../core';
+import type { Duration } from '../core';
 
 /**
  * The OpenTelemetry collector's configuration as typed components, checked the way the collector
@@ -90,16 +90,23 @@ export class OtelCollectorConfig {
     const fail = (message: string): never => {
       throw new Error(`${owner}: ${message}`);
     };
-    const sections = { receiver: props.receivers, processor: props.processors, exporter: props.exporters, extension: props.extensions } as const;
+    const sections = {
+      receiver: props.receivers,
+      processor: props.processors,
+      exporter: props.exporters,
+      extension: props.extensions,
+    } as const;
     for (const [section, components] of Object.entries(sections)) {
       for (const [id, component] of Object.entries(components)) {
-        if (id.split('/')[0] !== component.kind) fail(`${section} '${id}' must be named '${component.kind}' or '${component.kind}/<name>'`);
+        if (id.split('/')[0] !== component.kind)
+          fail(`${section} '${id}' must be named '${component.kind}' or '${component.kind}/<name>'`);
       }
     }
     const used = { receiver: new Set<string>(), processor: new Set<string>(), exporter: new Set<string>() };
     for (const [id, pipeline] of Object.entries(props.pipelines)) {
       const signal = id.split('/')[0];
-      if (!['metrics', 'traces', 'logs'].includes(signal)) fail(`pipeline '${id}' must be named after its signal (metrics, traces or logs), got '${signal}'`);
+      if (!['metrics', 'traces', 'logs'].includes(signal))
+        fail(`pipeline '${id}' must be named after its signal (metrics, traces or logs), got '${signal}'`);
       if (pipeline.receivers.length === 0) fail(`pipeline '${id}' has no receiver`);
       if (pipeline.exporters.length === 0) fail(`pipeline '${id}' has no exporter`);
       for (const [kind, ids, defined] of [
@@ -108,22 +115,33 @@ export class OtelCollectorConfig {
         ['exporter', pipeline.exporters, props.exporters],
       ] as const) {
         for (const ref of ids) {
-          if (!(ref in defined)) fail(`pipeline '${id}' names ${kind} '${ref}', which is not defined (defined: ${Object.keys(defined).join(', ') || 'none'})`);
+          if (!(ref in defined))
+            fail(
+              `pipeline '${id}' names ${kind} '${ref}', which is not defined (defined: ${Object.keys(defined).join(', ') || 'none'})`,
+            );
           used[kind].add(ref);
         }
       }
       const kinds = pipeline.processors.map((p) => props.processors[p].kind);
-      if (kinds[0] !== 'memory_limiter') fail(`pipeline '${id}' must start with a memory_limiter processor, got [${pipeline.processors.join(', ')}]`);
-      if (kinds[kinds.length - 1] !== 'batch') fail(`pipeline '${id}' must end with a batch processor, got [${pipeline.processors.join(', ')}]`);
+      if (kinds[0] !== 'memory_limiter')
+        fail(`pipeline '${id}' must start with a memory_limiter processor, got [${pipeline.processors.join(', ')}]`);
+      if (kinds[kinds.length - 1] !== 'batch')
+        fail(`pipeline '${id}' must end with a batch processor, got [${pipeline.processors.join(', ')}]`);
     }
-    for (const [kind, defined] of [['receiver', props.receivers], ['processor', props.processors], ['exporter', props.exporters]] as const) {
+    for (const [kind, defined] of [
+      ['receiver', props.receivers],
+      ['processor', props.processors],
+      ['exporter', props.exporters],
+    ] as const) {
       for (const id of Object.keys(defined)) {
-        if (!used[kind].has(id)) fail(`${kind} '${id}' is defined but no pipeline uses it; remove it or add it to a pipeline`);
+        if (!used[kind].has(id))
+          fail(`${kind} '${id}' is defined but no pipeline uses it; remove it or add it to a pipeline`);
       }
     }
     const ports = new Map<string, number>();
     const listen = (what: string, port: number) => {
-      if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`${what} port must be a whole number from 1 to 65535, got ${port}`);
+      if (!Number.isInteger(port) || port < 1 || port > 65535)
+        fail(`${what} port must be a whole number from 1 to 65535, got ${port}`);
       for (const [other, p] of ports) if (p === port) fail(`${what} and ${other} both listen on port ${port}`);
       ports.set(what, port);
     };
@@ -131,19 +149,24 @@ export class OtelCollectorConfig {
       listen(`receiver '${id}' (grpc)`, r.grpcPort);
       listen(`receiver '${id}' (http)`, r.httpPort);
     }
-    for (const [id, e] of Object.entries(props.exporters)) if (e.kind === 'prometheus') listen(`exporter '${id}'`, e.port);
+    for (const [id, e] of Object.entries(props.exporters))
+      if (e.kind === 'prometheus') listen(`exporter '${id}'`, e.port);
     for (const [id, x] of Object.entries(props.extensions)) listen(`extension '${id}'`, x.port);
     listen('the collector telemetry', props.telemetryPort);
     for (const [id, p] of Object.entries(props.processors)) {
       if (p.kind === 'memory_limiter') {
-        if (!(p.limitPercentage > 0 && p.limitPercentage <= 100)) fail(`processor '${id}': 'limitPercentage' must be more than 0 and at most 100, got ${p.limitPercentage}`);
+        if (!(p.limitPercentage > 0 && p.limitPercentage <= 100))
+          fail(`processor '${id}': 'limitPercentage' must be more than 0 and at most 100, got ${p.limitPercentage}`);
         if (!(p.spikeLimitPercentage >= 0 && p.spikeLimitPercentage < p.limitPercentage)) {
-          fail(`processor '${id}': 'spikeLimitPercentage' must be at least 0 and below 'limitPercentage' (${p.limitPercentage}), got ${p.spikeLimitPercentage}`);
+          fail(
+            `processor '${id}': 'spikeLimitPercentage' must be at least 0 and below 'limitPercentage' (${p.limitPercentage}), got ${p.spikeLimitPercentage}`,
+          );
         }
       }
     }
     for (const [id, e] of Object.entries(props.exporters)) {
-      if (e.kind === 'otlp' && !/^[a-zA-Z0-9.-]+:\d+$/.test(e.endpoint)) fail(`exporter '${id}': 'endpoint' must be host:port, got '${e.endpoint}'`);
+      if (e.kind === 'otlp' && !/^[a-zA-Z0-9.-]+:\d+$/.test(e.endpoint))
+        fail(`exporter '${id}': 'endpoint' must be host:port, got '${e.endpoint}'`);
     }
     this.props = props;
     this.ports = ports;
@@ -159,7 +182,11 @@ export class OtelCollectorConfig {
       })),
       processors: mapValues(p.processors, (x): object =>
         x.kind === 'memory_limiter'
-          ? { check_interval: x.checkInterval.toPrometheus(), limit_percentage: x.limitPercentage, spike_limit_percentage: x.spikeLimitPercentage }
+          ? {
+              check_interval: x.checkInterval.toPrometheus(),
+              limit_percentage: x.limitPercentage,
+              spike_limit_percentage: x.spikeLimitPercentage,
+            }
           : { send_batch_size: x.sendBatchSize, timeout: x.timeout.toPrometheus() },
       ),
       exporters: mapValues(p.exporters, (x): object =>
@@ -174,8 +201,14 @@ export class OtelCollectorConfig {
       ),
       service: {
         extensions: Object.keys(p.extensions),
-        telemetry: { metrics: { readers: [{ pull: { exporter: { prometheus: { host: LISTEN, port: p.telemetryPort } } } }] } },
-        pipelines: mapValues(p.pipelines, (x) => ({ receivers: [...x.receivers], processors: [...x.processors], exporters: [...x.exporters] })),
+        telemetry: {
+          metrics: { readers: [{ pull: { exporter: { prometheus: { host: LISTEN, port: p.telemetryPort } } } }] },
+        },
+        pipelines: mapValues(p.pipelines, (x) => ({
+          receivers: [...x.receivers],
+          processors: [...x.processors],
+          exporters: [...x.exporters],
+        })),
       },
     };
   }

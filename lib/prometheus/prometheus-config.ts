@@ -1,7 +1,6 @@
-import { Duration } from '../core';
-import { labelNameProblem } from '../core';
-import { SecretKeyRef, checkSecretRef, secretFilePath } from '../k8s';
+import { Duration, labelNameProblem } from '../core';
 import type { WebClientSecurity } from '../k8s';
+import { checkSecretRef, type SecretKeyRef, secretFilePath } from '../k8s';
 
 /**
  * prometheus.yml as typed values. Field names follow Prometheus' configuration reference
@@ -122,7 +121,9 @@ export function checkPrometheusConfig(owner: string, props: PrometheusConfigProp
     if (!d.isValid() || d.isZero()) throw new Error(`${owner}: '${field}' must be a positive duration, got ${d}`);
   }
   if (props.scrapeTimeout.compareTo(props.scrapeInterval) > 0) {
-    throw new Error(`${owner}: 'scrapeTimeout' (${props.scrapeTimeout}) must not exceed 'scrapeInterval' (${props.scrapeInterval})`);
+    throw new Error(
+      `${owner}: 'scrapeTimeout' (${props.scrapeTimeout}) must not exceed 'scrapeInterval' (${props.scrapeInterval})`,
+    );
   }
   for (const key of Object.keys(props.externalLabels)) {
     const problem = labelNameProblem(key);
@@ -130,11 +131,19 @@ export function checkPrometheusConfig(owner: string, props: PrometheusConfigProp
   }
   const names = new Set<string>();
   for (const job of props.jobs) {
-    if (names.has(job.name)) throw new Error(`${owner}: scrape job '${job.name}' is defined twice; job names must be unique`);
+    if (names.has(job.name))
+      throw new Error(`${owner}: scrape job '${job.name}' is defined twice; job names must be unique`);
     names.add(job.name);
-    if (!/^[a-zA-Z0-9_.:-]+$/.test(job.name)) throw new Error(`${owner}: scrape job '${job.name}': 'name' must be letters, digits, "_", ".", ":" and "-"`);
-    for (const [field, n] of [['sampleLimit', job.limits.sampleLimit], ['labelLimit', job.limits.labelLimit]] as const) {
-      if (!Number.isInteger(n) || n < 1) throw new Error(`${owner}: scrape job '${job.name}': '${field}' must be a whole number of at least 1, got ${n}`);
+    if (!/^[a-zA-Z0-9_.:-]+$/.test(job.name))
+      throw new Error(`${owner}: scrape job '${job.name}': 'name' must be letters, digits, "_", ".", ":" and "-"`);
+    for (const [field, n] of [
+      ['sampleLimit', job.limits.sampleLimit],
+      ['labelLimit', job.limits.labelLimit],
+    ] as const) {
+      if (!Number.isInteger(n) || n < 1)
+        throw new Error(
+          `${owner}: scrape job '${job.name}': '${field}' must be a whole number of at least 1, got ${n}`,
+        );
     }
     if (job.discovery.kind === 'static' && job.discovery.targets.length === 0) {
       throw new Error(`${owner}: scrape job '${job.name}': 'targets' must name at least one host:port`);
@@ -143,15 +152,21 @@ export function checkPrometheusConfig(owner: string, props: PrometheusConfigProp
   props.remoteWrite.forEach((rw, i) => {
     const where = `${owner}: remoteWrite[${i}]`;
     if (!/^https?:\/\/[^\s/]+/.test(rw.url)) throw new Error(`${where}: 'url' must be an http(s) URL, got '${rw.url}'`);
-    if (rw.basicAuthPassword && rw.bearerToken) throw new Error(`${where}: set either 'basicAuthPassword' or 'bearerToken', not both`);
+    if (rw.basicAuthPassword && rw.bearerToken)
+      throw new Error(`${where}: set either 'basicAuthPassword' or 'bearerToken', not both`);
     if ((rw.basicAuthUsername === undefined) !== (rw.basicAuthPassword === undefined)) {
       throw new Error(`${where}: 'basicAuthUsername' and 'basicAuthPassword' go together`);
     }
     if (rw.basicAuthPassword) checkSecretRef(where, 'basicAuthPassword', rw.basicAuthPassword);
     if (rw.bearerToken) checkSecretRef(where, 'bearerToken', rw.bearerToken);
     const q = rw.queue ?? {};
-    for (const [field, n] of [['capacity', q.capacity], ['maxShards', q.maxShards], ['maxSamplesPerSend', q.maxSamplesPerSend]] as const) {
-      if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw new Error(`${where}: 'queue.${field}' must be a whole number of at least 1, got ${n}`);
+    for (const [field, n] of [
+      ['capacity', q.capacity],
+      ['maxShards', q.maxShards],
+      ['maxSamplesPerSend', q.maxSamplesPerSend],
+    ] as const) {
+      if (n !== undefined && (!Number.isInteger(n) || n < 1))
+        throw new Error(`${where}: 'queue.${field}' must be a whole number of at least 1, got ${n}`);
     }
   });
 }
@@ -168,7 +183,12 @@ export function renderPrometheusConfig(props: PrometheusConfigProps): object {
     alerting: {
       alert_relabel_configs: props.alertLabelsToDrop.map((label) => ({ action: 'labeldrop', regex: label })),
       alertmanagers: [
-        { api_version: 'v2', timeout: '10s', ...props.alertmanagerClient?.prometheusClient(), static_configs: [{ targets: [...props.alertmanagers] }] },
+        {
+          api_version: 'v2',
+          timeout: '10s',
+          ...props.alertmanagerClient?.prometheusClient(),
+          static_configs: [{ targets: [...props.alertmanagers] }],
+        },
       ],
     },
     rule_files: [...props.ruleFiles],
@@ -217,9 +237,16 @@ function renderRemoteWrite(rw: RemoteWrite): object {
     url: rw.url,
     ...(rw.name ? { name: rw.name } : {}),
     ...(rw.basicAuthPassword
-      ? { basic_auth: { username: rw.basicAuthUsername, password_file: secretFilePath(PROMETHEUS_SECRETS_ROOT, rw.basicAuthPassword) } }
+      ? {
+          basic_auth: {
+            username: rw.basicAuthUsername,
+            password_file: secretFilePath(PROMETHEUS_SECRETS_ROOT, rw.basicAuthPassword),
+          },
+        }
       : {}),
-    ...(rw.bearerToken ? { authorization: { type: 'Bearer', credentials_file: secretFilePath(PROMETHEUS_SECRETS_ROOT, rw.bearerToken) } } : {}),
+    ...(rw.bearerToken
+      ? { authorization: { type: 'Bearer', credentials_file: secretFilePath(PROMETHEUS_SECRETS_ROOT, rw.bearerToken) } }
+      : {}),
     queue_config: {
       capacity: q.capacity ?? 10_000,
       max_shards: q.maxShards ?? 50,

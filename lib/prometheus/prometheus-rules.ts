@@ -1,11 +1,9 @@
-import { ApiObject } from 'cdk8s';
-import { Construct } from 'constructs';
+import type { ApiObject } from 'cdk8s';
 import { KubeConfigMap } from 'cdk8s-plus-27/lib/imports/k8s';
-import { toYaml } from '../core';
-import { contentHash } from '../k8s';
-import { KUBECTL_APPLY_ANNOTATION_LIMIT, checkConfigMapSize } from '../k8s';
-import { dnsSubdomainProblem } from '../core';
-import { RuleGroup } from '../rules';
+import { Construct } from 'constructs';
+import { dnsSubdomainProblem, toYaml } from '../core';
+import { checkConfigMapSize, contentHash, KUBECTL_APPLY_ANNOTATION_LIMIT } from '../k8s';
+import type { RuleGroup } from '../rules';
 
 export interface PrometheusRulesProps {
   /** The rule groups; alert names must be unique across all of them. */
@@ -45,13 +43,17 @@ export class PrometheusRules extends Construct {
     const alertGroup = new Map<string, string>();
     for (const group of props.groups) {
       if (groupNames.has(group.name)) {
-        throw new Error(`PrometheusRules '${this.name}': rule group '${group.name}' is defined twice; group names must be unique`);
+        throw new Error(
+          `PrometheusRules '${this.name}': rule group '${group.name}' is defined twice; group names must be unique`,
+        );
       }
       groupNames.add(group.name);
       for (const rule of group.rules) {
         const other = alertGroup.get(rule.name);
         if (other !== undefined) {
-          throw new Error(`alert '${rule.name}': defined in rule groups '${other}' and '${group.name}'; alert names must be unique across the stack`);
+          throw new Error(
+            `alert '${rule.name}': defined in rule groups '${other}' and '${group.name}'; alert names must be unique across the stack`,
+          );
         }
         alertGroup.set(rule.name, group.name);
       }

@@ -1,6 +1,5 @@
-import { Duration } from '../core';
-import { ComputeResources } from '../k8s';
-import { Cores, Gibibytes, Mebibytes, Millicores, Quantity, Units } from '../core';
+import { Cores, Duration, Gibibytes, Mebibytes, Millicores, type Quantity, Units } from '../core';
+import type { ComputeResources } from '../k8s';
 
 /**
  * Prometheus sized from a fleet, on figures measured with this stack's own Prometheus
@@ -46,13 +45,17 @@ const mib = (bytes: number) => Mebibytes.of(Math.ceil(bytes / 2 ** 20));
  */
 export function sizePrometheus(props: FleetSizingProps): PrometheusSizing {
   const owner = 'sizePrometheus';
-  if (!Number.isInteger(props.devices) || props.devices < 1) throw new Error(`${owner}: 'devices' must be a whole number of at least 1, got ${props.devices}`);
+  if (!Number.isInteger(props.devices) || props.devices < 1)
+    throw new Error(`${owner}: 'devices' must be a whole number of at least 1, got ${props.devices}`);
   const perDevice = props.seriesPerDevice ?? SERIES_PER_DEVICE;
-  if (!Number.isInteger(perDevice) || perDevice < 1) throw new Error(`${owner}: 'seriesPerDevice' must be a whole number of at least 1, got ${perDevice}`);
+  if (!Number.isInteger(perDevice) || perDevice < 1)
+    throw new Error(`${owner}: 'seriesPerDevice' must be a whole number of at least 1, got ${perDevice}`);
   const interval = props.scrapeInterval ?? Duration.seconds(30);
   const retention = props.retention ?? Duration.days(15);
-  if (!interval.isValid() || interval.isZero()) throw new Error(`${owner}: 'scrapeInterval' must be a positive duration, got ${interval}`);
-  if (!retention.isValid() || retention.isZero()) throw new Error(`${owner}: 'retention' must be a positive duration, got ${retention}`);
+  if (!interval.isValid() || interval.isZero())
+    throw new Error(`${owner}: 'scrapeInterval' must be a positive duration, got ${interval}`);
+  if (!retention.isValid() || retention.isZero())
+    throw new Error(`${owner}: 'retention' must be a positive duration, got ${retention}`);
 
   const series = props.devices * perDevice;
   const heap = series * MEASURED.heapBytesPerSeries;

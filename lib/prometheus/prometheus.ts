@@ -1,36 +1,54 @@
-import { ApiObject, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { type ApiObject, Chart } from 'cdk8s';
 import {
+  IntOrString,
   KubeClusterRole,
   KubeClusterRoleBinding,
   KubeConfigMap,
+  Quantity as KubeQuantity,
   KubeService,
   KubeServiceAccount,
   KubeStatefulSet,
-  IntOrString,
-  Quantity as KubeQuantity,
-  Volume,
-  VolumeMount,
+  type Volume,
+  type VolumeMount,
 } from 'cdk8s-plus-27/lib/imports/k8s';
-import { toYaml } from '../core';
-import { clusterScoped } from '../k8s';
-import { contentHash } from '../k8s';
-import { disruptionBudget } from '../k8s';
-import { Duration } from '../core';
-import { ContainerImage, IMAGES, imageRef, imageVersion } from '../k8s';
-import { ComputeResources, dataProblem, kubeBytes, kubeResources } from '../k8s';
-import { recommendedLabels } from '../k8s';
-import { checkConfigMapSize } from '../k8s';
-import { dnsLabelProblem } from '../core';
-import { CONFIG_HASH_ANNOTATION, httpProbe, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../k8s';
-import { PROMETHEUS_SECRETS_ROOT, RemoteWrite, ScrapeJob, checkPrometheusConfig, renderPrometheusConfig } from './prometheus-config';
-import { PrometheusRules } from './prometheus-rules';
+import { Construct } from 'constructs';
+import { Cores, Duration, dnsLabelProblem, Gibibytes, Millicores, type Quantity, toYaml, Units } from '../core';
+import {
+  CONFIG_HASH_ANNOTATION,
+  type ComputeResources,
+  type ContainerImage,
+  checkConfigMapSize,
+  checkWebSecurity,
+  clusterScoped,
+  contentHash,
+  dataProblem,
+  disruptionBudget,
+  distinctSecrets,
+  httpProbe,
+  IMAGES,
+  imageRef,
+  imageVersion,
+  kubeBytes,
+  kubeResources,
+  peerAddresses,
+  recommendedLabels,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  secretMountPath,
+  WebClientSecurity,
+  type WebSecurity,
+  WebServerSecurity,
+} from '../k8s';
+import {
+  checkPrometheusConfig,
+  PROMETHEUS_SECRETS_ROOT,
+  type RemoteWrite,
+  renderPrometheusConfig,
+  type ScrapeJob,
+} from './prometheus-config';
+import type { PrometheusRules } from './prometheus-rules';
 import { sizePrometheus } from './prometheus-sizing';
-import { SCRAPE_LIMITS, peersJob } from './scrape-jobs';
-import { distinctSecrets, secretMountPath } from '../k8s';
-import { peerAddresses } from '../k8s';
-import { Cores, Gibibytes, Millicores, Quantity, Units } from '../core';
-import { WebClientSecurity, WebSecurity, WebServerSecurity, checkWebSecurity } from '../k8s';
+import { peersJob, SCRAPE_LIMITS } from './scrape-jobs';
 
 export const PROMETHEUS_PORT = 9090;
 
@@ -131,17 +149,24 @@ export class Prometheus extends Construct {
     if (nameProblem) throw new Error(`${owner}: 'name' ${nameProblem}`);
 
     this.replicas = props.replicas ?? 2;
-    if (!Number.isInteger(this.replicas) || this.replicas < 1) throw new Error(`${owner}: 'replicas' must be a whole number of at least 1, got ${this.replicas}`);
+    if (!Number.isInteger(this.replicas) || this.replicas < 1)
+      throw new Error(`${owner}: 'replicas' must be a whole number of at least 1, got ${this.replicas}`);
     this.retention = props.retention ?? Duration.days(15);
     if (!this.retention.isValid() || this.retention.compareTo(Duration.hours(2)) < 0) {
       throw new Error(`${owner}: 'retention' must be at least 2h (one TSDB block), got ${this.retention}`);
     }
     this.scrapeInterval = props.scrapeInterval ?? Duration.seconds(30);
-    const sized = props.fleetSize === undefined ? undefined : sizePrometheus({ devices: props.fleetSize, scrapeInterval: this.scrapeInterval, retention: this.retention });
+    const sized =
+      props.fleetSize === undefined
+        ? undefined
+        : sizePrometheus({ devices: props.fleetSize, scrapeInterval: this.scrapeInterval, retention: this.retention });
     this.storage = props.storage ?? sized?.storage ?? Gibibytes.of(50);
     const storageProblem = dataProblem(this.storage);
     if (storageProblem) throw new Error(`${owner}: 'storage' ${storageProblem}`);
-    this.retentionSize = props.retentionSize ?? sized?.retentionSize ?? Gibibytes.of(Math.floor(this.storage.in(Units.gibibytes) * 0.8 * 1024) / 1024);
+    this.retentionSize =
+      props.retentionSize ??
+      sized?.retentionSize ??
+      Gibibytes.of(Math.floor(this.storage.in(Units.gibibytes) * 0.8 * 1024) / 1024);
     const sizeProblem = dataProblem(this.retentionSize);
     if (sizeProblem) throw new Error(`${owner}: 'retentionSize' ${sizeProblem}`);
     if (this.retentionSize.in(Units.bytes) > this.storage.in(Units.bytes)) {
@@ -153,7 +178,8 @@ export class Prometheus extends Construct {
     const web = new WebServerSecurity(props.webSecurity, PROMETHEUS_ROOT);
     this.scheme = web.scheme;
     const selfClient = new WebClientSecurity(props.webSecurity, `${PROMETHEUS_ROOT}/clients/self`, 'self');
-    if (props.alertmanagers.length === 0) throw new Error(`${owner}: 'alertmanagers' must name at least one Alertmanager peer`);
+    if (props.alertmanagers.length === 0)
+      throw new Error(`${owner}: 'alertmanagers' must name at least one Alertmanager peer`);
 
     this.headlessServiceName = `${this.name}-headless`;
     this.serviceName = this.name;
@@ -170,26 +196,47 @@ export class Prometheus extends Construct {
       alertmanagers: props.alertmanagers,
       alertmanagerClient: props.alertmanagerClient,
       ruleFiles: [`${RULES_DIR}/*.rules.yaml`],
-      jobs: [{ ...peersJob(this.name, this.peers, SCRAPE_LIMITS.prometheus), client: selfClient }, ...(props.scrapeJobs ?? [])],
+      jobs: [
+        { ...peersJob(this.name, this.peers, SCRAPE_LIMITS.prometheus), client: selfClient },
+        ...(props.scrapeJobs ?? []),
+      ],
       remoteWrite,
     };
     checkPrometheusConfig(owner, configProps);
     this.configText = toYaml(renderPrometheusConfig(configProps));
-    const configData = { 'prometheus.yml': this.configText, ...(web.webConfig ? { [WEB_CONFIG_KEY]: web.webConfig } : {}) };
+    const configData = {
+      'prometheus.yml': this.configText,
+      ...(web.webConfig ? { [WEB_CONFIG_KEY]: web.webConfig } : {}),
+    };
     checkConfigMapSize(`${this.name}-config`, configData);
     this.hash = contentHash({ ...configData, ...props.rules.files });
 
-    const labels = recommendedLabels({ name: 'prometheus', component: 'server', instance: props.instance, version: imageVersion(this.image) });
+    const labels = recommendedLabels({
+      name: 'prometheus',
+      component: 'server',
+      instance: props.instance,
+      version: imageVersion(this.image),
+    });
     const selector = { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/instance': props.instance };
     this.selector = selector;
-    const resources = kubeResources(owner, props.resources ?? sized?.resources ?? {
-      requests: { cpu: Millicores.of(500), memory: Gibibytes.of(2) },
-      limits: { cpu: Cores.of(2), memory: Gibibytes.of(4) },
+    const resources = kubeResources(
+      owner,
+      props.resources ??
+        sized?.resources ?? {
+          requests: { cpu: Millicores.of(500), memory: Gibibytes.of(2) },
+          limits: { cpu: Cores.of(2), memory: Gibibytes.of(4) },
+        },
+    );
+
+    const configMap = new KubeConfigMap(this, 'Config', {
+      metadata: { name: `${this.name}-config`, labels },
+      data: configData,
     });
 
-    const configMap = new KubeConfigMap(this, 'Config', { metadata: { name: `${this.name}-config`, labels }, data: configData });
-
-    new KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: this.name, labels }, automountServiceAccountToken: true });
+    new KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.name, labels },
+      automountServiceAccountToken: true,
+    });
     const clusterRoleName = `${namespace}-${this.name}`;
     const clusterRole = new KubeClusterRole(this, 'ClusterRole', {
       metadata: { name: clusterRoleName, labels },
@@ -205,24 +252,36 @@ export class Prometheus extends Construct {
     clusterScoped(clusterRoleBinding);
 
     const port = { name: 'web', port: PROMETHEUS_PORT, targetPort: IntOrString.fromString('web'), protocol: 'TCP' };
-    new KubeService(this, 'Service', { metadata: { name: this.serviceName, labels }, spec: { selector, ports: [port] } });
+    new KubeService(this, 'Service', {
+      metadata: { name: this.serviceName, labels },
+      spec: { selector, ports: [port] },
+    });
     new KubeService(this, 'HeadlessService', {
       metadata: { name: this.headlessServiceName, labels },
       spec: { clusterIp: 'None', publishNotReadyAddresses: true, selector, ports: [port] },
     });
 
-    const secrets = distinctSecrets(remoteWrite.flatMap((rw) => [rw.basicAuthPassword, rw.bearerToken].filter((r) => r !== undefined)));
+    const secrets = distinctSecrets(
+      remoteWrite.flatMap((rw) => [rw.basicAuthPassword, rw.bearerToken].filter((r) => r !== undefined)),
+    );
     const volumes: Volume[] = [
       { name: 'config', configMap: { name: configMap.name } },
       props.rules.configMapNames.length === 1
         ? { name: 'rules', configMap: { name: props.rules.name } }
-        : { name: 'rules', projected: { sources: props.rules.configMapNames.map((name) => ({ configMap: { name } })) } },
+        : {
+            name: 'rules',
+            projected: { sources: props.rules.configMapNames.map((name) => ({ configMap: { name } })) },
+          },
       ...secrets.map((secretName) => ({ name: `secret-${secretName}`, secret: { secretName } })),
     ];
     // Each client's credentials once, however many jobs use them.
-    const clients = [...new Map([selfClient, props.alertmanagerClient, ...(props.scrapeJobs ?? []).map((j) => j.client)]
-      .filter((c): c is WebClientSecurity => c !== undefined)
-      .flatMap((c) => c.volumes().map((v, i) => [v.name, { volume: v, mount: c.mounts()[i] }] as const))).values()];
+    const clients = [
+      ...new Map(
+        [selfClient, props.alertmanagerClient, ...(props.scrapeJobs ?? []).map((j) => j.client)]
+          .filter((c): c is WebClientSecurity => c !== undefined)
+          .flatMap((c) => c.volumes().map((v, i) => [v.name, { volume: v, mount: c.mounts()[i] }] as const)),
+      ).values(),
+    ];
     volumes.push(...web.volumes(configMap.name, WEB_CONFIG_KEY), ...clients.map((c) => c.volume));
     const mounts: VolumeMount[] = [
       { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
@@ -255,7 +314,13 @@ export class Prometheus extends Construct {
             affinity: {
               podAntiAffinity: {
                 preferredDuringSchedulingIgnoredDuringExecution: [
-                  { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selector } } },
+                  {
+                    weight: 100,
+                    podAffinityTerm: {
+                      topologyKey: 'kubernetes.io/hostname',
+                      labelSelector: { matchLabels: selector },
+                    },
+                  },
                 ],
               },
             },
@@ -276,7 +341,11 @@ export class Prometheus extends Construct {
                 readinessProbe: web.probe('/-/ready', 'web', httpProbe('/-/ready', 'web')),
                 livenessProbe: web.probe('/-/healthy', 'web', httpProbe('/-/healthy', 'web', { failureThreshold: 6 })),
                 // Replaying a large WAL after a restart takes minutes: allow 15 before liveness applies.
-                startupProbe: web.probe('/-/ready', 'web', httpProbe('/-/ready', 'web', { periodSeconds: 15, failureThreshold: 60 })),
+                startupProbe: web.probe(
+                  '/-/ready',
+                  'web',
+                  httpProbe('/-/ready', 'web', { periodSeconds: 15, failureThreshold: 60 }),
+                ),
                 resources,
                 securityContext: restrictedContainerSecurityContext(),
                 volumeMounts: mounts,

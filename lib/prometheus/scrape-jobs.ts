@@ -1,5 +1,5 @@
 import { DEVICE_TARGETS } from '../core';
-import { PodDiscovery, RelabelRule, ScrapeJob, ScrapeLimits } from './prometheus-config';
+import type { PodDiscovery, RelabelRule, ScrapeJob, ScrapeLimits } from './prometheus-config';
 
 /**
  * The scrape jobs of the stack. Components with stable identities (the Prometheus and
@@ -65,11 +65,22 @@ function keepPort(port: number): RelabelRule {
 const DEVICE_FROM_NODE: RelabelRule = { sourceLabels: [meta.node], targetLabel: DEVICE_TARGETS.deviceLabel };
 
 function pods(namespaces: readonly string[] | undefined, labelSelector?: string): PodDiscovery {
-  return { kind: 'kubernetes-pods', ...(namespaces ? { namespaces } : {}), ...(labelSelector ? { labelSelector } : {}) };
+  return {
+    kind: 'kubernetes-pods',
+    ...(namespaces ? { namespaces } : {}),
+    ...(labelSelector ? { labelSelector } : {}),
+  };
 }
 
 /** A component of the stack found by its `app.kubernetes.io/name` label, scraped on one declared port. */
-export function componentJob(name: string, namespace: string, appName: string, port: number, limits: ScrapeLimits, extra: Partial<ScrapeJob> = {}): ScrapeJob {
+export function componentJob(
+  name: string,
+  namespace: string,
+  appName: string,
+  port: number,
+  limits: ScrapeLimits,
+  extra: Partial<ScrapeJob> = {},
+): ScrapeJob {
   return {
     name,
     discovery: pods([namespace], `app.kubernetes.io/name=${appName}`),
@@ -99,8 +110,18 @@ export function devicesJob(namespaces?: readonly string[]): ScrapeJob {
     relabel: [
       { sourceLabels: [annotation('scrape')], regex: 'true', action: 'keep' },
       { sourceLabels: [meta.phase], regex: 'Pending|Succeeded|Failed', action: 'drop' },
-      { sourceLabels: [meta.podIp], regex: '(.+)', targetLabel: '__address__', replacement: `$1:${DEVICE_DEFAULT_PORT}` },
-      { sourceLabels: [meta.podIp, annotation('port')], regex: '(.+);(\\d+)', targetLabel: '__address__', replacement: '$1:$2' },
+      {
+        sourceLabels: [meta.podIp],
+        regex: '(.+)',
+        targetLabel: '__address__',
+        replacement: `$1:${DEVICE_DEFAULT_PORT}`,
+      },
+      {
+        sourceLabels: [meta.podIp, annotation('port')],
+        regex: '(.+);(\\d+)',
+        targetLabel: '__address__',
+        replacement: '$1:$2',
+      },
       { sourceLabels: [annotation('path')], regex: '(.+)', targetLabel: '__metrics_path__' },
       DEVICE_FROM_NODE,
       ...POD_IDENTITY,

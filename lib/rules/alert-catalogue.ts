@@ -1,4 +1,4 @@
-import { RuleGroup } from './rule-group';
+import type { RuleGroup } from './rule-group';
 
 /**
  * The alert catalogue as Markdown: every alert with its severity, condition, `for` and summary,

@@ -1,10 +1,20 @@
-import { AlertText } from './alert-text';
-import { Duration } from '../core';
-import { DEFAULT_CATALOGUE, Metric, MetricCatalogue } from '../core';
-import { labelNameProblem, ALERT_NAME } from '../core';
-import { analysePromQL, Comparison, compare, Matchers, Smoothing, smoothingProblem } from '../core';
-import { RuleTests, RuleTestCase, constantFor, seriesText } from './rule-test';
-import { Dimension, Quantity } from '../core';
+import type { Dimension, Quantity } from '../core';
+import {
+  ALERT_NAME,
+  analysePromQL,
+  type Comparison,
+  compare,
+  DEFAULT_CATALOGUE,
+  Duration,
+  labelNameProblem,
+  type Matchers,
+  type Metric,
+  type MetricCatalogue,
+  type Smoothing,
+  smoothingProblem,
+} from '../core';
+import type { AlertText } from './alert-text';
+import { constantFor, type RuleTestCase, type RuleTests, seriesText } from './rule-test';
 
 /** How urgently an alert needs a human. A closed set: routing in Alertmanager relies on it. */
 export type Severity = 'critical' | 'warning' | 'info' | 'none';
@@ -59,7 +69,9 @@ export class AlertRule {
       throw new Error(`alert '${props.name}': ${message}`);
     };
     if (typeof props.name !== 'string' || !ALERT_NAME.test(props.name)) {
-      throw new Error(`alert '${props.name}': 'name' must match ${ALERT_NAME.source} (letters, digits and "_", not starting with a digit)`);
+      throw new Error(
+        `alert '${props.name}': 'name' must match ${ALERT_NAME.source} (letters, digits and "_", not starting with a digit)`,
+      );
     }
     if (!SEVERITIES.includes(props.severity)) {
       fail(`'severity' must be one of ${SEVERITIES.join(', ')}, got '${props.severity}'`);
@@ -76,7 +88,9 @@ export class AlertRule {
     const catalogue = props.catalogue ?? DEFAULT_CATALOGUE;
     for (const metricName of analysis.metricNames) {
       if (!catalogue.has(metricName)) {
-        fail(`'expr' selects metric '${metricName}', which is not in the metric catalogue (known: ${catalogue.names.join(', ')})`);
+        fail(
+          `'expr' selects metric '${metricName}', which is not in the metric catalogue (known: ${catalogue.names.join(', ')})`,
+        );
       }
     }
 
@@ -87,7 +101,10 @@ export class AlertRule {
       if (RESERVED_LABELS.has(key)) fail(`label '${key}' is set by the rule itself; use the 'severity' field`);
       if (val === '') fail(`label '${key}' must not be empty`);
     }
-    for (const [field, text] of [['summary', props.summary], ['description', props.description]] as const) {
+    for (const [field, text] of [
+      ['summary', props.summary],
+      ['description', props.description],
+    ] as const) {
       if (text.toGoTemplate().trim() === '') fail(`'${field}' must not be empty`);
       for (const ref of text.labelNames) {
         const problem = labelNameProblem(ref);
@@ -142,7 +159,8 @@ export class AlertRule {
     return new AlertRule({
       ...props,
       expr: compare(metric, op, threshold, props.matchers, props.smoothing),
-      tests: (interval) => thresholdTests(metric, op, limit, forDuration, interval, { ...series, ...props.matchers }, threshold, shape),
+      tests: (interval) =>
+        thresholdTests(metric, op, limit, forDuration, interval, { ...series, ...props.matchers }, threshold, shape),
     });
   }
 }
@@ -223,7 +241,12 @@ function thresholdTests(
     cases.push({
       name: `${metric.name} back inside ${threshold} keeps firing for ${shape.keepFiringFor}`,
       interval: sampleInterval,
-      input: [{ series, values: `${constantFor(past, span.minus(sampleInterval), sampleInterval)} ${constantFor(far, after.minus(span), sampleInterval)}` }],
+      input: [
+        {
+          series,
+          values: `${constantFor(past, span.minus(sampleInterval), sampleInterval)} ${constantFor(far, after.minus(span), sampleInterval)}`,
+        },
+      ],
       checks: [
         { at: span.plus(shape.keepFiringFor).minus(evaluationInterval), firing: [{ labels, value: past }] },
         { at: after, firing: [] },

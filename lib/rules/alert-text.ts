@@ -1,4 +1,4 @@
-import { Unit } from '../core';
+import type { Unit } from '../core';
 
 /**
  * An alert annotation (summary, description) as typed parts: literal text, a label of the alert,

@@ -1,8 +1,13 @@
-import { DEFAULT_CATALOGUE, METRIC_NAME, Metric, MetricCatalogue } from '../core';
-import { labelNameProblem } from '../core';
-import { analysePromQL } from '../core';
-import { RuleTests, RuleTestCase } from './rule-test';
-import { Duration } from '../core';
+import type { Duration } from '../core';
+import {
+  analysePromQL,
+  DEFAULT_CATALOGUE,
+  labelNameProblem,
+  METRIC_NAME,
+  type Metric,
+  type MetricCatalogue,
+} from '../core';
+import type { RuleTestCase, RuleTests } from './rule-test';
 
 export interface RecordingRuleProps {
   /** The metric the rule writes, with its type, unit and help, so alerts and dashboards can use it like any catalogue metric. */
@@ -35,7 +40,9 @@ export class RecordingRule {
     const catalogue = props.catalogue ?? DEFAULT_CATALOGUE;
     for (const metricName of analysis.metricNames) {
       if (!catalogue.has(metricName)) {
-        fail(`'expr' selects metric '${metricName}', which is not in the metric catalogue (known: ${catalogue.names.join(', ')})`);
+        fail(
+          `'expr' selects metric '${metricName}', which is not in the metric catalogue (known: ${catalogue.names.join(', ')})`,
+        );
       }
     }
     const labels = props.labels ?? {};

@@ -1,8 +1,8 @@
-import { AlertRule } from './alert-rule';
-import { Duration } from '../core';
+import type { Duration } from '../core';
 import { dnsLabelProblem } from '../core';
-import { RecordingRule } from './recording-rule';
-import { RuleTestCase, seriesText } from './rule-test';
+import { AlertRule } from './alert-rule';
+import type { RecordingRule } from './recording-rule';
+import { type RuleTestCase, seriesText } from './rule-test';
 
 export interface RuleGroupProps {
   /** The group's name; also the rule file's name, so an RFC 1123 label. */
@@ -28,15 +28,21 @@ export class RuleGroup {
     const nameProblem = dnsLabelProblem(props.name);
     if (nameProblem) throw new Error(`rule group '${props.name}': 'name' ${nameProblem}`);
     if (!props.interval.isValid() || props.interval.isZero()) {
-      throw new Error(`rule group '${props.name}': 'interval' must be a positive whole number of milliseconds, got ${props.interval}`);
+      throw new Error(
+        `rule group '${props.name}': 'interval' must be a positive whole number of milliseconds, got ${props.interval}`,
+      );
     }
     if (!/^https?:\/\/[^\s#]+$/.test(props.runbookBaseUrl)) {
-      throw new Error(`rule group '${props.name}': 'runbookBaseUrl' must be an http(s) URL without a fragment, got '${props.runbookBaseUrl}'`);
+      throw new Error(
+        `rule group '${props.name}': 'runbookBaseUrl' must be an http(s) URL without a fragment, got '${props.runbookBaseUrl}'`,
+      );
     }
     const seen = new Set<string>();
     for (const rule of props.rules) {
       if (seen.has(rule.name)) {
-        throw new Error(`rule group '${props.name}': alert '${rule.name}' is defined twice; alert names must be unique`);
+        throw new Error(
+          `rule group '${props.name}': alert '${rule.name}' is defined twice; alert names must be unique`,
+        );
       }
       seen.add(rule.name);
       if (!rule.for.isZero() && rule.for.compareTo(props.interval) < 0) {
@@ -55,7 +61,9 @@ export class RuleGroup {
     const recorded = new Set<string>();
     for (const record of props.records ?? []) {
       if (recorded.has(record.name)) {
-        throw new Error(`rule group '${props.name}': recording rule '${record.name}' is defined twice; combine the sources with 'or' in one rule`);
+        throw new Error(
+          `rule group '${props.name}': recording rule '${record.name}' is defined twice; combine the sources with 'or' in one rule`,
+        );
       }
       recorded.add(record.name);
     }
@@ -107,7 +115,9 @@ export class RuleGroup {
   /** A `promtool test rules` file exercising every rule's generated test cases against `ruleFile`. */
   public promtoolTests(ruleFile: string): object {
     const tests = [
-      ...this.records.flatMap((record) => record.testCases(this.interval).map((testCase) => this.renderTest(record, testCase))),
+      ...this.records.flatMap((record) =>
+        record.testCases(this.interval).map((testCase) => this.renderTest(record, testCase)),
+      ),
       ...this.rules.flatMap((rule) => rule.testCases(this.interval).map((testCase) => this.renderTest(rule, testCase))),
     ];
     return { rule_files: [ruleFile], evaluation_interval: this.interval.toPrometheus(), tests };
@@ -127,7 +137,9 @@ export class RuleGroup {
       interval: testCase.interval.toPrometheus(),
       input_series: testCase.input.map((s) => ({ series: s.series, values: s.values })),
       ...(exprTests.length > 0 ? { promql_expr_test: exprTests } : {}),
-      ...(rule instanceof AlertRule && testCase.checks ? { alert_rule_test: this.renderAlertChecks(rule, testCase) } : {}),
+      ...(rule instanceof AlertRule && testCase.checks
+        ? { alert_rule_test: this.renderAlertChecks(rule, testCase) }
+        : {}),
     };
   }
 

@@ -1,4 +1,4 @@
-import { Duration } from '../core';
+import type { Duration } from '../core';
 
 /**
  * promtool unit tests as values. Alert factories produce them from the same typed thresholds as

@@ -1,23 +1,25 @@
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AlertRule } from '../rules';
-import { ALERTMANAGER_PORTS, Alertmanager, AlertmanagerProps } from '../alertmanager';
-import { Duration } from '../core';
-import { GRAFANA_PORT, Grafana, GrafanaProps } from '../grafana';
-import { HardwareExporter, HardwareExporterProps, NODE_EXPORTER_PORT } from '../hardware';
-import { OTEL_PORTS, OtelCollector, OtelCollectorProps } from '../otel';
-import { DEFAULT_CATALOGUE, MetricCatalogue } from '../core';
-import { PROMETHEUS_PORT } from '../prometheus';
-import { recommendedLabels } from '../k8s';
-import { Prometheus, PrometheusProps } from '../prometheus';
-import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { PrometheusRules } from '../prometheus';
-import { RecordingRule } from '../rules';
+import { ALERTMANAGER_PORTS, Alertmanager, type AlertmanagerProps } from '../alertmanager';
+import { DEFAULT_CATALOGUE, Duration, type MetricCatalogue } from '../core';
+import { GRAFANA_PORT, Grafana, type GrafanaProps } from '../grafana';
+import { HardwareExporter, type HardwareExporterProps, NODE_EXPORTER_PORT } from '../hardware';
+import { recommendedLabels, StackNamespace, WebClientSecurity, type WebSecurity } from '../k8s';
+import { OTEL_PORTS, OtelCollector, type OtelCollectorProps } from '../otel';
+import {
+  componentJob,
+  devicesJob,
+  hardwareExporterJob,
+  PROMETHEUS_PORT,
+  Prometheus,
+  type PrometheusProps,
+  PrometheusRules,
+  SCRAPE_LIMITS,
+} from '../prometheus';
+import type { AlertRule, RecordingRule } from '../rules';
 import { RuleGroup } from '../rules';
-import { SCRAPE_LIMITS, componentJob, devicesJob, hardwareExporterJob } from '../prometheus';
-import { StackNamespace } from '../k8s';
-import { NetworkPolicyOptions, StackNetworkPolicies } from './stack-network-policies';
-import { WebClientSecurity, WebSecurity } from '../k8s';
+import { type NetworkPolicyOptions, StackNetworkPolicies } from './stack-network-policies';
 
 /** Rules evaluated together, rendered into one rule file. */
 export interface AlertGroupConfig {
@@ -29,7 +31,10 @@ export interface AlertGroupConfig {
 }
 
 /** Prometheus settings a stack may change; the stack wires the rest (rules, Alertmanagers, jobs). */
-export type PrometheusOptions = Omit<PrometheusProps, 'instance' | 'rules' | 'alertmanagers' | 'scrapeJobs' | 'evaluationInterval'>;
+export type PrometheusOptions = Omit<
+  PrometheusProps,
+  'instance' | 'rules' | 'alertmanagers' | 'scrapeJobs' | 'evaluationInterval'
+>;
 
 /** Hardware exporter settings a stack may change. */
 export type HardwareExporterOptions = Omit<HardwareExporterProps, 'instance'>;
@@ -38,7 +43,10 @@ export type HardwareExporterOptions = Omit<HardwareExporterProps, 'instance'>;
 export type AlertmanagerOptions = Omit<AlertmanagerProps, 'instance' | 'namespace' | 'name'>;
 
 /** Grafana settings a stack may change; the stack wires the datasources, dashboards and catalogue. */
-export type GrafanaOptions = Omit<GrafanaProps, 'instance' | 'prometheusUrl' | 'alertmanagerUrl' | 'dashboards' | 'catalogue' | 'scrapeInterval'>;
+export type GrafanaOptions = Omit<
+  GrafanaProps,
+  'instance' | 'prometheusUrl' | 'alertmanagerUrl' | 'dashboards' | 'catalogue' | 'scrapeInterval'
+>;
 
 /** OpenTelemetry collector settings a stack may change. */
 export type OtelCollectorOptions = Omit<OtelCollectorProps, 'instance'>;
@@ -98,7 +106,11 @@ export interface StackConfig {
 /** The stack's components find each other by these names. */
 export const COMPONENT_NAMES = {
   grafana: { appName: 'grafana', port: GRAFANA_PORT },
-  otelCollector: { appName: 'opentelemetry-collector', exporterPort: OTEL_PORTS.prometheus, telemetryPort: OTEL_PORTS.telemetry },
+  otelCollector: {
+    appName: 'opentelemetry-collector',
+    exporterPort: OTEL_PORTS.prometheus,
+    telemetryPort: OTEL_PORTS.telemetry,
+  },
   hardwareExporter: { appName: 'node-exporter', port: NODE_EXPORTER_PORT },
   alertmanager: { appName: 'alertmanager', port: ALERTMANAGER_PORTS.web },
 } as const;
@@ -137,21 +149,36 @@ export class MonitoringStack extends Construct {
         }),
     );
 
-    const recorded = this.ruleGroups.flatMap((g) => g.records.map((r) => r.metric)).filter((m) => !DEFAULT_CATALOGUE.has(m.name));
+    const recorded = this.ruleGroups
+      .flatMap((g) => g.records.map((r) => r.metric))
+      .filter((m) => !DEFAULT_CATALOGUE.has(m.name));
     this.catalogue = DEFAULT_CATALOGUE.with(...recorded);
 
     const namespaceChart = new Chart(scope, 'namespace', {
-      labels: recommendedLabels({ name: 'liquid-audio-nets-monitoring', component: 'namespace', instance: this.instance }),
+      labels: recommendedLabels({
+        name: 'liquid-audio-nets-monitoring',
+        component: 'namespace',
+        instance: this.instance,
+      }),
     });
     new StackNamespace(namespaceChart, 'Namespace', { name: this.namespace });
 
     const alertmanagerChart = new Chart(scope, 'alertmanager', { namespace: this.namespace });
     alertmanagerChart.addDependency(namespaceChart);
     const security = config.security ?? {};
-    this.alertmanager = new Alertmanager(alertmanagerChart, 'Alertmanager', { ...config.alertmanager, instance: this.instance, webSecurity: security.alertmanager });
+    this.alertmanager = new Alertmanager(alertmanagerChart, 'Alertmanager', {
+      ...config.alertmanager,
+      instance: this.instance,
+      webSecurity: security.alertmanager,
+    });
     const svc = (name: string) => `${name}.${this.namespace}.svc`;
     /** Clients of Alertmanager and Grafana from Prometheus' pod. */
-    const amFromPrometheus = new WebClientSecurity(security.alertmanager, '/etc/prometheus/clients/alertmanager', 'am', svc(this.alertmanager.serviceName));
+    const amFromPrometheus = new WebClientSecurity(
+      security.alertmanager,
+      '/etc/prometheus/clients/alertmanager',
+      'am',
+      svc(this.alertmanager.serviceName),
+    );
 
     const prometheusChart = new Chart(scope, 'prometheus', { namespace: this.namespace });
     prometheusChart.addDependency(namespaceChart);
@@ -161,7 +188,12 @@ export class MonitoringStack extends Construct {
     });
     const { grafana, otelCollector, hardwareExporter, alertmanager: am } = COMPONENT_NAMES;
     const grafanaFromPrometheus = security.grafanaTlsSecretName
-      ? new WebClientSecurity({ tlsSecretName: security.grafanaTlsSecretName }, '/etc/prometheus/clients/grafana', 'grafana', svc('grafana'))
+      ? new WebClientSecurity(
+          { tlsSecretName: security.grafanaTlsSecretName },
+          '/etc/prometheus/clients/grafana',
+          'grafana',
+          svc('grafana'),
+        )
       : undefined;
     this.prometheus = new Prometheus(prometheusChart, 'Prometheus', {
       ...config.prometheus,
@@ -174,12 +206,29 @@ export class MonitoringStack extends Construct {
       scrapeJobs: [
         devicesJob(config.deviceNamespaces),
         hardwareExporterJob(this.hardwareNamespace, hardwareExporter.appName, hardwareExporter.port),
-        componentJob('alertmanager', this.namespace, am.appName, am.port, SCRAPE_LIMITS.alertmanager, { client: amFromPrometheus }),
-        componentJob('grafana', this.namespace, grafana.appName, grafana.port, SCRAPE_LIMITS.grafana, { client: grafanaFromPrometheus }),
-        componentJob('otel-collector', this.namespace, otelCollector.appName, otelCollector.exporterPort, SCRAPE_LIMITS.otelExported, {
-          honorLabels: true,
+        componentJob('alertmanager', this.namespace, am.appName, am.port, SCRAPE_LIMITS.alertmanager, {
+          client: amFromPrometheus,
         }),
-        componentJob('otel-collector-telemetry', this.namespace, otelCollector.appName, otelCollector.telemetryPort, SCRAPE_LIMITS.otelTelemetry),
+        componentJob('grafana', this.namespace, grafana.appName, grafana.port, SCRAPE_LIMITS.grafana, {
+          client: grafanaFromPrometheus,
+        }),
+        componentJob(
+          'otel-collector',
+          this.namespace,
+          otelCollector.appName,
+          otelCollector.exporterPort,
+          SCRAPE_LIMITS.otelExported,
+          {
+            honorLabels: true,
+          },
+        ),
+        componentJob(
+          'otel-collector-telemetry',
+          this.namespace,
+          otelCollector.appName,
+          otelCollector.telemetryPort,
+          SCRAPE_LIMITS.otelTelemetry,
+        ),
       ],
     });
 
@@ -193,7 +242,11 @@ export class MonitoringStack extends Construct {
       alertmanagerUrl: `${this.alertmanager.webSecurity.scheme}://${svc(this.alertmanager.serviceName)}:${am.port}`,
       tlsSecretName: security.grafanaTlsSecretName,
       prometheusClient: new WebClientSecurity(security.prometheus, '/etc/grafana/clients/prometheus', 'prometheus'),
-      alertmanagerClient: new WebClientSecurity(security.alertmanager, '/etc/grafana/clients/alertmanager', 'alertmanager'),
+      alertmanagerClient: new WebClientSecurity(
+        security.alertmanager,
+        '/etc/grafana/clients/alertmanager',
+        'alertmanager',
+      ),
       dashboards: config.dashboards ?? [],
       catalogue: this.catalogue,
       scrapeInterval: this.prometheus.scrapeInterval,
@@ -201,14 +254,23 @@ export class MonitoringStack extends Construct {
 
     const otelChart = new Chart(scope, 'otel-collector', { namespace: this.namespace });
     otelChart.addDependency(namespaceChart);
-    this.otelCollector = new OtelCollector(otelChart, 'OtelCollector', { ...config.otelCollector, instance: this.instance });
+    this.otelCollector = new OtelCollector(otelChart, 'OtelCollector', {
+      ...config.otelCollector,
+      instance: this.instance,
+    });
 
     const hardwareChart = new Chart(scope, 'hardware-exporter', { namespace: this.hardwareNamespace });
-    this.hardwareExporter = new HardwareExporter(hardwareChart, 'HardwareExporter', { ...config.hardwareExporter, instance: this.instance });
+    this.hardwareExporter = new HardwareExporter(hardwareChart, 'HardwareExporter', {
+      ...config.hardwareExporter,
+      instance: this.instance,
+    });
 
     const policyChart = new Chart(scope, 'network-policies');
     policyChart.addDependency(namespaceChart, hardwareChart);
-    const group = (c: { readonly namespace: string; readonly selector: Readonly<Record<string, string>> }) => ({ namespace: c.namespace, selector: c.selector });
+    const group = (c: { readonly namespace: string; readonly selector: Readonly<Record<string, string>> }) => ({
+      namespace: c.namespace,
+      selector: c.selector,
+    });
     this.networkPolicies = new StackNetworkPolicies(policyChart, 'NetworkPolicies', {
       ...config.networkPolicies,
       namespace: this.namespace,

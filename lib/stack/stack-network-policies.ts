@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { ALERTMANAGER_PORTS } from '../alertmanager';
 import { NODE_EXPORTER_PORT } from '../hardware';
-import { PodGroup, TrafficPeer, allowEgress, allowIngress, defaultDeny } from '../k8s';
+import { allowEgress, allowIngress, defaultDeny, type PodGroup, type TrafficPeer } from '../k8s';
 import { OTEL_PORTS } from '../otel';
 import { PROMETHEUS_PORT } from '../prometheus';
 
@@ -65,7 +65,10 @@ export class StackNetworkPolicies extends Construct {
       rules: [
         { peers: [prometheus, from(props.grafana)], ports: [{ port: ALERTMANAGER_PORTS.web }] },
         // Gossip between the peers only.
-        { peers: [from(props.alertmanager)], ports: [{ port: ALERTMANAGER_PORTS.cluster }, { port: ALERTMANAGER_PORTS.cluster, protocol: 'UDP' }] },
+        {
+          peers: [from(props.alertmanager)],
+          ports: [{ port: ALERTMANAGER_PORTS.cluster }, { port: ALERTMANAGER_PORTS.cluster, protocol: 'UDP' }],
+        },
       ],
     });
     allowIngress(this, 'Grafana', {
@@ -73,7 +76,9 @@ export class StackNetworkPolicies extends Construct {
       pods: props.grafana,
       rules: [
         { peers: [prometheus], ports: [{ port: props.grafanaPort }] },
-        ...(grafanaSources.length > 0 ? [{ peers: [{ kind: 'namespaces', names: grafanaSources } as const], ports: [{ port: props.grafanaPort }] }] : []),
+        ...(grafanaSources.length > 0
+          ? [{ peers: [{ kind: 'namespaces', names: grafanaSources } as const], ports: [{ port: props.grafanaPort }] }]
+          : []),
       ],
     });
     allowIngress(this, 'OtelCollector', {
@@ -97,13 +102,20 @@ export class StackNetworkPolicies extends Construct {
       const dns: TrafficPeer = { kind: 'namespaces', names: ['kube-system'] };
       const dnsPorts = [{ port: 53, protocol: 'UDP' as const }, { port: 53 }];
       const anywhere: TrafficPeer = { kind: 'cidr', cidr: '0.0.0.0/0' };
-      allowEgress(this, 'PrometheusEgress', { name: 'prometheus-egress', pods: props.prometheus, rules: [{ peers: [anywhere], ports: [] }] });
+      allowEgress(this, 'PrometheusEgress', {
+        name: 'prometheus-egress',
+        pods: props.prometheus,
+        rules: [{ peers: [anywhere], ports: [] }],
+      });
       allowEgress(this, 'AlertmanagerEgress', {
         name: 'alertmanager-egress',
         pods: props.alertmanager,
         rules: [
           { peers: [dns], ports: dnsPorts },
-          { peers: [from(props.alertmanager)], ports: [{ port: ALERTMANAGER_PORTS.cluster }, { port: ALERTMANAGER_PORTS.cluster, protocol: 'UDP' }] },
+          {
+            peers: [from(props.alertmanager)],
+            ports: [{ port: ALERTMANAGER_PORTS.cluster }, { port: ALERTMANAGER_PORTS.cluster, protocol: 'UDP' }],
+          },
           // Slack and webhooks over HTTPS; SMTP submission, implicit TLS and relay.
           { peers: [anywhere], ports: [{ port: 443 }, { port: 587 }, { port: 465 }, { port: 25 }] },
         ],

@@ -7,7 +7,7 @@
 import { App } from 'cdk8s';
 import { config } from '../../config';
 import { MonitoringStack } from '../../lib';
-import { getJson, main, reason, Report, request, urlFromEnv, urlsFromEnv, UsageError } from './report';
+import { getJson, main, type Report, reason, request, UsageError, urlFromEnv, urlsFromEnv } from './report';
 
 const USAGE = `usage: PROMETHEUS_URL=<url> ALERTMANAGER_URL=<url>[,<url>...] GRAFANA_URL=<url> npm run check-health
 
@@ -29,7 +29,10 @@ interface Target {
 async function checkPrometheus(report: Report, url: string): Promise<void> {
   const component = `prometheus ${url}`;
   try {
-    for (const [path, what] of [['/-/healthy', 'healthy'], ['/-/ready', 'ready']] as const) {
+    for (const [path, what] of [
+      ['/-/healthy', 'healthy'],
+      ['/-/ready', 'ready'],
+    ] as const) {
       const res = await request(`${url}${path}`);
       if (!res.ok) return report.fail(component, `not ${what}: ${path} answered ${res.status}`);
     }
@@ -41,18 +44,31 @@ async function checkPrometheus(report: Report, url: string): Promise<void> {
     report.ok(component, 'ready and healthy');
     const down = data.activeTargets.filter((t) => t.health !== 'up');
     const jobs = [...new Set(data.activeTargets.map((t) => t.labels.job))].sort();
-    if (data.activeTargets.length === 0) report.fail(component, 'has no active scrape targets: discovery finds nothing');
-    else if (down.length === 0) report.ok(component, `${data.activeTargets.length} of ${data.activeTargets.length} targets up (${jobs.join(', ')})`);
+    if (data.activeTargets.length === 0)
+      report.fail(component, 'has no active scrape targets: discovery finds nothing');
+    else if (down.length === 0)
+      report.ok(
+        component,
+        `${data.activeTargets.length} of ${data.activeTargets.length} targets up (${jobs.join(', ')})`,
+      );
     for (const t of down) {
       const device = t.labels.device ? ` (device ${t.labels.device})` : '';
-      report.fail(component, `target ${t.labels.job} ${t.labels.instance}${device} is ${t.health}${t.lastError ? `: ${t.lastError}` : ''}`);
+      report.fail(
+        component,
+        `target ${t.labels.job} ${t.labels.instance}${device} is ${t.health}${t.lastError ? `: ${t.lastError}` : ''}`,
+      );
     }
-    const rules = await getJson<{ data: { groups: Array<{ name: string; rules: Array<{ name: string; health: string; lastError?: string }> }> } }>(`${url}/api/v1/rules`);
-    const failing = rules.data.groups.flatMap((g) => g.rules.filter((r) => r.health === 'err').map((r) => `${g.name}/${r.name}: ${r.lastError ?? 'error'}`));
+    const rules = await getJson<{
+      data: { groups: Array<{ name: string; rules: Array<{ name: string; health: string; lastError?: string }> }> };
+    }>(`${url}/api/v1/rules`);
+    const failing = rules.data.groups.flatMap((g) =>
+      g.rules.filter((r) => r.health === 'err').map((r) => `${g.name}/${r.name}: ${r.lastError ?? 'error'}`),
+    );
     for (const f of failing) report.fail(component, `rule ${f}`);
     const count = rules.data.groups.reduce((n, g) => n + g.rules.length, 0);
     if (count === 0) report.fail(component, 'has no rules loaded');
-    else if (failing.length === 0) report.ok(component, `${count} rules in ${rules.data.groups.length} groups evaluating without error`);
+    else if (failing.length === 0)
+      report.ok(component, `${count} rules in ${rules.data.groups.length} groups evaluating without error`);
     const ams = await getJson<{ data: { activeAlertmanagers: unknown[] } }>(`${url}/api/v1/alertmanagers`);
     if (ams.data.activeAlertmanagers.length === 0) report.fail(component, 'has no Alertmanager to send alerts to');
     else report.ok(component, `sends alerts to ${ams.data.activeAlertmanagers.length} Alertmanagers`);
@@ -66,10 +82,17 @@ async function checkAlertmanager(report: Report, url: string, peers: number): Pr
   try {
     const ready = await request(`${url}/-/ready`);
     if (!ready.ok) return report.fail(component, `not ready: /-/ready answered ${ready.status}`);
-    const status = await getJson<{ cluster: { status: string; peers?: Array<{ name: string; address: string }> } }>(`${url}/api/v2/status`);
+    const status = await getJson<{ cluster: { status: string; peers?: Array<{ name: string; address: string }> } }>(
+      `${url}/api/v2/status`,
+    );
     const seen = status.cluster.peers?.length ?? 0;
-    if (status.cluster.status !== 'ready') report.fail(component, `cluster ${status.cluster.status}, not ready (sees ${seen} of ${peers} peers)`);
-    else if (seen < peers) report.fail(component, `cluster incomplete: sees ${seen} of ${peers} peers (${(status.cluster.peers ?? []).map((p) => p.address).join(', ')})`);
+    if (status.cluster.status !== 'ready')
+      report.fail(component, `cluster ${status.cluster.status}, not ready (sees ${seen} of ${peers} peers)`);
+    else if (seen < peers)
+      report.fail(
+        component,
+        `cluster incomplete: sees ${seen} of ${peers} peers (${(status.cluster.peers ?? []).map((p) => p.address).join(', ')})`,
+      );
     else report.ok(component, `ready; cluster ready with ${seen} of ${peers} peers`);
   } catch (error) {
     report.fail(component, reason(error));
@@ -88,7 +111,10 @@ async function checkGrafana(report: Report, url: string): Promise<void> {
       // Reported below by what is missing.
     }
     if (!res.ok || body.database !== 'ok') {
-      return report.fail(component, `unhealthy: /api/health answered ${res.status}${body.database ? `, database ${body.database}` : text ? `: ${text.trim().slice(0, 200)}` : ''}`);
+      return report.fail(
+        component,
+        `unhealthy: /api/health answered ${res.status}${body.database ? `, database ${body.database}` : text ? `: ${text.trim().slice(0, 200)}` : ''}`,
+      );
     }
     report.ok(component, `healthy (version ${body.version ?? 'unknown'}, database ok)`);
   } catch (error) {
@@ -101,7 +127,8 @@ function expectedPeers(): number {
   const value = process.env.ALERTMANAGER_PEERS;
   if (value !== undefined && value !== '') {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`ALERTMANAGER_PEERS must be a whole number of at least 1, got '${value}'`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new UsageError(`ALERTMANAGER_PEERS must be a whole number of at least 1, got '${value}'`);
     return n;
   }
   return new MonitoringStack(new App(), 'stack', config).alertmanager.replicas;

@@ -7,9 +7,11 @@
  * `promtool check metrics` where promtool is installed. Exit 0 clean, 1 findings, 2 usage error.
  */
 import { spawnSync } from 'node:child_process';
+
 import parsePrometheusTextFormat = require('parse-prometheus-text-format');
-import { Metric, SERVICE_METRICS, Unit, Units } from '../../lib';
-import { checkUrl, main, reason, Report, request, UsageError } from './report';
+
+import { type Metric, SERVICE_METRICS, type Unit, Units } from '../../lib';
+import { checkUrl, main, type Report, reason, request, UsageError } from './report';
 
 const USAGE = `usage: npm run check-metrics -- <url>
 
@@ -62,12 +64,26 @@ function runPromtool(report: Report, component: string, body: string, catalogue:
   const result = spawnSync('promtool', ['check', 'metrics'], { input: body, encoding: 'utf8', timeout: 30_000 });
   if (result.error) {
     const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT';
-    report.note(component, missing ? 'promtool is not installed: checked by the parser only' : `promtool could not run: ${result.error.message}`);
+    report.note(
+      component,
+      missing
+        ? 'promtool is not installed: checked by the parser only'
+        : `promtool could not run: ${result.error.message}`,
+    );
     return;
   }
-  const lines = `${result.stdout}${result.stderr}`.split('\n').map((l) => l.trim()).filter(Boolean);
-  if (result.status === 0) return report.ok(component, 'promtool check metrics: no problems');
-  if (result.status !== 3) return report.fail(component, `promtool check metrics: ${lines.join('; ') || `exit ${result.status}`}`);
+  const lines = `${result.stdout}${result.stderr}`
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  if (result.status === 0) {
+    report.ok(component, 'promtool check metrics: no problems');
+    return;
+  }
+  if (result.status !== 3) {
+    report.fail(component, `promtool check metrics: ${lines.join('; ') || `exit ${result.status}`}`);
+    return;
+  }
   // Exit 3: lint problems, one per line, `<metric> <problem>`.
   let contract = 0;
   for (const line of lines) {
@@ -75,12 +91,19 @@ function runPromtool(report: Report, component: string, body: string, catalogue:
     if (catalogue.has(name) && rest.join(' ') === CONTRACT_LINT) contract++;
     else report.fail(component, `promtool check metrics: ${line}`);
   }
-  if (contract > 0) report.note(component, `promtool check metrics: ${contract} catalogue name${contract === 1 ? '' : 's'} with abbreviated units (the service contract's names)`);
+  if (contract > 0)
+    report.note(
+      component,
+      `promtool check metrics: ${contract} catalogue name${contract === 1 ? '' : 's'} with abbreviated units (the service contract's names)`,
+    );
 }
 
 main('check-metrics', USAGE, async (report) => {
   const args = process.argv.slice(2);
-  if (args.length !== 1) throw new UsageError(args.length === 0 ? 'needs the URL of a /metrics endpoint' : `takes one URL, got ${args.length} arguments`);
+  if (args.length !== 1)
+    throw new UsageError(
+      args.length === 0 ? 'needs the URL of a /metrics endpoint' : `takes one URL, got ${args.length} arguments`,
+    );
   const url = checkUrl('the URL', args[0]);
   const component = `application ${url}`;
 
@@ -107,11 +130,17 @@ main('check-metrics', USAGE, async (report) => {
     const family = exposed.get(metric.name);
     const wanted = `${metric.type}, ${unitName(metric.unit)}`;
     if (!family || family.metrics.length === 0) report.fail(component, `${metric.name} (${wanted}) is missing`);
-    else if (family.type === 'UNTYPED') report.fail(component, `${metric.name} has no TYPE line; the catalogue says ${metric.type}`);
-    else if (family.type.toLowerCase() !== metric.type) report.fail(component, `${metric.name} is exposed as a ${family.type.toLowerCase()}; the catalogue says ${metric.type}`);
+    else if (family.type === 'UNTYPED')
+      report.fail(component, `${metric.name} has no TYPE line; the catalogue says ${metric.type}`);
+    else if (family.type.toLowerCase() !== metric.type)
+      report.fail(
+        component,
+        `${metric.name} is exposed as a ${family.type.toLowerCase()}; the catalogue says ${metric.type}`,
+      );
     else good++;
   }
-  if (good > 0) report.ok(component, `${good} of ${catalogue.size} catalogue metrics present with the catalogue's type`);
+  if (good > 0)
+    report.ok(component, `${good} of ${catalogue.size} catalogue metrics present with the catalogue's type`);
 
   // A metric outside the catalogue whose name states a unit other than the catalogue's for the same quantity.
   const catalogueBases = new Map([...catalogue.values()].map((m) => [splitUnit(m.name).base, m]));
@@ -120,7 +149,10 @@ main('check-metrics', USAGE, async (report) => {
     const { base, unit } = splitUnit(family.name);
     const known = catalogueBases.get(base);
     if (known && unit && unit !== known.unit) {
-      report.fail(component, `${family.name}: its name says ${unitName(unit)}, but the catalogue's ${known.name} is in ${unitName(known.unit)}`);
+      report.fail(
+        component,
+        `${family.name}: its name says ${unitName(unit)}, but the catalogue's ${known.name} is in ${unitName(known.unit)}`,
+      );
     }
   }
 

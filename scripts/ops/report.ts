@@ -33,7 +33,9 @@ export class Report {
   /** The closing line; returns the exit code. */
   public close(): number {
     const n = this.findings.length;
-    process.stdout.write(n === 0 ? `${this.command}: no findings\n` : `${this.command}: ${n} finding${n === 1 ? '' : 's'}\n`);
+    process.stdout.write(
+      n === 0 ? `${this.command}: no findings\n` : `${this.command}: ${n} finding${n === 1 ? '' : 's'}\n`,
+    );
     return n === 0 ? 0 : 1;
   }
 }
@@ -78,7 +80,8 @@ export function checkUrl(what: string, value: string): string {
   } catch {
     throw new UsageError(`${what} must be an http(s) URL such as http://localhost:9090, got '${value}'`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${what} must be an http(s) URL such as http://localhost:9090, got '${value}'`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`${what} must be an http(s) URL such as http://localhost:9090, got '${value}'`);
   return value.replace(/\/+$/, '');
 }
 
@@ -92,7 +95,8 @@ export function requestTimeoutMs(): number {
   const value = process.env.CHECK_TIMEOUT_SECONDS;
   if (value === undefined || value === '') return 5000;
   const seconds = Number(value);
-  if (!(seconds > 0) || !Number.isFinite(seconds)) throw new UsageError(`CHECK_TIMEOUT_SECONDS must be a positive number of seconds, got '${value}'`);
+  if (!(seconds > 0) || !Number.isFinite(seconds))
+    throw new UsageError(`CHECK_TIMEOUT_SECONDS must be a positive number of seconds, got '${value}'`);
   return seconds * 1000;
 }
 
@@ -106,7 +110,8 @@ export async function request(url: string, init: RequestInit = {}): Promise<Resp
     return await fetch(url, { ...init, signal: AbortSignal.timeout(timeout) });
   } catch (error) {
     const e = error as Error & { cause?: { code?: string; message?: string } };
-    if (e.name === 'TimeoutError' || e.name === 'AbortError') throw new Unreachable(`no answer within ${timeout / 1000} s`);
+    if (e.name === 'TimeoutError' || e.name === 'AbortError')
+      throw new Unreachable(`no answer within ${timeout / 1000} s`);
     throw new Unreachable(`unreachable (${e.cause?.code ?? e.cause?.message ?? e.message})`);
   }
 }
@@ -115,7 +120,8 @@ export async function request(url: string, init: RequestInit = {}): Promise<Resp
 export async function getJson<T>(url: string): Promise<T> {
   const res = await request(url);
   const text = await res.text();
-  if (!res.ok) throw new Error(`${new URL(url).pathname} answered ${res.status}${text ? `: ${text.trim().slice(0, 200)}` : ''}`);
+  if (!res.ok)
+    throw new Error(`${new URL(url).pathname} answered ${res.status}${text ? `: ${text.trim().slice(0, 200)}` : ''}`);
   try {
     return JSON.parse(text) as T;
   } catch {

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parse } from 'yaml';
-import { checkUrl, getJson, main, origin, reason, request, urlsFromEnv, UsageError } from './report';
+import { checkUrl, getJson, main, origin, reason, request, UsageError, urlsFromEnv } from './report';
 
 const USAGE = `usage: ALERTMANAGER_URL=<url>[,<url>...] npm run test-alerts -- [--severity critical|warning|info]
 
@@ -44,7 +44,10 @@ interface ReceiverConfig {
 function integrations(receiver: ReceiverConfig | undefined): Array<{ integration: string; target: string }> {
   if (!receiver) return [];
   return [
-    ...(receiver.slack_configs ?? []).map((s) => ({ integration: 'slack', target: `Slack ${s.channel ?? '(default channel)'}` })),
+    ...(receiver.slack_configs ?? []).map((s) => ({
+      integration: 'slack',
+      target: `Slack ${s.channel ?? '(default channel)'}`,
+    })),
     ...(receiver.email_configs ?? []).map((e) => ({ integration: 'email', target: `mail to ${e.to ?? '?'}` })),
     ...(receiver.webhook_configs ?? []).map(() => ({ integration: 'webhook', target: 'webhook' })),
     ...(receiver.pagerduty_configs ?? []).map(() => ({ integration: 'pagerduty', target: 'PagerDuty' })),
@@ -53,7 +56,9 @@ function integrations(receiver: ReceiverConfig | undefined): Array<{ integration
 }
 
 /** Alertmanager's notification counters by integration, summed over the peers that answer. */
-async function notificationCounters(urls: readonly string[]): Promise<{ total: Map<string, number>; failed: Map<string, number> }> {
+async function notificationCounters(
+  urls: readonly string[],
+): Promise<{ total: Map<string, number>; failed: Map<string, number> }> {
   const total = new Map<string, number>();
   const failed = new Map<string, number>();
   for (const url of urls) {
@@ -78,9 +83,14 @@ function parseArgs(argv: readonly string[]): { severity: (typeof SEVERITIES)[num
   let severity: (typeof SEVERITIES)[number] = 'warning';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const value = arg.startsWith('--severity=') ? arg.slice('--severity='.length) : arg === '--severity' ? argv[++i] : undefined;
+    const value = arg.startsWith('--severity=')
+      ? arg.slice('--severity='.length)
+      : arg === '--severity'
+        ? argv[++i]
+        : undefined;
     if (value === undefined) throw new UsageError(`unknown argument '${arg}'`);
-    if (!(SEVERITIES as readonly string[]).includes(value)) throw new UsageError(`--severity must be one of ${SEVERITIES.join(', ')}, got '${value}'`);
+    if (!(SEVERITIES as readonly string[]).includes(value))
+      throw new UsageError(`--severity must be one of ${SEVERITIES.join(', ')}, got '${value}'`);
     severity = value as (typeof SEVERITIES)[number];
   }
   return { severity };
@@ -100,9 +110,18 @@ main('test-alerts', USAGE, async (report) => {
     summary: `Test alert (${severity}) from npm run test-alerts`,
     description: `A test of the alerting pipeline, id ${testId}; no action needed. It resolves on its own.`,
   };
-  const alert = (endsAt: Date) => ({ labels, annotations, startsAt: new Date().toISOString(), endsAt: endsAt.toISOString() });
+  const alert = (endsAt: Date) => ({
+    labels,
+    annotations,
+    startsAt: new Date().toISOString(),
+    endsAt: endsAt.toISOString(),
+  });
   const post = (url: string, endsAt: Date) =>
-    request(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([alert(endsAt)]) });
+    request(`${url}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([alert(endsAt)]),
+    });
 
   const before = await notificationCounters(alertmanagers);
   const accepted: string[] = [];
@@ -110,7 +129,11 @@ main('test-alerts', USAGE, async (report) => {
     try {
       const res = await post(url, new Date(Date.now() + 5 * 60_000));
       if (res.ok) accepted.push(url);
-      else report.fail(`alertmanager ${url}`, `refused the test alert: ${res.status} ${(await res.text()).trim().slice(0, 200)}`);
+      else
+        report.fail(
+          `alertmanager ${url}`,
+          `refused the test alert: ${res.status} ${(await res.text()).trim().slice(0, 200)}`,
+        );
     } catch (error) {
       report.fail(`alertmanager ${url}`, reason(error));
     }
@@ -119,7 +142,10 @@ main('test-alerts', USAGE, async (report) => {
   if (accepted.length > 0) {
     const url = accepted[0];
     const component = `alertmanager ${url}`;
-    report.ok(component, `accepted test alert ${TEST_ALERT} (severity ${severity}, test_id ${testId})${accepted.length > 1 ? `, as did ${accepted.length - 1} more peers` : ''}`);
+    report.ok(
+      component,
+      `accepted test alert ${TEST_ALERT} (severity ${severity}, test_id ${testId})${accepted.length > 1 ? `, as did ${accepted.length - 1} more peers` : ''}`,
+    );
     try {
       // Where Alertmanager routed it: its receivers, from the alert itself.
       const filter = encodeURIComponent(`test_id="${testId}"`);
@@ -132,12 +158,21 @@ main('test-alerts', USAGE, async (report) => {
         report.fail(component, 'the test alert did not show up in its alert list within 10 s');
       } else {
         const status = await getJson<{ config: { original: string } }>(`${url}/api/v2/status`);
-        const config = parse(status.config.original) as { route?: { group_wait?: string }; receivers?: ReceiverConfig[] };
+        const config = parse(status.config.original) as {
+          route?: { group_wait?: string };
+          receivers?: ReceiverConfig[];
+        };
         const routed = found.receivers.map((r) => r.name);
         const targets = routed.flatMap((name) => integrations(config.receivers?.find((r) => r.name === name)));
-        report.ok(component, `routed to receiver${routed.length === 1 ? '' : 's'} ${routed.map((r) => `'${r}'`).join(', ')}: ${targets.map((t) => t.target).join(', ') || 'no integrations'}`);
+        report.ok(
+          component,
+          `routed to receiver${routed.length === 1 ? '' : 's'} ${routed.map((r) => `'${r}'`).join(', ')}: ${targets.map((t) => t.target).join(', ') || 'no integrations'}`,
+        );
         if (found.status.state === 'suppressed') {
-          const by = [...found.status.inhibitedBy.map((f) => `inhibited by ${f}`), ...found.status.silencedBy.map((s) => `silenced by ${s}`)];
+          const by = [
+            ...found.status.inhibitedBy.map((f) => `inhibited by ${f}`),
+            ...found.status.silencedBy.map((s) => `silenced by ${s}`),
+          ];
           report.fail(component, `the test alert is muted (${by.join(', ')}): nothing is sent`);
         } else {
           // Alertmanager notifies after the route's group_wait; its counters say whether each integration was reached.
@@ -151,9 +186,21 @@ main('test-alerts', USAGE, async (report) => {
             after = await notificationCounters(accepted);
           }
           for (const integration of wanted) {
-            if (delta('failed', integration) > 0) report.fail(component, `${integration}: ${delta('failed', integration)} of ${delta('total', integration)} notification attempts failed (see the peers' logs)`);
-            else if (delta('total', integration) === 0) report.fail(component, `${integration}: no notification attempt within group_wait (${config.route?.group_wait ?? '30s'}) + 15 s`);
-            else report.ok(component, `${integration}: notified (${delta('total', integration)} attempt${delta('total', integration) === 1 ? '' : 's'}, none failed)`);
+            if (delta('failed', integration) > 0)
+              report.fail(
+                component,
+                `${integration}: ${delta('failed', integration)} of ${delta('total', integration)} notification attempts failed (see the peers' logs)`,
+              );
+            else if (delta('total', integration) === 0)
+              report.fail(
+                component,
+                `${integration}: no notification attempt within group_wait (${config.route?.group_wait ?? '30s'}) + 15 s`,
+              );
+            else
+              report.ok(
+                component,
+                `${integration}: notified (${delta('total', integration)} attempt${delta('total', integration) === 1 ? '' : 's'}, none failed)`,
+              );
           }
         }
       }
@@ -177,10 +224,24 @@ main('test-alerts', USAGE, async (report) => {
       commonLabels: labels,
       commonAnnotations: annotations,
       externalURL: alertmanagers[0],
-      alerts: [{ status: 'firing', labels, annotations, startsAt: new Date().toISOString(), endsAt: '0001-01-01T00:00:00Z', generatorURL: '', fingerprint: testId }],
+      alerts: [
+        {
+          status: 'firing',
+          labels,
+          annotations,
+          startsAt: new Date().toISOString(),
+          endsAt: '0001-01-01T00:00:00Z',
+          generatorURL: '',
+          fingerprint: testId,
+        },
+      ],
     };
     try {
-      const res = await request(webhook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+      const res = await request(webhook, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+      });
       if (res.ok) report.ok(component, `accepted a test notification in Alertmanager's webhook format (${res.status})`);
       else report.fail(component, `refused a test notification: ${res.status}`);
     } catch (error) {
@@ -191,7 +252,15 @@ main('test-alerts', USAGE, async (report) => {
 
 /** Milliseconds of a Go/Prometheus duration (`30s`, `500ms`, `1m30s`). */
 function parseGoDuration(text: string): number {
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 31_536_000_000 };
+  const units: Record<string, number> = {
+    ms: 1,
+    s: 1000,
+    m: 60_000,
+    h: 3_600_000,
+    d: 86_400_000,
+    w: 604_800_000,
+    y: 31_536_000_000,
+  };
   let total = 0;
   for (const [, n, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)/g)) total += Number(n) * units[unit];
   return total;

@@ -1,4 +1,3 @@
-import { SEED_SEVERITIES } from '../support/manifests';
 /**
  * End to end: the rendered stack running on loopback (Debian's Prometheus HA pair, three gossiping
  * Alertmanager peers, node_exporter), a simulated fleet of liquid-audio-nets devices each playing a
@@ -12,10 +11,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, YamlOutputType } from 'cdk8s';
-import { THRESHOLDS, scaleDurations } from '../../alerts';
+import { scaleDurations, THRESHOLDS } from '../../alerts';
 import { stackConfig } from '../../config';
 import {
-  AlertRule,
+  type AlertRule,
   Celsius,
   DEFAULT_RECEIVERS,
   Duration,
@@ -25,21 +24,22 @@ import {
   Milliwatts,
   MonitoringStack,
   Percent,
-  Quantity,
+  type Quantity,
   SERVICE_METRICS,
-  Severity,
+  type Severity,
   Units,
 } from '../../lib';
 import { TEST_PEER_TIMEOUT } from '../support/alertmanager';
-import { DIST_DIR, distFiles } from '../support/dist';
-import { DeviceSpec, FaultRecord, FaultWindow, SCENARIOS } from '../support/fleet';
 import { nominalReadings } from '../support/device-simulator';
+import { DIST_DIR, distFiles } from '../support/dist';
+import { type DeviceSpec, type FaultRecord, type FaultWindow, SCENARIOS } from '../support/fleet';
 import { waitFor } from '../support/http';
+import { type LocalStack, NOMINAL_SENSORS, startLocalStack } from '../support/local-stack';
 import { sleep } from '../support/loopback';
-import { LocalStack, NOMINAL_SENSORS, startLocalStack } from '../support/local-stack';
-import { describeNotification, Notification, readNotifications } from '../support/notifications';
-import { getJson } from '../support/prometheus-local';
+import { SEED_SEVERITIES } from '../support/manifests';
+import { describeNotification, type Notification, readNotifications } from '../support/notifications';
 import { stillRunning } from '../support/processes';
+import { getJson } from '../support/prometheus-local';
 
 /**
  * One minute of production time is one second here: a 5m `for` is 5s, the 6h accuracy baseline 6m
@@ -47,7 +47,10 @@ import { stillRunning } from '../support/processes';
  * evaluations run every second.
  */
 const FACTOR = 1 / 60;
-const seconds = (from: number, until: number): FaultWindow => ({ from: Duration.seconds(from), until: Duration.seconds(until) });
+const seconds = (from: number, until: number): FaultWindow => ({
+  from: Duration.seconds(from),
+  until: Duration.seconds(until),
+});
 
 /** How late a notification may be after the earliest it can be (`for` after the fault): scrape, evaluation, group_wait, delivery. */
 const NOTIFY_SLACK = Duration.seconds(20);
@@ -67,18 +70,38 @@ const LEAK = Megabytes.of(0.5);
 
 /** One device per seed alert, each its own target; faults overlap in time on different devices. */
 const CASES: readonly Case[] = [
-  { alert: 'HighInferenceLatency', device: 'edge-03', spec: { scenario: SCENARIOS.slowInference(seconds(3, 25), Milliseconds.of(40)) } },
-  { alert: 'HighPowerConsumption', device: 'edge-04', spec: { scenario: SCENARIOS.powerSpike(seconds(3, 30), Milliwatts.of(4.5)) } },
+  {
+    alert: 'HighInferenceLatency',
+    device: 'edge-03',
+    spec: { scenario: SCENARIOS.slowInference(seconds(3, 25), Milliseconds.of(40)) },
+  },
+  {
+    alert: 'HighPowerConsumption',
+    device: 'edge-04',
+    spec: { scenario: SCENARIOS.powerSpike(seconds(3, 30), Milliwatts.of(4.5)) },
+  },
   {
     alert: 'HighMemoryUsage',
     device: 'edge-05',
     spec: { scenario: SCENARIOS.memoryGrowth(seconds(3, 35), LEAK) },
     // From the nominal 6.2 MB to the 10 MB threshold at 0.5 MB/s.
-    onset: Duration.millis(((THRESHOLDS.memoryUsage.warning.in(Units.megabytes) - nominalReadings().get(SERVICE_METRICS.memoryUsage)!) / LEAK.amount) * 1000),
+    onset: Duration.millis(
+      ((THRESHOLDS.memoryUsage.warning.in(Units.megabytes) - nominalReadings().get(SERVICE_METRICS.memoryUsage)!) /
+        LEAK.amount) *
+        1000,
+    ),
   },
   // A drop below the floor on a marginal model (91% to 88%) is not also a drift of more than 5 points.
-  { alert: 'LowModelAccuracy', device: 'edge-06', spec: { scenario: SCENARIOS.accuracyDrop(seconds(3, 30), Percent.of(88)), nominal: scoring(Percent.of(91)) } },
-  { alert: 'LowThroughput', device: 'edge-07', spec: { scenario: SCENARIOS.throughputBelowRealTime(seconds(3, 25), Hertz.of(12_000)) } },
+  {
+    alert: 'LowModelAccuracy',
+    device: 'edge-06',
+    spec: { scenario: SCENARIOS.accuracyDrop(seconds(3, 30), Percent.of(88)), nominal: scoring(Percent.of(91)) },
+  },
+  {
+    alert: 'LowThroughput',
+    device: 'edge-07',
+    spec: { scenario: SCENARIOS.throughputBelowRealTime(seconds(3, 25), Hertz.of(12_000)) },
+  },
   { alert: 'DeviceOffline', device: 'edge-08', spec: { scenario: SCENARIOS.deviceDown(seconds(3, 30)) } },
   { alert: 'DeviceOffline', device: 'edge-09', spec: { scenario: SCENARIOS.deviceGone(seconds(3, 25)) } },
   // The baseline of ModelAccuracyDegrading ends 1m (here 1s x 60) ago: the drop comes after a minute of history.
@@ -159,9 +182,16 @@ beforeAll(async () => {
   const peer = stack.alertmanagers[0];
   const watcher = setInterval(() => {
     fetch(`${peer.url}/api/v2/alerts?filter=${encodeURIComponent(`alertname="${INHIBITED.alert}"`)}`)
-      .then((r) => r.json() as Promise<Array<{ labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } }>>)
+      .then(
+        (r) =>
+          r.json() as Promise<
+            Array<{ labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } }>
+          >,
+      )
       .then((alerts) => {
-        for (const a of alerts) if (a.labels.device === INHIBITED.device) inhibitedStates.push({ state: a.status.state, inhibitedBy: a.status.inhibitedBy });
+        for (const a of alerts)
+          if (a.labels.device === INHIBITED.device)
+            inhibitedStates.push({ state: a.status.state, inhibitedBy: a.status.inhibitedBy });
       })
       .catch(() => undefined);
   }, 250);
@@ -169,7 +199,10 @@ beforeAll(async () => {
     faults = await stack.fleet.run({
       discovery: (present) => stack.discover(present),
       events: [
-        { at: INHIBITED.hot.from, action: () => stack.setSensors({ ...NOMINAL_SENSORS, temperature: INHIBITED.temperature }) },
+        {
+          at: INHIBITED.hot.from,
+          action: () => stack.setSensors({ ...NOMINAL_SENSORS, temperature: INHIBITED.temperature }),
+        },
         { at: INHIBITED.hot.until, action: () => stack.setSensors(NOMINAL_SENSORS) },
       ],
     });
@@ -183,10 +216,15 @@ beforeAll(async () => {
         const got = counts(of(c.alert, c.device));
         return Object.entries(expected).every(([k, n]) => (got[k] ?? 0) >= n);
       });
-    await waitFor('every notification, resolved ones included', async () => {
-      notifications = readNotifications(stack.http, stack.smtp, stack.stack.alertmanager.config.routing);
-      return complete() ? true : undefined;
-    }, 60_000, 250).catch((error) => {
+    await waitFor(
+      'every notification, resolved ones included',
+      async () => {
+        notifications = readNotifications(stack.http, stack.smtp, stack.stack.alertmanager.config.routing);
+        return complete() ? true : undefined;
+      },
+      60_000,
+      250,
+    ).catch((error) => {
       // The assertions below say which are missing.
       process.stderr.write(`${(error as Error).message}\n`);
     });
@@ -212,10 +250,13 @@ afterAll(async () => {
     if (local) printReport(local);
   } finally {
     await local?.stop();
-    const left = stillRunning();
-    if (left.length > 0) throw new Error(`processes still running after the suite: ${left.map((p) => `${p.spawnfile} (pid ${p.pid})`).join(', ')}`);
-    process.stdout.write(`\ne2e alerting suite: ${((Date.now() - suiteStart) / 1000).toFixed(1)} s\n`);
   }
+  const left = stillRunning();
+  if (left.length > 0)
+    throw new Error(
+      `processes still running after the suite: ${left.map((p) => `${p.spawnfile} (pid ${p.pid})`).join(', ')}`,
+    );
+  process.stdout.write(`\ne2e alerting suite: ${((Date.now() - suiteStart) / 1000).toFixed(1)} s\n`);
 });
 
 function printReport(stack: LocalStack): void {
@@ -225,7 +266,15 @@ function printReport(stack: LocalStack): void {
     const fault = faults.find((f) => f.device === c.device);
     const firing = of(c.alert, c.device).find((n) => n.status === 'firing');
     const resolved = of(c.alert, c.device).find((n) => n.status === 'resolved');
-    return [c.alert, c.device, at(fault?.startedAt), at(firing?.at), firing && fault ? String(firing.at - fault.startedAt) : '-', at(fault?.endedAt), at(resolved?.at)];
+    return [
+      c.alert,
+      c.device,
+      at(fault?.startedAt),
+      at(firing?.at),
+      firing && fault ? String(firing.at - fault.startedAt) : '-',
+      at(fault?.endedAt),
+      at(resolved?.at),
+    ];
   });
   const header = ['alert', 'device', 'fault at', 'notified at', 'delay (ms)', 'fault ended', 'resolved at'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -250,10 +299,17 @@ describe('the stack under test is the one that ships', () => {
         const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
         new MonitoringStack(app, 'liquid-audio-nets', config);
         app.synth();
-        const rendered = Object.fromEntries(readdirSync(outdir).sort().map((f) => [f, readFileSync(join(outdir, f), 'utf8')]));
-        const committed = Object.fromEntries(distFiles(DIST_DIR).map((f) => [f.split('/').pop()!, readFileSync(f, 'utf8')]));
+        const rendered = Object.fromEntries(
+          readdirSync(outdir)
+            .sort()
+            .map((f) => [f, readFileSync(join(outdir, f), 'utf8')]),
+        );
+        const committed = Object.fromEntries(
+          distFiles(DIST_DIR).map((f) => [f.split('/').pop()!, readFileSync(f, 'utf8')]),
+        );
         expect(Object.keys(rendered)).toEqual(Object.keys(committed));
-        for (const file of Object.keys(committed)) expect([file, rendered[file] === committed[file]]).toEqual([file, true]);
+        for (const file of Object.keys(committed))
+          expect([file, rendered[file] === committed[file]]).toEqual([file, true]);
       } finally {
         rmSync(outdir, { recursive: true, force: true });
       }
@@ -262,7 +318,9 @@ describe('the stack under test is the one that ships', () => {
 
   test('the compressed run differs from it by the factor only: every seed alert keeps its severity, its `for` is scaled', () => {
     for (const [name, severity] of Object.entries(SEED_SEVERITY)) {
-      const shipped = new MonitoringStack(new App(), 'shipped', stackConfig()).ruleGroups.flatMap((g) => g.rules).find((r) => r.name === name)!;
+      const shipped = new MonitoringStack(new App(), 'shipped', stackConfig()).ruleGroups
+        .flatMap((g) => g.rules)
+        .find((r) => r.name === name)!;
       expect([name, rule(name).severity]).toEqual([name, severity]);
       expect([name, rule(name).for.milliseconds]).toEqual([name, Math.round(shipped.for.milliseconds * FACTOR)]);
     }
@@ -295,7 +353,9 @@ describe.each(CASES.map((c) => [c.alert, c.device, c] as const))('%s on %s', (al
     const groupInterval = local!.timing.groupInterval.milliseconds;
     // keep_firing_for holds the alert after the fault ends (alerts/thresholds.ts `shaping`).
     const heldUntil = fault.endedAt + rule(alert).keepFiringFor.milliseconds;
-    expect(resolvedAt - Math.max(heldUntil, Math.min(...firing.map((n) => n.at)) + groupInterval)).toBeLessThanOrEqual(groupInterval + 10_000);
+    expect(resolvedAt - Math.max(heldUntil, Math.min(...firing.map((n) => n.at)) + groupInterval)).toBeLessThanOrEqual(
+      groupInterval + 10_000,
+    );
   });
 
   test('is the only alert its device raised', () => {
@@ -309,14 +369,18 @@ describe('across the fleet', () => {
   test('nominal devices raise nothing: no alert, pending or firing, and no notification', () => {
     for (const device of NOMINAL_DEVICES) {
       expect([device, [...(alertsByDevice.get(device) ?? [])]]).toEqual([device, []]);
-      expect([device, notifications.filter((n) => n.device === device).map(describeNotification)]).toEqual([device, []]);
+      expect([device, notifications.filter((n) => n.device === device).map(describeNotification)]).toEqual([
+        device,
+        [],
+      ]);
     }
   });
 
   test('DeviceOffline fires both for a target that is down and for one gone from discovery', () => {
     const targets = faults.filter((f) => f.device === 'edge-08' || f.device === 'edge-09').map((f) => f.scenario);
     expect(targets.sort()).toEqual(['device down (target down)', 'device gone (from discovery)']);
-    for (const device of ['edge-08', 'edge-09']) expect(of('DeviceOffline', device).some((n) => n.status === 'firing')).toBe(true);
+    for (const device of ['edge-08', 'edge-09'])
+      expect(of('DeviceOffline', device).some((n) => n.status === 'firing')).toBe(true);
   });
 
   test(`inhibition holds: ${INHIBITED.alert} on the offline ${INHIBITED.device} fires in Prometheus, is muted by DeviceOffline in Alertmanager, and is never notified`, () => {
@@ -329,11 +393,15 @@ describe('across the fleet', () => {
 
   test("nothing else is notified; the Watchdog reaches only the dead man's switch", () => {
     const expected = new Set(CASES.map((c) => `${c.alert} ${c.device}`));
-    const other = notifications.filter((n) => !expected.has(`${n.alertname} ${n.device}`) && n.alertname !== 'Watchdog');
+    const other = notifications.filter(
+      (n) => !expected.has(`${n.alertname} ${n.device}`) && n.alertname !== 'Watchdog',
+    );
     expect(other.map(describeNotification)).toEqual([]);
     const watchdog = notifications.filter((n) => n.alertname === 'Watchdog');
     expect(watchdog.length).toBeGreaterThan(0);
-    expect([...new Set(watchdog.map((n) => `${n.receiver}/${n.integration}`))]).toEqual([`${DEFAULT_RECEIVERS.deadMansSwitch}/webhook`]);
+    expect([...new Set(watchdog.map((n) => `${n.receiver}/${n.integration}`))]).toEqual([
+      `${DEFAULT_RECEIVERS.deadMansSwitch}/webhook`,
+    ]);
   });
 
   test('mail to the on-call address authenticates with the password from the Secret file', () => {

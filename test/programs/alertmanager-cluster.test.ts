@@ -3,21 +3,26 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Chart, Testing } from 'cdk8s';
+import { deviceOffline, EXAMPLE_DEVICE, highMemoryUsage, lowThroughput, watchdog } from '../../alerts';
 import {
   ALERTMANAGER_METRICS,
   Alertmanager,
-  AlertRule,
+  type AlertRule,
   DEFAULT_RECEIVER_SECRETS,
   DEFAULT_TIMING,
   Duration,
-  SecretKeyRef,
   defaultRouting,
+  type SecretKeyRef,
   secretFilePath,
 } from '../../lib';
-import { deviceOffline, EXAMPLE_DEVICE, highMemoryUsage, lowThroughput, watchdog } from '../../alerts';
-import { AlertmanagerPeer, TEST_PEER_TIMEOUT, forAlertmanager025, startAlertmanagerCluster } from '../support/alertmanager';
+import {
+  type AlertmanagerPeer,
+  forAlertmanager025,
+  startAlertmanagerCluster,
+  TEST_PEER_TIMEOUT,
+} from '../support/alertmanager';
 import { HttpSink, LOOPBACK, SmtpSink, sleep, waitUntil } from '../support/loopback';
-import { byKind, Manifest } from '../support/manifests';
+import { byKind, type Manifest } from '../support/manifests';
 import { run } from '../support/programs';
 
 /**
@@ -31,7 +36,12 @@ const BIN = 'prometheus-alertmanager';
 const PEER_TIMEOUT = TEST_PEER_TIMEOUT;
 /** After the expected notifications arrived, how long a duplicate would still have to arrive: every peer's turn, and a margin. */
 const QUIET = PEER_TIMEOUT.times(3).plus(Duration.seconds(2));
-const PATHS = { slackCritical: '/slack/critical', slackWarnings: '/slack/warnings', pager: '/pager', deadMansSwitch: '/dead-mans-switch' } as const;
+const PATHS = {
+  slackCritical: '/slack/critical',
+  slackWarnings: '/slack/warnings',
+  pager: '/pager',
+  deadMansSwitch: '/dead-mans-switch',
+} as const;
 
 type Peer = AlertmanagerPeer;
 
@@ -61,7 +71,11 @@ describe('a cluster of three real Alertmanagers with the generated configuration
   async function postToAll(alerts: object[]): Promise<number[]> {
     const statuses = await Promise.all(
       peers.map((peer) =>
-        fetch(api(peer, '/api/v2/alerts'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) }).then(
+        fetch(api(peer, '/api/v2/alerts'), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(alerts),
+        }).then(
           (r) => r.status,
           () => 0,
         ),
@@ -87,7 +101,8 @@ describe('a cluster of three real Alertmanagers with the generated configuration
 
   /** Waits (bounded) until `alertname` has reached every destination of `expected`, then for a duplicate's chance; returns the counts. */
   async function settleDeliveries(alertname: string, expected: ReturnType<typeof delivered>) {
-    const complete = () => Object.entries(expected).every(([k, n]) => delivered(alertname)[k as keyof typeof expected] >= n);
+    const complete = () =>
+      Object.entries(expected).every(([k, n]) => delivered(alertname)[k as keyof typeof expected] >= n);
     await waitUntil(complete, 20_000);
     await sleep(QUIET.milliseconds);
     return delivered(alertname);
@@ -126,12 +141,17 @@ describe('a cluster of three real Alertmanagers with the generated configuration
     });
     const chart = new Chart(Testing.app(), 'alertmanager', { namespace: 'monitoring' });
     const am = new Alertmanager(chart, 'Alertmanager', { routing, secretsRoot });
-    const [configMap] = byKind(Testing.synth(chart) as Manifest[], 'ConfigMap') as Array<Manifest & { data: Record<string, string> }>;
+    const [configMap] = byKind(Testing.synth(chart) as Manifest[], 'ConfigMap') as Array<
+      Manifest & { data: Record<string, string> }
+    >;
     configText = configMap.data['alertmanager.yml'];
     expect(configText).toBe(am.configText);
     expect(am.config.secretRefs.every((ref) => values.has(ref))).toBe(true);
     const configFile = join(dir, 'alertmanager.yml');
-    writeFileSync(configFile, forAlertmanager025(configText, (urlFile) => readFileSync(urlFile, 'utf8')));
+    writeFileSync(
+      configFile,
+      forAlertmanager025(configText, (urlFile) => readFileSync(urlFile, 'utf8')),
+    );
 
     // Bounded: every peer ready, in a settled cluster of three.
     peers.push(...(await startAlertmanagerCluster({ configFile, dir })));
@@ -139,7 +159,8 @@ describe('a cluster of three real Alertmanagers with the generated configuration
 
   afterAll(async () => {
     for (const peer of peers) {
-      if (peer.process.exitCode === null && peer.process.signalCode === null) process.kill(peer.process.pid!, 'SIGKILL');
+      if (peer.process.exitCode === null && peer.process.signalCode === null)
+        process.kill(peer.process.pid!, 'SIGKILL');
     }
     await Promise.all([http?.close(), smtp?.close()]);
     rmSync(dir, { recursive: true, force: true });
@@ -184,19 +205,30 @@ describe('a cluster of three real Alertmanagers with the generated configuration
     expect(slack.channel).toBe('#liquid-audio-nets-critical');
     expect(JSON.stringify(slack.attachments)).toContain(`Device ${device.device} is offline`);
     const pager = JSON.parse(http.to(PATHS.pager).find((r) => r.body.includes('DeviceOffline'))!.body);
-    expect(pager).toMatchObject({ receiver: 'critical', status: 'firing', groupLabels: { alertname: 'DeviceOffline', device: device.device } });
+    expect(pager).toMatchObject({
+      receiver: 'critical',
+      status: 'firing',
+      groupLabels: { alertname: 'DeviceOffline', device: device.device },
+    });
     const mail = smtp.mails.find((m) => m.data.includes('DeviceOffline'))!;
-    expect(mail).toMatchObject({ to: ['oncall@liquid-audio-nets.example'], from: 'alertmanager@liquid-audio-nets.example' });
+    expect(mail).toMatchObject({
+      to: ['oncall@liquid-audio-nets.example'],
+      from: 'alertmanager@liquid-audio-nets.example',
+    });
     expect(mail.auth).toEqual(['', 'alertmanager@liquid-audio-nets.example', password]);
   });
 
   test('with the first peer killed, a new alert is still notified exactly once', async () => {
     // Kill the peer at position 0, the one that notifies first; the others take over after their wait.
-    const positions = await Promise.all(peers.map(async (p) => Number(/^alertmanager_peer_position (\d+)$/m.exec(await metrics(p))?.[1])));
+    const positions = await Promise.all(
+      peers.map(async (p) => Number(/^alertmanager_peer_position (\d+)$/m.exec(await metrics(p))?.[1])),
+    );
     expect([...positions].sort()).toEqual([0, 1, 2]);
     const first = peers[positions.indexOf(0)];
     process.kill(first.process.pid!, 'SIGKILL');
-    expect(await waitUntil(() => first.process.exitCode !== null || first.process.signalCode !== null, 5000)).toBe(true);
+    expect(await waitUntil(() => first.process.exitCode !== null || first.process.signalCode !== null, 5000)).toBe(
+      true,
+    );
 
     const statuses = await postToAll([firing(lowThroughput, { ...EXAMPLE_DEVICE, device: 'edge-02' }, 12_000)]);
     expect(statuses.filter((s) => s === 200)).toHaveLength(2);

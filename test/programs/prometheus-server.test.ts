@@ -11,12 +11,12 @@ import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { config } from '../../config';
 import { Duration, MonitoringStack, PROMETHEUS_METRICS } from '../../lib';
-import { byKind, chartById, Manifest } from '../support/manifests';
-import { freePort, LoopbackServer, serve, waitFor } from '../support/http';
 import { nominalReadings, startDevice } from '../support/device-simulator';
-import { RunningExporter, startNodeExporter } from '../support/node-exporter';
-import { getJson, localCopy, RunningPrometheus, startPrometheus } from '../support/prometheus-local';
+import { freePort, type LoopbackServer, serve, waitFor } from '../support/http';
+import { byKind, chartById, type Manifest } from '../support/manifests';
+import { type RunningExporter, startNodeExporter } from '../support/node-exporter';
 import { run } from '../support/programs';
+import { getJson, localCopy, type RunningPrometheus, startPrometheus } from '../support/prometheus-local';
 
 jest.setTimeout(120_000);
 
@@ -45,13 +45,23 @@ beforeAll(async () => {
     prometheus: {
       scrapeInterval: Duration.seconds(2),
       scrapeTimeout: Duration.seconds(2),
-      remoteWrite: [{ url: `http://${receiver.address}/api/v1/push`, name: 'test-receiver', bearerToken: { secretName: 'remote-write', key: 'token' }, queue: { batchSendDeadline: Duration.seconds(1) } }],
+      remoteWrite: [
+        {
+          url: `http://${receiver.address}/api/v1/push`,
+          name: 'test-receiver',
+          bearerToken: { secretName: 'remote-write', key: 'token' },
+          queue: { batchSendDeadline: Duration.seconds(1) },
+        },
+      ],
     },
   });
   const manifests = Testing.synth(chartById(app.charts, 'prometheus')) as Manifest[];
   const configMaps = byKind(manifests, 'ConfigMap');
   configText = configMaps.find((m) => m.metadata.name === 'prometheus-config')!.data!['prometheus.yml' as never];
-  const ruleFiles = configMaps.find((m) => m.metadata.name === 'prometheus-rules')!.data as unknown as Record<string, string>;
+  const ruleFiles = configMaps.find((m) => m.metadata.name === 'prometheus-rules')!.data as unknown as Record<
+    string,
+    string
+  >;
   const container = (byKind(manifests, 'StatefulSet')[0] as any).spec.template.spec.containers[0];
   groupCount = Object.keys(ruleFiles).length;
   ruleCount = stack.ruleGroups.reduce((n, g) => n + g.rules.length + g.records.length, 0);
@@ -106,7 +116,10 @@ beforeAll(async () => {
       'hardware-exporter': [
         {
           address: exporter.address,
-          meta: { ...podMeta('monitoring-hardware', 'node-exporter-x7k2p', 'edge-01'), __meta_kubernetes_pod_container_port_number: '9100' },
+          meta: {
+            ...podMeta('monitoring-hardware', 'node-exporter-x7k2p', 'edge-01'),
+            __meta_kubernetes_pod_container_port_number: '9100',
+          },
         },
       ],
     },
@@ -132,7 +145,8 @@ describe('the rendered prometheus.yml', () => {
     expect(result.status).not.toBe(0);
     const problems = (result.stdout + result.stderr).split('\n').filter((l) => /^\s+line \d+:/.test(l));
     expect(problems.length).toBeGreaterThan(0);
-    for (const line of problems) expect(line).toMatch(/field kubernetes_sd_configs not found in type config.ScrapeConfig/);
+    for (const line of problems)
+      expect(line).toMatch(/field kubernetes_sd_configs not found in type config.ScrapeConfig/);
   });
 
   test('promtool check config accepts the loopback copy, rule files included', () => {
@@ -148,7 +162,10 @@ describe('Debian Prometheus running the rendered configuration', () => {
     const groups = await waitFor('every rule evaluated once', async () => {
       const { data } = await getJson(prometheus!.url, '/api/v1/rules');
       const rules = data.groups.flatMap((g: any) => g.rules);
-      return rules.length === ruleCount && rules.every((r: any) => r.lastEvaluation && !r.lastEvaluation.startsWith('0001')) ? data.groups : undefined;
+      return rules.length === ruleCount &&
+        rules.every((r: any) => r.lastEvaluation && !r.lastEvaluation.startsWith('0001'))
+        ? data.groups
+        : undefined;
     });
     expect(groups).toHaveLength(groupCount);
     const unhealthy = groups.flatMap((g: any) => g.rules).filter((r: any) => r.health !== 'ok');
@@ -162,10 +179,17 @@ describe('Debian Prometheus running the rendered configuration', () => {
       return ['liquid-audio-nets', 'hardware-exporter', 'prometheus'].every((j) => up.includes(j)) ? data : undefined;
     });
     const deviceTarget = targets.activeTargets.find((t: any) => t.labels.job === 'liquid-audio-nets');
-    expect(deviceTarget.labels).toMatchObject({ device: 'edge-01', namespace: 'audio', pod: 'liquid-audio-nets-abc12', instance: device!.address });
+    expect(deviceTarget.labels).toMatchObject({
+      device: 'edge-01',
+      namespace: 'audio',
+      pod: 'liquid-audio-nets-abc12',
+      instance: device!.address,
+    });
     expect(deviceTarget.scrapeUrl).toBe(`http://${device!.address}/metrics`);
     expect(targets.activeTargets.filter((t: any) => t.labels.job === 'liquid-audio-nets')).toHaveLength(1);
-    expect(targets.droppedTargets.some((t: any) => t.discoveredLabels.__meta_kubernetes_pod_name === 'unrelated-pod')).toBe(true);
+    expect(
+      targets.droppedTargets.some((t: any) => t.discoveredLabels.__meta_kubernetes_pod_name === 'unrelated-pod'),
+    ).toBe(true);
   });
 
   test('the device metrics and the real node_exporter metrics carry the device label', async () => {
@@ -173,8 +197,16 @@ describe('Debian Prometheus running the rendered configuration', () => {
       const { data } = await getJson(prometheus!.url, '/api/v1/query?query=inference_latency_ms');
       return data.result.length ? data.result : undefined;
     });
-    expect(latency).toEqual([expect.objectContaining({ metric: expect.objectContaining({ device: 'edge-01', job: 'liquid-audio-nets' }), value: [expect.any(Number), '12.5'] })]);
-    const { data } = await getJson(prometheus!.url, '/api/v1/query?query=count%20by%20(device)%20(node_cpu_seconds_total%7Bjob%3D%22hardware-exporter%22%7D)');
+    expect(latency).toEqual([
+      expect.objectContaining({
+        metric: expect.objectContaining({ device: 'edge-01', job: 'liquid-audio-nets' }),
+        value: [expect.any(Number), '12.5'],
+      }),
+    ]);
+    const { data } = await getJson(
+      prometheus!.url,
+      '/api/v1/query?query=count%20by%20(device)%20(node_cpu_seconds_total%7Bjob%3D%22hardware-exporter%22%7D)',
+    );
     expect(data.result).toEqual([expect.objectContaining({ metric: { device: 'edge-01' } })]);
   });
 
@@ -183,12 +215,15 @@ describe('Debian Prometheus running the rendered configuration', () => {
       const body = await (await fetch(`${prometheus!.url}/metrics`)).text();
       return body.includes('prometheus_remote_storage_queue_highest_sent_timestamp_seconds') ? body : undefined;
     });
-    const names = Object.values(PROMETHEUS_METRICS).map((m) => m.name).filter((n) => n !== 'up');
+    const names = Object.values(PROMETHEUS_METRICS)
+      .map((m) => m.name)
+      .filter((n) => n !== 'up');
     expect(names.filter((n) => !new RegExp(`^${n}[{ ]`, 'm').test(text))).toEqual([]);
   });
 
   test('records the hardware metrics from the real node_exporter: CPU from real data, sensors from the textfile collector', async () => {
-    const query = async (q: string) => (await getJson(prometheus!.url, `/api/v1/query?query=${encodeURIComponent(q)}`)).data.result;
+    const query = async (q: string) =>
+      (await getJson(prometheus!.url, `/api/v1/query?query=${encodeURIComponent(q)}`)).data.result;
     const cpu = await waitFor('cpu_usage_percent recorded', async () => {
       const result = await query('cpu_usage_percent{source="node-exporter"}');
       return result.length ? result : undefined;
@@ -199,10 +234,16 @@ describe('Debian Prometheus running the rendered configuration', () => {
     expect(busy).toBeGreaterThanOrEqual(0);
     expect(busy).toBeLessThanOrEqual(100);
     expect(await query('device_temperature_celsius{source="node-exporter"}')).toEqual([
-      expect.objectContaining({ metric: { __name__: 'device_temperature_celsius', device: 'edge-01', source: 'node-exporter' }, value: [expect.any(Number), '48.5'] }),
+      expect.objectContaining({
+        metric: { __name__: 'device_temperature_celsius', device: 'edge-01', source: 'node-exporter' },
+        value: [expect.any(Number), '48.5'],
+      }),
     ]);
     expect(await query('battery_level_percent{source="node-exporter"}')).toEqual([
-      expect.objectContaining({ metric: { __name__: 'battery_level_percent', device: 'edge-01', source: 'node-exporter' }, value: [expect.any(Number), '76'] }),
+      expect.objectContaining({
+        metric: { __name__: 'battery_level_percent', device: 'edge-01', source: 'node-exporter' },
+        value: [expect.any(Number), '76'],
+      }),
     ]);
   });
 

@@ -5,20 +5,27 @@
  * itself and Alertmanager with the client settings the stack renders; requests without
  * credentials, or over plain HTTP, are refused.
  */
-import { spawn, spawnSync, ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Testing } from 'cdk8s';
 import { hashSync } from 'bcryptjs';
+import { Testing } from 'cdk8s';
 import { config } from '../../config';
-import { DEFAULT_RECEIVER_SECRETS, Duration, HASH_PLACEHOLDER, MonitoringStack, secretFilePath, WebServerSecurity } from '../../lib';
-import { byKind, chartById, Manifest } from '../support/manifests';
+import {
+  DEFAULT_RECEIVER_SECRETS,
+  Duration,
+  HASH_PLACEHOLDER,
+  MonitoringStack,
+  secretFilePath,
+  WebServerSecurity,
+} from '../../lib';
 import { forAlertmanager025 } from '../support/alertmanager';
 import { freePort, waitFor } from '../support/http';
-import { localCopy, RunningPrometheus, startPrometheus } from '../support/prometheus-local';
+import { byKind, chartById, type Manifest } from '../support/manifests';
 import { run } from '../support/programs';
-import { httpGet, httpsGet, makeCertificates, TestCertificates } from '../support/tls';
+import { localCopy, type RunningPrometheus, startPrometheus } from '../support/prometheus-local';
+import { httpGet, httpsGet, makeCertificates, type TestCertificates } from '../support/tls';
 
 jest.setTimeout(120_000);
 
@@ -36,7 +43,12 @@ const security = {
 };
 
 /** Every path the manifests mount under /etc/<component>, moved under the test folder. */
-const local = (text: string) => text.split('/etc/prometheus').join(join(dir, 'prometheus')).split('/etc/alertmanager').join(join(dir, 'alertmanager'));
+const local = (text: string) =>
+  text
+    .split('/etc/prometheus')
+    .join(join(dir, 'prometheus'))
+    .split('/etc/alertmanager')
+    .join(join(dir, 'alertmanager'));
 const put = (path: string, content: string) => {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, content);
@@ -54,20 +66,32 @@ let amWebConfig = '';
 function runInitContainer(container: any): void {
   const env = Object.fromEntries(container.env.map((e: any) => [e.name, local(e.value)]));
   mkdirSync(dirname(env.OUT), { recursive: true });
-  const result = spawnSync(container.command[0], container.command.slice(1), { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
+  const result = spawnSync(container.command[0], container.command.slice(1), {
+    env: { PATH: process.env.PATH, ...env },
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`init container '${container.name}' failed: ${result.stderr}`);
 }
 
 beforeAll(async () => {
   const app = Testing.app();
-  new MonitoringStack(app, 'stack', { ...config, evaluationInterval: Duration.seconds(1), prometheus: { scrapeInterval: Duration.seconds(1), scrapeTimeout: Duration.seconds(1) }, security });
+  new MonitoringStack(app, 'stack', {
+    ...config,
+    evaluationInterval: Duration.seconds(1),
+    prometheus: { scrapeInterval: Duration.seconds(1), scrapeTimeout: Duration.seconds(1) },
+    security,
+  });
   const synth = (chart: string) => Testing.synth(chartById(app.charts, chart)) as any[];
   const prom = synth('prometheus');
   const am = synth('alertmanager');
   const promPod = byKind(prom as Manifest[], 'StatefulSet')[0] as any;
   const amPod = byKind(am as Manifest[], 'StatefulSet')[0] as any;
-  const promConfig = (byKind(prom as Manifest[], 'ConfigMap') as any[]).find((c) => c.metadata.name === 'prometheus-config').data;
-  const ruleFiles = (byKind(prom as Manifest[], 'ConfigMap') as any[]).find((c) => c.metadata.name === 'prometheus-rules').data;
+  const promConfig = (byKind(prom as Manifest[], 'ConfigMap') as any[]).find(
+    (c) => c.metadata.name === 'prometheus-config',
+  ).data;
+  const ruleFiles = (byKind(prom as Manifest[], 'ConfigMap') as any[]).find(
+    (c) => c.metadata.name === 'prometheus-rules',
+  ).data;
   const amConfig = (byKind(am as Manifest[], 'ConfigMap') as any[])[0].data;
 
   // What the Secrets would hold, where the pods mount them.
@@ -93,8 +117,14 @@ beforeAll(async () => {
 
   // Alertmanager, one peer, with the rendered configuration and web configuration.
   const secretsRoot = join(dir, 'am-secrets');
-  for (const ref of Object.values(DEFAULT_RECEIVER_SECRETS)) put(secretFilePath(secretsRoot, ref), 'http://127.0.0.1:9/unused');
-  put(join(dir, 'alertmanager.yml'), forAlertmanager025(amConfig['alertmanager.yml'].split('/etc/alertmanager/secrets').join(secretsRoot), (f) => readFileSync(f, 'utf8')));
+  for (const ref of Object.values(DEFAULT_RECEIVER_SECRETS))
+    put(secretFilePath(secretsRoot, ref), 'http://127.0.0.1:9/unused');
+  put(
+    join(dir, 'alertmanager.yml'),
+    forAlertmanager025(amConfig['alertmanager.yml'].split('/etc/alertmanager/secrets').join(secretsRoot), (f) =>
+      readFileSync(f, 'utf8'),
+    ),
+  );
   amPort = await freePort();
   const amArgs = (amPod.spec.template.spec.containers[0].args as string[])
     .filter((a) => !a.startsWith('--cluster.'))
@@ -106,13 +136,26 @@ beforeAll(async () => {
       return local(a);
     });
   let amLog = '';
-  alertmanager = spawn('prometheus-alertmanager', [...amArgs, '--cluster.listen-address='], { stdio: ['ignore', 'pipe', 'pipe'] });
+  alertmanager = spawn('prometheus-alertmanager', [...amArgs, '--cluster.listen-address='], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   alertmanager.stdout!.on('data', (d) => (amLog += d));
   alertmanager.stderr!.on('data', (d) => (amLog += d));
-  alertmanager.on('error', (e) => (amLog += `could not run prometheus-alertmanager (${e.message}); install the test dependencies with 'bash scripts/install-test-deps.sh'`));
+  alertmanager.on(
+    'error',
+    (e) =>
+      (amLog += `could not run prometheus-alertmanager (${e.message}); install the test dependencies with 'bash scripts/install-test-deps.sh'`),
+  );
   try {
     await waitFor('alertmanager over TLS', async () =>
-      (await httpsGet(`https://127.0.0.1:${amPort}/-/ready`, certs.ca, { username: 'alertmanager', password: PASSWORDS.alertmanager }).catch(() => ({ status: 0 }))).status === 200 ? true : undefined,
+      (
+        await httpsGet(`https://127.0.0.1:${amPort}/-/ready`, certs.ca, {
+          username: 'alertmanager',
+          password: PASSWORDS.alertmanager,
+        }).catch(() => ({ status: 0 }))
+      ).status === 200
+        ? true
+        : undefined,
     );
   } catch (error) {
     throw new Error(`${(error as Error).message}\n${amLog}`);
@@ -125,7 +168,16 @@ beforeAll(async () => {
   const copy = localCopy(promConfig['prometheus.yml'], {
     targets: {
       prometheus: [{ address: `127.0.0.1:${promPort}` }],
-      alertmanager: [{ address: `127.0.0.1:${amPort}`, meta: { __meta_kubernetes_pod_container_port_number: '9093', __meta_kubernetes_namespace: 'monitoring', __meta_kubernetes_pod_name: 'alertmanager-0' } }],
+      alertmanager: [
+        {
+          address: `127.0.0.1:${amPort}`,
+          meta: {
+            __meta_kubernetes_pod_container_port_number: '9093',
+            __meta_kubernetes_namespace: 'monitoring',
+            __meta_kubernetes_pod_name: 'alertmanager-0',
+          },
+        },
+      ],
     },
     alertmanagers: [`127.0.0.1:${amPort}`],
     rulesDir,
@@ -133,9 +185,22 @@ beforeAll(async () => {
   });
   put(join(dir, 'prometheus.yml'), local(copy));
   // Alertmanager discovery settles a few seconds after the first evaluation; resend within a second, not a minute.
-  const args = [...(promPod.spec.template.spec.containers[0].args as string[]).map(local), '--rules.alert.resend-delay=1s'];
-  prometheus = await startPrometheus(local(copy), args, { POD_NAME: 'prometheus-0' }, promPort, async (port) =>
-    (await httpsGet(`https://127.0.0.1:${port}/-/ready`, certs.ca, { username: 'prometheus', password: PASSWORDS.prometheus }).catch(() => ({ status: 0 }))).status === 200,
+  const args = [
+    ...(promPod.spec.template.spec.containers[0].args as string[]).map(local),
+    '--rules.alert.resend-delay=1s',
+  ];
+  prometheus = await startPrometheus(
+    local(copy),
+    args,
+    { POD_NAME: 'prometheus-0' },
+    promPort,
+    async (port) =>
+      (
+        await httpsGet(`https://127.0.0.1:${port}/-/ready`, certs.ca, {
+          username: 'prometheus',
+          password: PASSWORDS.prometheus,
+        }).catch(() => ({ status: 0 }))
+      ).status === 200,
   );
 });
 
@@ -173,7 +238,14 @@ describe('Debian Prometheus serving the web configuration', () => {
   });
 
   test('a request with the wrong password gets 401', async () => {
-    expect((await httpsGet(`https://127.0.0.1:${promPort}/api/v1/status/buildinfo`, certs.ca, { ...auth, password: 'wrong' })).status).toBe(401);
+    expect(
+      (
+        await httpsGet(`https://127.0.0.1:${promPort}/api/v1/status/buildinfo`, certs.ca, {
+          ...auth,
+          password: 'wrong',
+        })
+      ).status,
+    ).toBe(401);
   });
 
   test('a request with the credentials gets 200', async () => {
@@ -183,14 +255,21 @@ describe('Debian Prometheus serving the web configuration', () => {
   });
 
   test('a plain-HTTP request to the TLS port fails', async () => {
-    const answer = await httpGet(`http://127.0.0.1:${promPort}/api/v1/status/buildinfo`).catch((e: Error) => ({ status: 0, body: e.message }));
+    const answer = await httpGet(`http://127.0.0.1:${promPort}/api/v1/status/buildinfo`).catch((e: Error) => ({
+      status: 0,
+      body: e.message,
+    }));
     expect(answer.status).not.toBe(200);
     expect([0, 400]).toContain(answer.status);
   });
 
   test('it scrapes itself and Alertmanager over TLS with basic auth, as the rendered clients say', async () => {
     const up = await waitFor('both targets up', async () => {
-      const answer = await httpsGet(`https://127.0.0.1:${promPort}/api/v1/query?query=up%7Bjob%3D~%22prometheus%7Calertmanager%22%7D`, certs.ca, auth);
+      const answer = await httpsGet(
+        `https://127.0.0.1:${promPort}/api/v1/query?query=up%7Bjob%3D~%22prometheus%7Calertmanager%22%7D`,
+        certs.ca,
+        auth,
+      );
       const result = JSON.parse(answer.body).data.result as Array<{ metric: { job: string }; value: [number, string] }>;
       return result.length === 2 && result.every((r) => r.value[1] === '1') ? result : undefined;
     });
@@ -198,11 +277,18 @@ describe('Debian Prometheus serving the web configuration', () => {
   });
 
   test('it delivers alerts to Alertmanager over TLS with basic auth: the Watchdog arrives', async () => {
-    const alerts = await waitFor('the Watchdog in Alertmanager', async () => {
-      const answer = await httpsGet(`https://127.0.0.1:${amPort}/api/v2/alerts`, certs.ca, { username: 'alertmanager', password: PASSWORDS.alertmanager });
-      const list = JSON.parse(answer.body) as Array<{ labels: Record<string, string> }>;
-      return list.some((a) => a.labels.alertname === 'Watchdog') ? list : undefined;
-    }, 30_000);
+    const alerts = await waitFor(
+      'the Watchdog in Alertmanager',
+      async () => {
+        const answer = await httpsGet(`https://127.0.0.1:${amPort}/api/v2/alerts`, certs.ca, {
+          username: 'alertmanager',
+          password: PASSWORDS.alertmanager,
+        });
+        const list = JSON.parse(answer.body) as Array<{ labels: Record<string, string> }>;
+        return list.some((a) => a.labels.alertname === 'Watchdog') ? list : undefined;
+      },
+      30_000,
+    );
     const watchdog = alerts.find((a) => a.labels.alertname === 'Watchdog')!;
     expect(watchdog.labels).not.toHaveProperty('replica');
     expect((await httpsGet(`https://127.0.0.1:${amPort}/api/v2/alerts`, certs.ca)).status).toBe(401);

@@ -1,9 +1,9 @@
-import { ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { Duration } from '../../lib';
-import { LOOPBACK, freePort, waitUntil } from './loopback';
+import { freePort, LOOPBACK, waitUntil } from './loopback';
 import { spawnProgram, stopProcess } from './processes';
 import { run } from './programs';
 
@@ -94,14 +94,18 @@ export async function startAlertmanagerCluster(options: AlertmanagerClusterOptio
   const peers: AlertmanagerPeer[] = [];
   for (const [index, { web, cluster }] of ports.entries()) {
     const swap = replaced(index);
-    const rendered = (options.containerArgs ?? []).filter((a) => !a.startsWith('--cluster.peer=')).map((arg) => {
-      const [flag] = arg.split('=');
-      return flag in swap ? `${flag}=${swap[flag]}` : arg;
-    });
+    const rendered = (options.containerArgs ?? [])
+      .filter((a) => !a.startsWith('--cluster.peer='))
+      .map((arg) => {
+        const [flag] = arg.split('=');
+        return flag in swap ? `${flag}=${swap[flag]}` : arg;
+      });
     const given = new Set(rendered.map((a) => a.split('=')[0]));
     const args = [
       ...rendered,
-      ...Object.entries(swap).filter(([flag]) => !given.has(flag)).map(([flag, value]) => `${flag}=${value}`),
+      ...Object.entries(swap)
+        .filter(([flag]) => !given.has(flag))
+        .map(([flag, value]) => `${flag}=${value}`),
       ...ports.filter((_, j) => j !== index).map((p) => `--cluster.peer=${LOOPBACK}:${p.cluster}`),
       ...FAST_GOSSIP,
     ];
@@ -117,15 +121,22 @@ export async function startAlertmanagerCluster(options: AlertmanagerClusterOptio
       peers.map((p) =>
         fetch(`${p.url}/api/v2/status`)
           .then((r) => r.json() as Promise<{ cluster: { status: string; peers: unknown[] } }>)
-          .then((s) => s.cluster.status === 'ready' && s.cluster.peers.length === count, () => false),
+          .then(
+            (s) => s.cluster.status === 'ready' && s.cluster.peers.length === count,
+            () => false,
+          ),
       ),
     );
     return states.every(Boolean);
   }, timeout);
   if (!settled) {
-    const logs = peers.map((p) => `--- alertmanager-${p.index}:\n${readFileSync(p.log, 'utf8').split('\n').slice(-10).join('\n')}`);
+    const logs = peers.map(
+      (p) => `--- alertmanager-${p.index}:\n${readFileSync(p.log, 'utf8').split('\n').slice(-10).join('\n')}`,
+    );
     await Promise.all(peers.map((p) => stopProcess(p.process)));
-    throw new Error(`the ${count} Alertmanager peers did not form a ready cluster within ${timeout / 1000}s:\n${logs.join('\n')}`);
+    throw new Error(
+      `the ${count} Alertmanager peers did not form a ready cluster within ${timeout / 1000}s:\n${logs.join('\n')}`,
+    );
   }
   return peers;
 }

@@ -1,5 +1,5 @@
-import { Metric, SERVICE_METRICS } from '../../lib';
-import { LoopbackServer, serve } from './http';
+import { type Metric, SERVICE_METRICS } from '../../lib';
+import { type LoopbackServer, serve } from './http';
 
 /** The values one simulated device reports, by metric. */
 export type DeviceReadings = ReadonlyMap<Metric, number>;

@@ -12,7 +12,11 @@ export const DIST_DIR = join(ROOT, 'dist');
 export interface KubeObject {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly labels?: Readonly<Record<string, string>> };
+  readonly metadata?: {
+    readonly name?: string;
+    readonly namespace?: string;
+    readonly labels?: Readonly<Record<string, string>>;
+  };
   readonly [field: string]: unknown;
 }
 
@@ -27,7 +31,10 @@ export interface DistDocument {
 
 /** The manifest files in `dir`, in apply order. */
 export function distFiles(dir: string = DIST_DIR): string[] {
-  return readdirSync(dir).filter((f) => f.endsWith('.k8s.yaml')).sort().map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.k8s.yaml'))
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 /**
@@ -47,11 +54,14 @@ export function loadDist(dir: string = DIST_DIR, version: '1.1' | '1.2' = '1.1')
 export function parseManifest(file: string, text: string, version: '1.1' | '1.2' = '1.1'): DistDocument[] {
   return parseAllDocuments(text, { version }).flatMap((doc, index) => {
     const problems = [...doc.errors, ...doc.warnings];
-    if (problems.length > 0) throw new Error(`${file}: document ${index}: ${problems.map((p) => p.message).join('; ')}`);
+    if (problems.length > 0)
+      throw new Error(`${file}: document ${index}: ${problems.map((p) => p.message).join('; ')}`);
     const value: unknown = doc.toJS({ maxAliasCount: -1 });
     if (value === null || value === undefined) return []; // an empty document (a trailing `---`) holds no object
     if (!isKubeObject(value)) {
-      throw new Error(`${file}: document ${index}: not a Kubernetes object (an object with a string 'apiVersion' and 'kind')`);
+      throw new Error(
+        `${file}: document ${index}: not a Kubernetes object (an object with a string 'apiVersion' and 'kind')`,
+      );
     }
     return [{ file, index, object: value }];
   });
@@ -83,6 +93,14 @@ export function byKind(docs: readonly DistDocument[], kind: string): DistDocumen
  */
 export function jsonPath(segments: readonly (string | number)[]): string {
   return segments
-    .map((s, i) => (typeof s === 'number' ? `[${s}]` : /^[A-Za-z_$][\w$-]*$/.test(s) ? (i === 0 ? s : `.${s}`) : `[${JSON.stringify(s)}]`))
+    .map((s, i) =>
+      typeof s === 'number'
+        ? `[${s}]`
+        : /^[A-Za-z_$][\w$-]*$/.test(s)
+          ? i === 0
+            ? s
+            : `.${s}`
+          : `[${JSON.stringify(s)}]`,
+    )
     .join('');
 }

@@ -1,6 +1,6 @@
-import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
-import { Dimension, Duration, Metric, Quantity, SERVICE_METRICS } from '../../lib';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Dimension, Duration, type Metric, type Quantity, SERVICE_METRICS } from '../../lib';
 import { exposition, nominalReadings } from './device-simulator';
 import { LOOPBACK, sleep } from './loopback';
 
@@ -64,7 +64,8 @@ export const SCENARIOS = {
   memoryGrowth: (fault: FaultWindow, perSecond: Quantity<'data'>): Scenario => ({
     name: 'memory growth',
     fault,
-    during: (r, since) => new Map(r).set(M.memoryUsage, r.get(M.memoryUsage)! + perSecond.in(M.memoryUsage.unit) * since.seconds),
+    during: (r, since) =>
+      new Map(r).set(M.memoryUsage, r.get(M.memoryUsage)! + perSecond.in(M.memoryUsage.unit) * since.seconds),
   }),
   accuracyDrop: (fault: FaultWindow, accuracy: Quantity<'fraction'>): Scenario => ({
     name: 'accuracy drop',
@@ -172,7 +173,17 @@ export class Fleet {
       for (const spec of specs) {
         const server = fleet.server(spec);
         const port = await listen(server, 0);
-        states.push({ device: { spec, name: spec.name, port, address: `${LOOPBACK}:${port}`, pod: `liquid-audio-nets-${spec.name}` }, server, gone: false });
+        states.push({
+          device: {
+            spec,
+            name: spec.name,
+            port,
+            address: `${LOOPBACK}:${port}`,
+            pod: `liquid-audio-nets-${spec.name}`,
+          },
+          server,
+          gone: false,
+        });
       }
     } catch (error) {
       await fleet.stop();
@@ -187,7 +198,8 @@ export class Fleet {
 
   public device(name: string): SimulatedDevice {
     const state = this.states.find((s) => s.device.name === name);
-    if (!state) throw new Error(`fleet: no device '${name}' (devices: ${this.states.map((s) => s.device.name).join(', ')})`);
+    if (!state)
+      throw new Error(`fleet: no device '${name}' (devices: ${this.states.map((s) => s.device.name).join(', ')})`);
     return state.device;
   }
 
@@ -247,7 +259,10 @@ export class Fleet {
       await until(e.at);
       await e.action();
     });
-    const [records] = await Promise.all([Promise.all(this.states.filter((s) => s.device.spec.scenario.fault).map(play)), Promise.all(events)]);
+    const [records] = await Promise.all([
+      Promise.all(this.states.filter((s) => s.device.spec.scenario.fault).map(play)),
+      Promise.all(events),
+    ]);
     return records;
   }
 

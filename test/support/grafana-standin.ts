@@ -1,5 +1,5 @@
 import { IMAGES, imageVersion } from '../../lib';
-import { LoopbackServer, serve } from './http';
+import { type LoopbackServer, serve } from './http';
 
 /**
  * No Grafana binary can be installed here (Debian does not package Grafana), so the end-to-end

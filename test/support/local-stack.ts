@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Testing } from 'cdk8s';
-import { THRESHOLDS, Thresholds, scaleDurations } from '../../alerts';
+import { scaleDurations, THRESHOLDS, type Thresholds } from '../../alerts';
 import { stackConfig } from '../../config';
 import {
   ALERTMANAGER_PORTS,
@@ -13,25 +13,32 @@ import {
   DEFAULT_TIMING,
   DEVICE_TARGETS,
   Duration,
+  defaultRouting,
   MonitoringStack,
   NODE_EXPORTER_PORT,
-  NotificationTiming,
+  type NotificationTiming,
   Percent,
-  Quantity,
-  SecretKeyRef,
-  Units,
-  defaultRouting,
+  type Quantity,
+  type SecretKeyRef,
   secretFilePath,
+  Units,
 } from '../../lib';
-import { AlertmanagerPeer, forAlertmanager025, startAlertmanagerCluster } from './alertmanager';
-import { DeviceSpec, Fleet, SimulatedDevice } from './fleet';
-import { GrafanaStandIn, startGrafanaStandIn } from './grafana-standin';
+import { type AlertmanagerPeer, forAlertmanager025, startAlertmanagerCluster } from './alertmanager';
+import { type DeviceSpec, Fleet, type SimulatedDevice } from './fleet';
+import { type GrafanaStandIn, startGrafanaStandIn } from './grafana-standin';
 import { freePort, waitFor } from './http';
 import { HttpSink, LOOPBACK, SmtpSink } from './loopback';
-import { byKind, chartById, Manifest } from './manifests';
-import { RunningExporter, startNodeExporter } from './node-exporter';
-import { DiscoveredTarget, getJson, localCopy, RunningPrometheus, startPrometheus, writeFileSdTargets } from './prometheus-local';
+import { byKind, chartById, type Manifest } from './manifests';
+import { type RunningExporter, startNodeExporter } from './node-exporter';
 import { stopProcess } from './processes';
+import {
+  type DiscoveredTarget,
+  getJson,
+  localCopy,
+  type RunningPrometheus,
+  startPrometheus,
+  writeFileSdTargets,
+} from './prometheus-local';
 
 /**
  * The whole stack on loopback, from the rendered manifests: Debian's Prometheus (every replica of
@@ -111,7 +118,12 @@ type Data = Record<string, string>;
 
 function configMapData(manifests: readonly Manifest[], name: string): Data {
   const map = byKind(manifests, 'ConfigMap').find((m) => m.metadata.name === name);
-  if (!map) throw new Error(`no ConfigMap '${name}' among ${byKind(manifests, 'ConfigMap').map((m) => m.metadata.name).join(', ')}`);
+  if (!map)
+    throw new Error(
+      `no ConfigMap '${name}' among ${byKind(manifests, 'ConfigMap')
+        .map((m) => m.metadata.name)
+        .join(', ')}`,
+    );
   return (map as unknown as { data: Data }).data;
 }
 
@@ -167,7 +179,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const rendered: RenderedConfig = {
       prometheusYml: configMapData(prometheusManifests, `${stack.prometheus.name}-config`)['prometheus.yml'],
       // The rule files, from every ConfigMap they fill (a large rule set spans several).
-      ruleFiles: Object.assign({}, ...stack.rules.configMapNames.map((name) => configMapData(prometheusManifests, name))),
+      ruleFiles: Object.assign(
+        {},
+        ...stack.rules.configMapNames.map((name) => configMapData(prometheusManifests, name)),
+      ),
       alertmanagerYml: configMapData(alertmanagerManifests, `${stack.alertmanager.name}-config`)['alertmanager.yml'],
     };
 
@@ -182,15 +197,26 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       [DEFAULT_RECEIVER_SECRETS.smtpPassword, smtpPassword],
     ]);
     const unknown = stack.alertmanager.config.secretRefs.filter((ref) => !secrets.has(ref));
-    if (unknown.length > 0) throw new Error(`the local stack has no value for the Secrets ${unknown.map((r) => `${r.secretName}/${r.key}`).join(', ')}`);
+    if (unknown.length > 0)
+      throw new Error(
+        `the local stack has no value for the Secrets ${unknown.map((r) => `${r.secretName}/${r.key}`).join(', ')}`,
+      );
     for (const [ref, value] of secrets) writeSecret(secretsRoot, ref, value);
     const amConfigFile = join(dir, 'alertmanager.yml');
     const amLocal = rendered.alertmanagerYml.split(ALERTMANAGER_SECRETS_ROOT).join(secretsRoot);
-    writeFileSync(amConfigFile, forAlertmanager025(amLocal, (urlFile) => readFileSync(urlFile, 'utf8')));
+    writeFileSync(
+      amConfigFile,
+      forAlertmanager025(amLocal, (urlFile) => readFileSync(urlFile, 'utf8')),
+    );
     const am = workload(alertmanagerManifests, 'StatefulSet');
     const amDir = join(dir, 'alertmanager');
     mkdirSync(amDir);
-    const alertmanagers = await startAlertmanagerCluster({ configFile: amConfigFile, dir: amDir, containerArgs: am.args, peers: am.replicas });
+    const alertmanagers = await startAlertmanagerCluster({
+      configFile: amConfigFile,
+      dir: amDir,
+      containerArgs: am.args,
+      peers: am.replicas,
+    });
     stops.push(() => Promise.all(alertmanagers.map((p) => stopProcess(p.process))).then(() => undefined));
 
     // The hardware device's node_exporter, its missing sensors from the textfile collector.
@@ -209,7 +235,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       renameSync(join(textfiles, 'sensors.prom.tmp'), join(textfiles, 'sensors.prom'));
     };
     setSensors(NOMINAL_SENSORS);
-    const exporter = await startNodeExporter(workload(hardwareManifests, 'DaemonSet').args, { textfileDirectory: textfiles });
+    const exporter = await startNodeExporter(workload(hardwareManifests, 'DaemonSet').args, {
+      textfileDirectory: textfiles,
+    });
     stops.push(() => exporter.stop());
 
     const fleet = await Fleet.start(options.devices);
@@ -238,13 +266,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const writeDevices = (present: readonly SimulatedDevice[]) =>
       writeFileSdTargets(
         devicesFile,
-        present.map((d): DiscoveredTarget => ({
-          address: LOOPBACK,
-          meta: pod(DEVICE_NAMESPACE, d.pod, d.name, {
-            __meta_kubernetes_pod_annotation_prometheus_io_scrape: 'true',
-            __meta_kubernetes_pod_annotation_prometheus_io_port: String(d.port),
+        present.map(
+          (d): DiscoveredTarget => ({
+            address: LOOPBACK,
+            meta: pod(DEVICE_NAMESPACE, d.pod, d.name, {
+              __meta_kubernetes_pod_annotation_prometheus_io_scrape: 'true',
+              __meta_kubernetes_pod_annotation_prometheus_io_port: String(d.port),
+            }),
           }),
-        })),
+        ),
       );
     writeDevices(fleet.devices);
     const prometheusConfig = localCopy(rendered.prometheusYml, {
@@ -273,7 +303,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const prometheus: RunningPrometheus[] = [];
     stops.push(() => Promise.all(prometheus.map((p) => p.stop())).then(() => undefined));
     for (const [i, port] of ports.entries()) {
-      prometheus.push(await startPrometheus(prometheusConfig, server.args, { POD_NAME: `${stack.prometheus.name}-${i}` }, port));
+      prometheus.push(
+        await startPrometheus(prometheusConfig, server.args, { POD_NAME: `${stack.prometheus.name}-${i}` }, port),
+      );
     }
 
     return {
@@ -293,14 +325,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       smtpPassword,
       discover: async (present) => {
         writeDevices(present);
-        const expected = present.map((d) => d.name).sort().join(',');
+        const expected = present
+          .map((d) => d.name)
+          .sort()
+          .join(',');
         await Promise.all(
           prometheus.map((p) =>
-            waitFor(`${p.url} to discover exactly ${expected}`, async () => {
-              const { data } = await getJson(p.url, '/api/v1/targets?state=active');
-              const found = data.activeTargets.filter((t: any) => t.labels.job === DEVICE_TARGETS.job).map((t: any) => t.labels[DEVICE_TARGETS.deviceLabel]);
-              return found.sort().join(',') === expected ? true : undefined;
-            }, 15_000, 100),
+            waitFor(
+              `${p.url} to discover exactly ${expected}`,
+              async () => {
+                const { data } = await getJson(p.url, '/api/v1/targets?state=active');
+                const found = data.activeTargets
+                  .filter((t: any) => t.labels.job === DEVICE_TARGETS.job)
+                  .map((t: any) => t.labels[DEVICE_TARGETS.deviceLabel]);
+                return found.sort().join(',') === expected ? true : undefined;
+              },
+              15_000,
+              100,
+            ),
           ),
         );
       },

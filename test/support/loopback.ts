@@ -1,5 +1,5 @@
-import { createServer as createHttpServer, Server as HttpServer } from 'node:http';
-import { AddressInfo, createServer as createTcpServer, Server as TcpServer, Socket } from 'node:net';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { type AddressInfo, createServer as createTcpServer, type Socket, type Server as TcpServer } from 'node:net';
 import { freePort } from './http';
 
 export { freePort };
@@ -163,7 +163,11 @@ export class SmtpSink {
 }
 
 /** Polls `condition` every `everyMs` until it holds or `timeoutMs` passes; returns whether it held. */
-export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 200): Promise<boolean> {
+export async function waitUntil(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 200,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await condition()) return true;

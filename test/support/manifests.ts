@@ -1,7 +1,12 @@
-import { Chart } from 'cdk8s';
+import type { Chart } from 'cdk8s';
 
 /** A synthesized object, as cdk8s' Testing.synth returns it. */
-export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [key: string]: unknown };
+export type Manifest = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  [key: string]: unknown;
+};
 
 export function byKind(manifests: readonly Manifest[], kind: string): Manifest[] {
   return manifests.filter((m) => m.kind === kind);

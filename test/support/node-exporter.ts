@@ -17,7 +17,10 @@ export interface ExporterPaths {
  * DaemonSet: the host mounts (/host/proc, /host/sys, /host/root) become this machine's own, the
  * textfile folder a test folder, the listen address a loopback port; every other flag as rendered.
  */
-export async function startNodeExporter(containerArgs: readonly string[], paths: ExporterPaths): Promise<RunningExporter> {
+export async function startNodeExporter(
+  containerArgs: readonly string[],
+  paths: ExporterPaths,
+): Promise<RunningExporter> {
   const port = await freePort();
   const replaced: Record<string, string> = {
     '--path.procfs': '/proc',
@@ -35,7 +38,13 @@ export async function startNodeExporter(containerArgs: readonly string[], paths:
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const failed = new Promise<never>((_, reject) =>
-    child.on('error', (e) => reject(new Error(`prometheus-node-exporter could not be run (${e.message}); install the test dependencies with 'bash scripts/install-test-deps.sh'`))),
+    child.on('error', (e) =>
+      reject(
+        new Error(
+          `prometheus-node-exporter could not be run (${e.message}); install the test dependencies with 'bash scripts/install-test-deps.sh'`,
+        ),
+      ),
+    ),
   );
   const stop = () => stopProcess(child);
   try {

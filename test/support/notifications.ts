@@ -1,5 +1,5 @@
-import { AlertRoutingProps, Severity } from '../../lib';
-import { HttpSink, SmtpSink } from './loopback';
+import type { AlertRoutingProps, Severity } from '../../lib';
+import type { HttpSink, SmtpSink } from './loopback';
 
 /**
  * The notifications Alertmanager delivered to the test's sinks, read back as records: which
@@ -28,7 +28,12 @@ function parseSubject(subject: string): Pick<Notification, 'status' | 'alertname
   if (!match) throw new Error(`not an Alertmanager subject: '${subject}'`);
   const [, status, alertname, device, rest] = match;
   const severity = (rest ?? '').split(' ').find((v) => (SEVERITIES as readonly string[]).includes(v));
-  return { status: status === 'FIRING' ? 'firing' : 'resolved', alertname, ...(device ? { device } : {}), ...(severity ? { severity } : {}) };
+  return {
+    status: status === 'FIRING' ? 'firing' : 'resolved',
+    alertname,
+    ...(device ? { device } : {}),
+    ...(severity ? { severity } : {}),
+  };
 }
 
 /** Every notification received so far, in the order received. */
@@ -41,7 +46,10 @@ export function readNotifications(http: HttpSink, smtp: SmtpSink, routing: Alert
     const body = JSON.parse(request.body);
     if (typeof body.channel === 'string') {
       const title: string = body.attachments?.[0]?.title ?? '';
-      const receiver = receiverOf(`Slack channel ${body.channel}`, routing.receivers.find((r) => r.slack?.some((s) => s.channel === body.channel))?.name);
+      const receiver = receiverOf(
+        `Slack channel ${body.channel}`,
+        routing.receivers.find((r) => r.slack?.some((s) => s.channel === body.channel))?.name,
+      );
       return { integration: 'slack', receiver, ...parseSubject(title), at: request.at };
     }
     // Alertmanager's webhook payload (version 4): the receiver, the status, the group's labels.
@@ -58,7 +66,10 @@ export function readNotifications(http: HttpSink, smtp: SmtpSink, routing: Alert
   });
   const fromSmtp = smtp.mails.map((mail): Notification => {
     const subject = /^Subject: (.*)$/m.exec(mail.data)?.[1] ?? '';
-    const receiver = receiverOf(`mail to ${mail.to.join(', ')}`, routing.receivers.find((r) => r.email?.some((e) => e.to.some((to) => mail.to.includes(to))))?.name);
+    const receiver = receiverOf(
+      `mail to ${mail.to.join(', ')}`,
+      routing.receivers.find((r) => r.email?.some((e) => e.to.some((to) => mail.to.includes(to))))?.name,
+    );
     return { integration: 'email', receiver, ...parseSubject(subject), at: mail.at };
   });
   return [...fromHttp, ...fromSmtp].sort((a, b) => a.at - b.at);

@@ -1,8 +1,8 @@
-import type { IConfigMap, IContainer, INamespace, IPodSpec } from 'kubernetes-models/v1';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import type { IPolicyRule } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import type { IConfigMap, IContainer, INamespace, IPodSpec } from 'kubernetes-models/v1';
 import { parse as parseYaml } from 'yaml';
-import { DistDocument, jsonPath, KubeObject } from './dist';
+import { type DistDocument, jsonPath, type KubeObject } from './dist';
 
 /**
  * A small policy engine over rendered manifests, in the spirit of kube-linter, kube-score and
@@ -84,7 +84,11 @@ interface PodAt {
 }
 
 function get(value: unknown, path: Path): unknown {
-  return path.reduce<unknown>((node, key) => (typeof node === 'object' && node !== null ? (node as Record<string | number, unknown>)[key] : undefined), value);
+  return path.reduce<unknown>(
+    (node, key) =>
+      typeof node === 'object' && node !== null ? (node as Record<string | number, unknown>)[key] : undefined,
+    value,
+  );
 }
 
 function asArray<T>(value: readonly T[] | undefined): readonly T[] {
@@ -99,7 +103,13 @@ export function podOf(object: KubeObject): PodAt | undefined {
   if (typeof spec !== 'object' || spec === null) return undefined;
   const labelsPath = [...path.slice(0, -1), 'metadata', 'labels'];
   const labels = (get(object, labelsPath) ?? {}) as Record<string, string>;
-  return { spec: spec as IPodSpec, path, labels, labelsPath, runsToCompletion: object.kind === 'Job' || object.kind === 'CronJob' };
+  return {
+    spec: spec as IPodSpec,
+    path,
+    labels,
+    labelsPath,
+    runsToCompletion: object.kind === 'Job' || object.kind === 'CronJob',
+  };
 }
 
 interface ContainerAt {
@@ -122,20 +132,30 @@ function containersOf(pod: PodAt): ContainerAt[] {
 }
 
 /** A rule about each container (and init container) of each pod. */
-function containerRule(id: RuleId, description: string, check: (c: ContainerAt, pod: PodAt) => { path: Path; message: string }[]): PolicyRule {
+function containerRule(
+  id: RuleId,
+  description: string,
+  check: (c: ContainerAt, pod: PodAt) => { path: Path; message: string }[],
+): PolicyRule {
   return {
     id,
     description,
     check(object) {
       const pod = podOf(object);
       if (!pod) return [];
-      return containersOf(pod).flatMap((c) => check(c, pod).map((v) => ({ rule: id, path: jsonPath(v.path), message: v.message })));
+      return containersOf(pod).flatMap((c) =>
+        check(c, pod).map((v) => ({ rule: id, path: jsonPath(v.path), message: v.message })),
+      );
     },
   };
 }
 
 /** A rule about each pod spec. */
-function podRule(id: RuleId, description: string, check: (pod: PodAt, object: KubeObject, all: readonly KubeObject[]) => { path: Path; message: string }[]): PolicyRule {
+function podRule(
+  id: RuleId,
+  description: string,
+  check: (pod: PodAt, object: KubeObject, all: readonly KubeObject[]) => { path: Path; message: string }[],
+): PolicyRule {
   return {
     id,
     description,
@@ -159,13 +179,19 @@ export const runAsNonRoot = containerRule(
     const found: { path: Path; message: string }[] = [];
     const nonRoot = sc?.runAsNonRoot ?? podSc?.runAsNonRoot;
     if (nonRoot !== true) {
-      const at = sc?.runAsNonRoot !== undefined ? [...path, 'securityContext', 'runAsNonRoot'] : [...pod.path, 'securityContext', 'runAsNonRoot'];
+      const at =
+        sc?.runAsNonRoot !== undefined
+          ? [...path, 'securityContext', 'runAsNonRoot']
+          : [...pod.path, 'securityContext', 'runAsNonRoot'];
       const state = nonRoot === undefined ? 'set at neither pod nor container level' : `${String(nonRoot)}`;
       found.push({ path: at, message: `${label} may run as root: runAsNonRoot is ${state}` });
     }
     const user = sc?.runAsUser ?? podSc?.runAsUser;
     if (user === 0) {
-      const at = sc?.runAsUser !== undefined ? [...path, 'securityContext', 'runAsUser'] : [...pod.path, 'securityContext', 'runAsUser'];
+      const at =
+        sc?.runAsUser !== undefined
+          ? [...path, 'securityContext', 'runAsUser']
+          : [...pod.path, 'securityContext', 'runAsUser'];
       found.push({ path: at, message: `${label} runs as root: runAsUser is 0` });
     }
     return found;
@@ -178,7 +204,12 @@ export const readOnlyRootFilesystem = containerRule(
   ({ container, path, label }) =>
     container.securityContext?.readOnlyRootFilesystem === true
       ? []
-      : [{ path: [...path, 'securityContext', 'readOnlyRootFilesystem'], message: `${label} has a writable root filesystem: readOnlyRootFilesystem is not true` }],
+      : [
+          {
+            path: [...path, 'securityContext', 'readOnlyRootFilesystem'],
+            message: `${label} has a writable root filesystem: readOnlyRootFilesystem is not true`,
+          },
+        ],
 );
 
 export const noPrivilegeEscalation = containerRule(
@@ -187,14 +218,21 @@ export const noPrivilegeEscalation = containerRule(
   ({ container, path, label }) =>
     container.securityContext?.allowPrivilegeEscalation === false
       ? []
-      : [{ path: [...path, 'securityContext', 'allowPrivilegeEscalation'], message: `${label} may escalate privileges: allowPrivilegeEscalation is not false` }],
+      : [
+          {
+            path: [...path, 'securityContext', 'allowPrivilegeEscalation'],
+            message: `${label} may escalate privileges: allowPrivilegeEscalation is not false`,
+          },
+        ],
 );
 
 export const noPrivilegedContainer = containerRule(
   'no-privileged-container',
   'No container is privileged.',
   ({ container, path, label }) =>
-    container.securityContext?.privileged === true ? [{ path: [...path, 'securityContext', 'privileged'], message: `${label} is privileged` }] : [],
+    container.securityContext?.privileged === true
+      ? [{ path: [...path, 'securityContext', 'privileged'], message: `${label} is privileged` }]
+      : [],
 );
 
 export const dropAllCapabilities = containerRule(
@@ -204,9 +242,14 @@ export const dropAllCapabilities = containerRule(
     const caps = container.securityContext?.capabilities;
     const at = [...path, 'securityContext', 'capabilities'];
     const found: { path: Path; message: string }[] = [];
-    if (!asArray(caps?.drop).includes('ALL')) found.push({ path: [...at, 'drop'], message: `${label} keeps capabilities: capabilities.drop does not hold ALL` });
+    if (!asArray(caps?.drop).includes('ALL'))
+      found.push({
+        path: [...at, 'drop'],
+        message: `${label} keeps capabilities: capabilities.drop does not hold ALL`,
+      });
     const added = asArray(caps?.add);
-    if (added.length > 0) found.push({ path: [...at, 'add'], message: `${label} adds capabilities ${added.join(', ')}` });
+    if (added.length > 0)
+      found.push({ path: [...at, 'add'], message: `${label} adds capabilities ${added.join(', ')}` });
     return found;
   },
 );
@@ -218,7 +261,10 @@ export const seccompRuntimeDefault = containerRule(
     const own = container.securityContext?.seccompProfile?.type;
     const type = own ?? pod.spec.securityContext?.seccompProfile?.type;
     if (type === 'RuntimeDefault') return [];
-    const at = own !== undefined ? [...path, 'securityContext', 'seccompProfile', 'type'] : [...pod.path, 'securityContext', 'seccompProfile', 'type'];
+    const at =
+      own !== undefined
+        ? [...path, 'securityContext', 'seccompProfile', 'type']
+        : [...pod.path, 'securityContext', 'seccompProfile', 'type'];
     return [{ path: at, message: `${label} runs with seccomp profile ${type ?? '(none)'}, not RuntimeDefault` }];
   },
 );
@@ -230,7 +276,12 @@ export const resourcesCpuMemory = containerRule(
     (['requests', 'limits'] as const).flatMap((kind) =>
       (['cpu', 'memory'] as const).flatMap((resource) =>
         container.resources?.[kind]?.[resource] === undefined
-          ? [{ path: [...path, 'resources', kind, resource], message: `${label} has no ${resource} ${kind === 'requests' ? 'request' : 'limit'}` }]
+          ? [
+              {
+                path: [...path, 'resources', kind, resource],
+                message: `${label} has no ${resource} ${kind === 'requests' ? 'request' : 'limit'}`,
+              },
+            ]
           : [],
       ),
     ),
@@ -266,8 +317,10 @@ export const imagePinned = containerRule(
     if (!container.image) return [{ path: at, message: `${label} names no image` }];
     const { tag, digest } = imageReference(container.image);
     if (digest !== undefined) return [];
-    if (tag === undefined) return [{ path: at, message: `${label} image '${container.image}' has no tag and no digest, so it is 'latest'` }];
-    if (tag === 'latest') return [{ path: at, message: `${label} image '${container.image}' is tagged 'latest' without a digest` }];
+    if (tag === undefined)
+      return [{ path: at, message: `${label} image '${container.image}' has no tag and no digest, so it is 'latest'` }];
+    if (tag === 'latest')
+      return [{ path: at, message: `${label} image '${container.image}' is tagged 'latest' without a digest` }];
     return [];
   },
 );
@@ -281,14 +334,21 @@ export const noDefaultServiceAccount = podRule(
   (pod) => {
     const account = pod.spec.serviceAccountName ?? pod.spec.serviceAccount;
     return account === undefined || account === '' || account === 'default'
-      ? [{ path: [...pod.path, 'serviceAccountName'], message: `pods run under the namespace's default ServiceAccount (serviceAccountName is ${account ? `'${account}'` : 'not set'})` }]
+      ? [
+          {
+            path: [...pod.path, 'serviceAccountName'],
+            message: `pods run under the namespace's default ServiceAccount (serviceAccountName is ${account ? `'${account}'` : 'not set'})`,
+          },
+        ]
       : [];
   },
 );
 
 function hostRule(id: RuleId, field: 'hostNetwork' | 'hostPID' | 'hostIPC', what: string): PolicyRule {
   return podRule(id, `No pod uses the node's ${what} (${field}).`, (pod) =>
-    pod.spec[field] === true ? [{ path: [...pod.path, field], message: `pods share the node's ${what}: ${field} is true` }] : [],
+    pod.spec[field] === true
+      ? [{ path: [...pod.path, field], message: `pods share the node's ${what}: ${field} is true` }]
+      : [],
   );
 }
 
@@ -298,16 +358,26 @@ export const noHostIpc = hostRule('no-host-ipc', 'hostIPC', 'IPC namespace');
 
 export const noHostPath = podRule('no-host-path', 'No pod mounts a path of the node (hostPath volumes).', (pod) =>
   asArray(pod.spec.volumes).flatMap((volume, i) =>
-    volume.hostPath ? [{ path: [...pod.path, 'volumes', i, 'hostPath'], message: `volume '${volume.name}' mounts the node's path ${volume.hostPath.path}` }] : [],
+    volume.hostPath
+      ? [
+          {
+            path: [...pod.path, 'volumes', i, 'hostPath'],
+            message: `volume '${volume.name}' mounts the node's path ${volume.hostPath.path}`,
+          },
+        ]
+      : [],
   ),
 );
 
-export const noHostPort = containerRule('no-host-port', 'No container binds a port of the node (hostPort).', ({ container, path, label }) =>
-  asArray(container.ports).flatMap((port, i) =>
-    port.hostPort !== undefined && port.hostPort !== 0
-      ? [{ path: [...path, 'ports', i, 'hostPort'], message: `${label} binds port ${port.hostPort} of the node` }]
-      : [],
-  ),
+export const noHostPort = containerRule(
+  'no-host-port',
+  'No container binds a port of the node (hostPort).',
+  ({ container, path, label }) =>
+    asArray(container.ports).flatMap((port, i) =>
+      port.hostPort !== undefined && port.hostPort !== 0
+        ? [{ path: [...path, 'ports', i, 'hostPort'], message: `${label} binds port ${port.hostPort} of the node` }]
+        : [],
+    ),
 );
 
 type LabelSelector = NonNullable<INetworkPolicy['spec']>['podSelector'];
@@ -317,7 +387,7 @@ export function selects(selector: LabelSelector | undefined, labels: Readonly<Re
   if (!selector) return false;
   const byLabels = Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
   const byExpressions = asArray(selector.matchExpressions).every(({ key, operator, values }) => {
-    const has = Object.prototype.hasOwnProperty.call(labels, key);
+    const has = Object.hasOwn(labels, key);
     switch (operator) {
       case 'In':
         return has && asArray(values).includes(labels[key]!);
@@ -339,10 +409,19 @@ export const networkPolicySelectsPod = podRule(
   'Every pod is selected by a NetworkPolicy of its namespace (by podSelector; an empty podSelector selects all).',
   (pod, object, all) => {
     const namespace = object.metadata?.namespace ?? 'default';
-    const policies = all.filter((o) => o.kind === 'NetworkPolicy' && (o.metadata?.namespace ?? 'default') === namespace) as unknown as INetworkPolicy[];
+    const policies = all.filter(
+      (o) => o.kind === 'NetworkPolicy' && (o.metadata?.namespace ?? 'default') === namespace,
+    ) as unknown as INetworkPolicy[];
     if (policies.some((p) => selects(p.spec?.podSelector, pod.labels))) return [];
-    const labels = Object.entries(pod.labels).map(([k, v]) => `${k}=${v}`).join(', ');
-    return [{ path: pod.labelsPath, message: `no NetworkPolicy in namespace '${namespace}' selects the pods (labels ${labels || 'none'}), so all traffic to and from them is allowed` }];
+    const labels = Object.entries(pod.labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ');
+    return [
+      {
+        path: pod.labelsPath,
+        message: `no NetworkPolicy in namespace '${namespace}' selects the pods (labels ${labels || 'none'}), so all traffic to and from them is allowed`,
+      },
+    ];
   },
 );
 
@@ -353,7 +432,8 @@ const READ_VERBS = ['get', 'list', 'watch', '*'];
 
 export const noRbacSecretRead = {
   id: 'no-rbac-secret-read',
-  description: "No Role or ClusterRole grants get, list, watch or '*' on secrets, or on '*' resources of the core API group.",
+  description:
+    "No Role or ClusterRole grants get, list, watch or '*' on secrets, or on '*' resources of the core API group.",
   check(object: KubeObject): Violation[] {
     if (object.kind !== 'Role' && object.kind !== 'ClusterRole') return [];
     const rules = asArray(object.rules as IPolicyRule[] | undefined);
@@ -362,7 +442,13 @@ export const noRbacSecretRead = {
       const resource = asArray(rule.resources).find((r) => r === 'secrets' || r === '*');
       const verbs = asArray(rule.verbs).filter((v) => READ_VERBS.includes(v));
       if (!coreGroup || resource === undefined || verbs.length === 0) return [];
-      return [{ rule: 'no-rbac-secret-read' as const, path: jsonPath(['rules', i]), message: `rule grants ${verbs.join(', ')} on '${resource}' of the core API group, which reads Secrets` }];
+      return [
+        {
+          rule: 'no-rbac-secret-read' as const,
+          path: jsonPath(['rules', i]),
+          message: `rule grants ${verbs.join(', ')} on '${resource}' of the core API group, which reads Secrets`,
+        },
+      ];
     });
   },
 } satisfies PolicyRule;
@@ -371,9 +457,32 @@ export const noRbacSecretRead = {
 // Secrets in plain sight
 
 /** Words that make a key name a secret's (`smtp_auth_password`, `apiKey`, `client_secret`, `GITHUB_TOKEN`). */
-const SECRET_WORDS = new Set(['password', 'passwd', 'passphrase', 'pwd', 'secret', 'token', 'apikey', 'credential', 'credentials']);
+const SECRET_WORDS = new Set([
+  'password',
+  'passwd',
+  'passphrase',
+  'pwd',
+  'secret',
+  'token',
+  'apikey',
+  'credential',
+  'credentials',
+]);
 /** `<word>_key` is a secret's key name for these words (`api_key`, `routing_key`, `private_key`). */
-const KEY_QUALIFIERS = new Set(['api', 'access', 'secret', 'private', 'routing', 'service', 'integration', 'auth', 'signing', 'encryption', 'client', 'license']);
+const KEY_QUALIFIERS = new Set([
+  'api',
+  'access',
+  'secret',
+  'private',
+  'routing',
+  'service',
+  'integration',
+  'auth',
+  'signing',
+  'encryption',
+  'client',
+  'license',
+]);
 /** A key ending in one of these words names where a secret is, not the secret (`password_file`, `secretName`, `token_url`, `GF_..._PASSWORD__FILE`). */
 const REFERENCE_WORDS = new Set(['file', 'files', 'path', 'dir', 'ref', 'name', 'url', 'endpoint', 'type', 'env']);
 
@@ -434,7 +543,14 @@ function entropy(value: string): number {
  * words and Kubernetes names score lower; random base64 scores about 4.5, random hex about 3.8).
  */
 export function looksRandom(value: string): boolean {
-  return value.length >= 20 && /^[A-Za-z0-9+/=_-]+$/.test(value) && /[0-9]/.test(value) && /[A-Za-z]/.test(value) && !isReference(value) && entropy(value) >= 3.5;
+  return (
+    value.length >= 20 &&
+    /^[A-Za-z0-9+/=_-]+$/.test(value) &&
+    /[0-9]/.test(value) &&
+    /[A-Za-z]/.test(value) &&
+    !isReference(value) &&
+    entropy(value) >= 3.5
+  );
 }
 
 interface Literal {
@@ -455,10 +571,12 @@ function literalsOf(text: string): Literal[] {
   if (typeof parsed === 'object' && parsed !== null) {
     const found: Literal[] = [];
     const walk = (node: unknown, path: (string | number)[]) => {
-      if (Array.isArray(node)) node.forEach((item, i) => walk(item, [...path, i]));
-      else if (typeof node === 'object' && node !== null) {
+      if (Array.isArray(node)) {
+        for (const [i, item] of node.entries()) walk(item, [...path, i]);
+      } else if (typeof node === 'object' && node !== null) {
         for (const [key, value] of Object.entries(node)) {
-          if (typeof value === 'string' || typeof value === 'number') found.push({ inner: jsonPath([...path, key]), key, value: String(value) });
+          if (typeof value === 'string' || typeof value === 'number')
+            found.push({ inner: jsonPath([...path, key]), key, value: String(value) });
           else walk(value, [...path, key]);
         }
       }
@@ -479,7 +597,8 @@ export const noSecretLiteral = {
     'No secret in plain sight in a ConfigMap or a container env: no literal under a secret-looking key (password, secret, token, api_key, ...: a file path, ${...} or $(...) is fine), no Slack webhook URL, PEM private key, AWS key id or token of a known shape, and no random-looking env value.',
   check(object: KubeObject): Violation[] {
     const found: Violation[] = [];
-    const flag = (path: Path, message: string) => found.push({ rule: 'no-secret-literal', path: jsonPath(path), message });
+    const flag = (path: Path, message: string) =>
+      found.push({ rule: 'no-secret-literal', path: jsonPath(path), message });
     if (object.kind === 'ConfigMap') {
       for (const [key, text] of Object.entries((object as unknown as IConfigMap).data ?? {})) {
         const at = ['data', key];
@@ -487,7 +606,8 @@ export const noSecretLiteral = {
         const shape = secretShape(text);
         if (shape) flag(at, `'${key}' holds ${shape}`);
         for (const literal of literalsOf(text)) {
-          if (isSecretKey(literal.key) && !isReference(literal.value)) flag(at, `'${key}' holds a literal secret at ${literal.inner}`);
+          if (isSecretKey(literal.key) && !isReference(literal.value))
+            flag(at, `'${key}' holds a literal secret at ${literal.inner}`);
         }
       }
     }
@@ -499,8 +619,10 @@ export const noSecretLiteral = {
           const at = [...path, 'env', i, 'value'];
           const shape = secretShape(env.value);
           if (shape) flag(at, `${label} env ${env.name} holds ${shape}`);
-          else if (isSecretKey(env.name) && !isReference(env.value)) flag(at, `${label} env ${env.name} holds a literal secret; use valueFrom.secretKeyRef or a file`);
-          else if (looksRandom(env.value)) flag(at, `${label} env ${env.name} holds a random-looking value, likely a credential`);
+          else if (isSecretKey(env.name) && !isReference(env.value))
+            flag(at, `${label} env ${env.name} holds a literal secret; use valueFrom.secretKeyRef or a file`);
+          else if (looksRandom(env.value))
+            flag(at, `${label} env ${env.name} holds a random-looking value, likely a credential`);
         });
       }
     }
@@ -524,13 +646,25 @@ export const podSecurityRestricted = {
         const label = `pod-security.kubernetes.io/${mode}`;
         const level = labels[label];
         if (level === 'restricted' || (level === undefined && mode !== 'enforce')) return [];
-        return [{ rule: 'pod-security-restricted' as const, path: jsonPath(['metadata', 'labels', label]), message: `namespace ${mode}s Pod Security level '${level ?? '(none)'}', not 'restricted'` }];
+        return [
+          {
+            rule: 'pod-security-restricted' as const,
+            path: jsonPath(['metadata', 'labels', label]),
+            message: `namespace ${mode}s Pod Security level '${level ?? '(none)'}', not 'restricted'`,
+          },
+        ];
       });
     }
     const pod = podOf(object);
     const namespace = object.metadata?.namespace ?? 'default';
     if (pod && !all.some((o) => o.kind === 'Namespace' && o.metadata?.name === namespace)) {
-      return [{ rule: 'pod-security-restricted', path: 'metadata.namespace', message: `pods run in namespace '${namespace}', which the manifests do not define, so its Pod Security level is unknown` }];
+      return [
+        {
+          rule: 'pod-security-restricted',
+          path: 'metadata.namespace',
+          message: `pods run in namespace '${namespace}', which the manifests do not define, so its Pod Security level is unknown`,
+        },
+      ];
     }
     return [];
   },
@@ -597,7 +731,10 @@ function allows(entry: AllowListEntry, f: Finding): boolean {
 }
 
 /** The findings no entry accepts, and the entries that accept no finding (stale exceptions). */
-export function applyAllowList(findings: readonly Finding[], allowList: readonly AllowListEntry[]): { violations: Finding[]; stale: AllowListEntry[] } {
+export function applyAllowList(
+  findings: readonly Finding[],
+  allowList: readonly AllowListEntry[],
+): { violations: Finding[]; stale: AllowListEntry[] } {
   return {
     violations: findings.filter((f) => !allowList.some((e) => allows(e, f))),
     stale: allowList.filter((e) => !findings.some((f) => allows(e, f))),

@@ -1,4 +1,4 @@
-import { ChildProcess, SpawnOptions, spawn } from 'node:child_process';
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
@@ -26,7 +26,9 @@ export function whichProgram(program: string): string {
       // Not in this folder.
     }
   }
-  throw new Error(`${program} could not be run (not found on PATH); install the test dependencies with 'bash scripts/install-test-deps.sh'`);
+  throw new Error(
+    `${program} could not be run (not found on PATH); install the test dependencies with 'bash scripts/install-test-deps.sh'`,
+  );
 }
 
 /** Starts `program` tied to this process's life (killed when it dies) and tracks it until it exits. */

@@ -13,7 +13,9 @@ export interface RunResult {
 export function run(program: string, args: readonly string[], cwd: string): RunResult {
   const result = spawnSync(program, args, { cwd, encoding: 'utf8', timeout: 60_000 });
   if (result.error) {
-    throw new Error(`${program} could not be run (${result.error.message}); install the test dependencies with 'bash scripts/install-test-deps.sh'`);
+    throw new Error(
+      `${program} could not be run (${result.error.message}); install the test dependencies with 'bash scripts/install-test-deps.sh'`,
+    );
   }
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

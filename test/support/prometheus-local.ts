@@ -1,4 +1,4 @@
-import { ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,11 +100,20 @@ export async function startPrometheus(
   // Prometheus 3 expands ${VAR} in external labels by default; Debian's 2.42 needs the feature flag.
   args.push('--enable-feature=expand-external-labels');
   let output = '';
-  const child = spawnProgram('prometheus', args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnProgram('prometheus', args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const spawnError = new Promise<never>((_, reject) =>
-    child.on('error', (e) => reject(new Error(`prometheus could not be run (${e.message}); install the test dependencies with 'bash scripts/install-test-deps.sh'`))),
+    child.on('error', (e) =>
+      reject(
+        new Error(
+          `prometheus could not be run (${e.message}); install the test dependencies with 'bash scripts/install-test-deps.sh'`,
+        ),
+      ),
+    ),
   );
   const url = `http://127.0.0.1:${port}`;
   /** Stops it and removes its configuration and data. */

@@ -2,13 +2,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { RuleGroup, renderRuleFile } from '../../lib';
+import { type RuleGroup, renderRuleFile } from '../../lib';
 
 /**
  * Writes each group's rule file and its generated promtool tests into a fresh folder, as
  * Prometheus would read them from the mounted ConfigMap. Returns the folder.
  */
-export function writeRuleFiles(groups: readonly RuleGroup[], ruleFileContent: (group: RuleGroup) => string = renderRuleFile): string {
+export function writeRuleFiles(
+  groups: readonly RuleGroup[],
+  ruleFileContent: (group: RuleGroup) => string = renderRuleFile,
+): string {
   const dir = mkdtempSync(join(tmpdir(), 'rules-'));
   for (const group of groups) {
     writeFileSync(join(dir, group.fileName), ruleFileContent(group));

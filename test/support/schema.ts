@@ -1,5 +1,5 @@
 import * as models from 'kubernetes-models';
-import { DistDocument, jsonPath, KubeObject, where } from './dist';
+import { type DistDocument, jsonPath, type KubeObject, where } from './dist';
 
 /**
  * Schema checks of Kubernetes objects with kubernetes-models (the Kubernetes OpenAPI definitions
@@ -53,7 +53,8 @@ function knownKinds(): ReadonlyMap<string, ModelClass> {
     for (const value of Object.values(namespace)) {
       if (typeof value === 'function') {
         const c = value as Partial<ModelClass>;
-        if (typeof c.apiVersion === 'string' && typeof c.kind === 'string') found.set(`${c.apiVersion}/${c.kind}`, value as ModelClass);
+        if (typeof c.apiVersion === 'string' && typeof c.kind === 'string')
+          found.set(`${c.apiVersion}/${c.kind}`, value as ModelClass);
       } else if (typeof value === 'object' && value !== null) {
         visit(value); // an API group (`apps`) or version (`apps.v1`) namespace
       }
@@ -79,9 +80,22 @@ export function schemaViolations(object: KubeObject): SchemaViolation[] {
   if (!Model) {
     const elsewhere = [...knownKinds().values()].filter((c) => c.kind === object.kind).map((c) => c.apiVersion);
     const hint = elsewhere.length > 0 ? ` (it knows ${object.kind} as ${elsewhere.join(', ')})` : '';
-    return [{ problem: 'unknown-kind', path: '', message: `unknown kind: kubernetes-models has no class for apiVersion '${object.apiVersion}' kind '${object.kind}'${hint}` }];
+    return [
+      {
+        problem: 'unknown-kind',
+        path: '',
+        message: `unknown kind: kubernetes-models has no class for apiVersion '${object.apiVersion}' kind '${object.kind}'${hint}`,
+      },
+    ];
   }
-  return [...validationErrors(Model, object), ...unknownFields(Model, object).map((path) => ({ problem: 'unknown-field' as const, path, message: `unknown field ${path}` }))];
+  return [
+    ...validationErrors(Model, object),
+    ...unknownFields(Model, object).map((path) => ({
+      problem: 'unknown-field' as const,
+      path,
+      message: `unknown field ${path}`,
+    })),
+  ];
 }
 
 /** What the class's `validate()` throws, one violation per ajv error, with the JSON path resolved on the object. */
@@ -123,7 +137,10 @@ function unknownFields(Model: ModelClass, object: KubeObject): string[] {
   const proxies = new WeakMap<object, object>();
   const recordRead = (target: object, key: PropertyKey) => {
     let keys = read.get(target);
-    if (!keys) read.set(target, (keys = new Set()));
+    if (!keys) {
+      keys = new Set();
+      read.set(target, keys);
+    }
     keys.add(key);
   };
   const record = (value: unknown): unknown => {
@@ -157,7 +174,7 @@ function unknownFields(Model: ModelClass, object: KubeObject): string[] {
   const unknown: string[] = [];
   const walk = (value: unknown, path: (string | number)[]) => {
     if (Array.isArray(value)) {
-      value.forEach((item, i) => walk(item, [...path, i]));
+      for (const [i, item] of value.entries()) walk(item, [...path, i]);
       return;
     }
     if (typeof value !== 'object' || value === null) return;
@@ -174,7 +191,10 @@ function unknownFields(Model: ModelClass, object: KubeObject): string[] {
 }
 
 /** Every schema violation of `docs`, each as `dist/<file>: Kind/name: <message>`; only those of the given problems when named. */
-export function schemaMessages(docs: readonly DistDocument[], problems?: readonly SchemaViolation['problem'][]): string[] {
+export function schemaMessages(
+  docs: readonly DistDocument[],
+  problems?: readonly SchemaViolation['problem'][],
+): string[] {
   return docs.flatMap((doc) =>
     schemaViolations(doc.object)
       .filter((v) => !problems || problems.includes(v.problem))

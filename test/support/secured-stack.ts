@@ -12,10 +12,18 @@ import { MonitoringStack } from '../../lib';
 export function synthSecuredStack(): string {
   const outdir = mkdtempSync(join(tmpdir(), 'secured-'));
   const app = new App({ outdir });
-  const auth = (c: string) => ({ username: c, password: { secretName: `${c}-web`, key: 'password' }, passwordHash: { secretName: `${c}-web`, key: 'hash' } });
+  const auth = (c: string) => ({
+    username: c,
+    password: { secretName: `${c}-web`, key: 'password' },
+    passwordHash: { secretName: `${c}-web`, key: 'hash' },
+  });
   new MonitoringStack(app, 'stack', {
     ...config,
-    security: { prometheus: { basicAuth: auth('prometheus'), tlsSecretName: 'prometheus-tls' }, alertmanager: { basicAuth: auth('alertmanager'), tlsSecretName: 'alertmanager-tls' }, grafanaTlsSecretName: 'grafana-tls' },
+    security: {
+      prometheus: { basicAuth: auth('prometheus'), tlsSecretName: 'prometheus-tls' },
+      alertmanager: { basicAuth: auth('alertmanager'), tlsSecretName: 'alertmanager-tls' },
+      grafanaTlsSecretName: 'grafana-tls',
+    },
     networkPolicies: { restrictEgress: true },
   });
   app.synth();

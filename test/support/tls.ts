@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http';
 import { request } from 'node:https';
-import { ClientRequest, IncomingMessage, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { run } from './programs';
 
@@ -22,12 +22,45 @@ export function makeCertificates(dir: string, names: readonly string[]): TestCer
     const result = run('openssl', args, dir);
     if (result.status !== 0) throw new Error(`openssl ${args[0]} failed: ${result.stderr}`);
   };
-  sh(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=liquid-audio-nets test CA']);
+  sh([
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=liquid-audio-nets test CA',
+  ]);
   sh(['req', ...ec, '-keyout', 'tls.key', '-out', 'tls.csr', '-subj', '/CN=localhost']);
   const san = ['IP:127.0.0.1', 'DNS:localhost', ...names.map((n) => `DNS:${n}`)].join(',');
   writeFileSync(join(dir, 'san.cnf'), `subjectAltName=${san}\n`);
-  sh(['x509', '-req', '-in', 'tls.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'tls.crt', '-days', '1', '-extfile', 'san.cnf']);
-  return { caFile: join(dir, 'ca.crt'), certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key'), ca: readFileSync(join(dir, 'ca.crt'), 'utf8') };
+  sh([
+    'x509',
+    '-req',
+    '-in',
+    'tls.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'tls.crt',
+    '-days',
+    '1',
+    '-extfile',
+    'san.cnf',
+  ]);
+  return {
+    caFile: join(dir, 'ca.crt'),
+    certFile: join(dir, 'tls.crt'),
+    keyFile: join(dir, 'tls.key'),
+    ca: readFileSync(join(dir, 'ca.crt'), 'utf8'),
+  };
 }
 
 export interface Answer {
@@ -51,7 +84,13 @@ function answer(url: string, send: (onResponse: (res: IncomingMessage) => void) 
 
 /** GET over HTTPS, verifying the server with `ca`, with basic auth when given. */
 export function httpsGet(url: string, ca: string, auth?: { username: string; password: string }): Promise<Answer> {
-  return answer(url, (onResponse) => request(url, { ca, method: 'GET', ...(auth ? { auth: `${auth.username}:${auth.password}` } : {}), timeout: 5000 }, onResponse));
+  return answer(url, (onResponse) =>
+    request(
+      url,
+      { ca, method: 'GET', ...(auth ? { auth: `${auth.username}:${auth.password}` } : {}), timeout: 5000 },
+      onResponse,
+    ),
+  );
 }
 
 /** GET over plain HTTP; rejects when the connection fails. */

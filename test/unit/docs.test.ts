@@ -19,6 +19,7 @@ describe('docs', () => {
         .filter((line) => line.startsWith('## '))
         .map((line) => line.slice(3).trim().toLowerCase().replace(/\s+/g, '-')),
     );
-    for (const rule of stack.ruleGroups.flatMap((g) => g.rules)) expect([rule.name, anchors.has(rule.runbook)]).toEqual([rule.name, true]);
+    for (const rule of stack.ruleGroups.flatMap((g) => g.rules))
+      expect([rule.name, anchors.has(rule.runbook)]).toEqual([rule.name, true]);
   });
 });

@@ -8,11 +8,19 @@ const main = join(root, 'build/main.js');
 
 function synth(outdir: string, script?: string) {
   const args = script ? ['-e', script] : [main];
-  return spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: outdir } });
+  return spawnSync(process.execPath, args, {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, CDK8S_OUTDIR: outdir },
+  });
 }
 
 function files(dir: string): Record<string, string> {
-  return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+  return Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
+  );
 }
 
 beforeAll(() => {
@@ -27,7 +35,15 @@ describe('npm run synth', () => {
     expect(synth(b).status).toBe(0);
     const names = Object.keys(files(a));
     expect(names[0]).toBe('0000-namespace.k8s.yaml');
-    expect(names.map((n) => n.replace(/^\d{4}-/, ''))).toEqual(expect.arrayContaining(['prometheus.k8s.yaml', 'alertmanager.k8s.yaml', 'grafana.k8s.yaml', 'otel-collector.k8s.yaml', 'hardware-exporter.k8s.yaml']));
+    expect(names.map((n) => n.replace(/^\d{4}-/, ''))).toEqual(
+      expect.arrayContaining([
+        'prometheus.k8s.yaml',
+        'alertmanager.k8s.yaml',
+        'grafana.k8s.yaml',
+        'otel-collector.k8s.yaml',
+        'hardware-exporter.k8s.yaml',
+      ]),
+    );
     expect(files(b)).toEqual(files(a));
   });
 

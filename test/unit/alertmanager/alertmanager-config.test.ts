@@ -1,28 +1,29 @@
-import { SEED_SEVERITIES } from '../../support/manifests';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { DEVICE_ALERTS, MODEL_QUALITY_ALERTS, watchdog } from '../../../alerts';
 import {
   ALERTMANAGER_FILE_FIELDS,
   AlertmanagerConfig,
-  AlertmanagerFileField,
-  AlertRoutingProps,
+  type AlertmanagerFileField,
+  type AlertRoutingProps,
   DEFAULT_RECEIVER_SECRETS,
   DEFAULT_RECEIVERS,
   Duration,
-  IMAGES,
-  SecretKeyRef,
   defaultRouting,
+  IMAGES,
   labelIs,
+  type SecretKeyRef,
   severityRoute,
   versionAtLeast,
 } from '../../../lib';
-import { DEVICE_ALERTS, MODEL_QUALITY_ALERTS, watchdog } from '../../../alerts';
 import { forAlertmanager025, programVersion } from '../../support/alertmanager';
+import { SEED_SEVERITIES } from '../../support/manifests';
 import { run } from '../../support/programs';
 
-const config = (routing: AlertRoutingProps = defaultRouting(), extra = {}) => new AlertmanagerConfig({ routing, ...extra });
+const config = (routing: AlertRoutingProps = defaultRouting(), extra = {}) =>
+  new AlertmanagerConfig({ routing, ...extra });
 const rendered = (routing?: AlertRoutingProps) => parse(config(routing).text);
 
 /** The default routing with one receiver changed (or added when `name` is new). */
@@ -36,7 +37,10 @@ const slackRef: SecretKeyRef = { secretName: 'alertmanager-receivers', key: 'sla
 /** Writes the Debian-0.25 copy of a configuration (webhook url_file swapped for a loopback url); returns its folder. */
 function write025(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'alertmanager-config-'));
-  writeFileSync(join(dir, 'alertmanager.yml'), forAlertmanager025(text, () => 'http://127.0.0.1:9/webhook'));
+  writeFileSync(
+    join(dir, 'alertmanager.yml'),
+    forAlertmanager025(text, () => 'http://127.0.0.1:9/webhook'),
+  );
   return dir;
 }
 
@@ -51,7 +55,12 @@ describe('the default routing', () => {
       group_interval: '5m',
       repeat_interval: '4h',
       routes: [
-        { receiver: 'dead-mans-switch', matchers: ['alertname="Watchdog"'], group_interval: '1m', repeat_interval: '5m' },
+        {
+          receiver: 'dead-mans-switch',
+          matchers: ['alertname="Watchdog"'],
+          group_interval: '1m',
+          repeat_interval: '5m',
+        },
         { receiver: 'critical', matchers: ['severity="critical"'] },
         { receiver: 'warning', matchers: ['severity="warning"'], repeat_interval: '1d' },
       ],
@@ -78,7 +87,9 @@ describe('the default routing', () => {
           require_tls: true,
         },
       ],
-      webhook_configs: [{ url_file: '/etc/alertmanager/secrets/alertmanager-receivers/alert-webhook-url', send_resolved: true }],
+      webhook_configs: [
+        { url_file: '/etc/alertmanager/secrets/alertmanager-receivers/alert-webhook-url', send_resolved: true },
+      ],
     });
   });
 
@@ -87,17 +98,35 @@ describe('the default routing', () => {
       expect.arrayContaining([
         {
           name: 'warning',
-          slack_configs: [expect.objectContaining({ channel: '#liquid-audio-nets-warnings', api_url_file: '/etc/alertmanager/secrets/alertmanager-receivers/slack-warnings-webhook-url' })],
+          slack_configs: [
+            expect.objectContaining({
+              channel: '#liquid-audio-nets-warnings',
+              api_url_file: '/etc/alertmanager/secrets/alertmanager-receivers/slack-warnings-webhook-url',
+            }),
+          ],
         },
-        { name: 'dead-mans-switch', webhook_configs: [{ send_resolved: false, url_file: '/etc/alertmanager/secrets/alertmanager-dead-mans-switch/url' }] },
+        {
+          name: 'dead-mans-switch',
+          webhook_configs: [
+            { send_resolved: false, url_file: '/etc/alertmanager/secrets/alertmanager-dead-mans-switch/url' },
+          ],
+        },
       ]),
     );
   });
 
   test('DeviceOffline mutes the rest of its device; a critical alert mutes the warning of the same name and device', () => {
     expect(yaml.inhibit_rules).toEqual([
-      { source_matchers: ['alertname="DeviceOffline"'], target_matchers: ['alertname!="DeviceOffline"'], equal: ['device'] },
-      { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'device'] },
+      {
+        source_matchers: ['alertname="DeviceOffline"'],
+        target_matchers: ['alertname!="DeviceOffline"'],
+        equal: ['device'],
+      },
+      {
+        source_matchers: ['severity="critical"'],
+        target_matchers: ['severity="warning"'],
+        equal: ['alertname', 'device'],
+      },
     ]);
   });
 
@@ -111,7 +140,13 @@ describe('the default routing', () => {
   });
 
   test('the timing is a typed option: scaled down, it renders scaled down', () => {
-    const fast = defaultRouting({ timing: { groupWait: Duration.seconds(1), groupInterval: Duration.seconds(10), repeatInterval: Duration.hours(1) } });
+    const fast = defaultRouting({
+      timing: {
+        groupWait: Duration.seconds(1),
+        groupInterval: Duration.seconds(10),
+        repeatInterval: Duration.hours(1),
+      },
+    });
     expect(rendered(fast).route).toMatchObject({ group_wait: '1s', group_interval: '10s', repeat_interval: '1h' });
   });
 });
@@ -124,7 +159,10 @@ describe('the default routing, judged by the real amtool (Debian 0.25)', () => {
     const generated = parse(text);
     const copy = parse(forAlertmanager025(text, (file) => `file:${file}`));
     for (const receiver of copy.receivers) {
-      receiver.webhook_configs = receiver.webhook_configs?.map(({ url, ...rest }: { url: string }) => ({ ...rest, url_file: url.slice('file:'.length) }));
+      receiver.webhook_configs = receiver.webhook_configs?.map(({ url, ...rest }: { url: string }) => ({
+        ...rest,
+        url_file: url.slice('file:'.length),
+      }));
     }
     expect(copy).toEqual(generated);
   });
@@ -138,7 +176,13 @@ describe('the default routing, judged by the real amtool (Debian 0.25)', () => {
   });
 
   const routeOf = (labels: Record<string, string>) => {
-    const args = ['config', 'routes', 'test', '--config.file=alertmanager.yml', ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)];
+    const args = [
+      'config',
+      'routes',
+      'test',
+      '--config.file=alertmanager.yml',
+      ...Object.entries(labels).map(([k, v]) => `${k}=${v}`),
+    ];
     const result = run('amtool', args, dir);
     expect(result.status).toBe(0);
     return result.stdout.trim();
@@ -147,7 +191,9 @@ describe('the default routing, judged by the real amtool (Debian 0.25)', () => {
   test('every seed alert reaches the receiver of its severity', () => {
     const seed = [...DEVICE_ALERTS, ...MODEL_QUALITY_ALERTS];
     expect(Object.fromEntries(seed.map((r) => [r.name, r.severity]))).toEqual(SEED_SEVERITIES);
-    const routes = Object.fromEntries(seed.map((r) => [r.name, routeOf({ alertname: r.name, ...r.ruleLabels, device: 'edge-01' })]));
+    const routes = Object.fromEntries(
+      seed.map((r) => [r.name, routeOf({ alertname: r.name, ...r.ruleLabels, device: 'edge-01' })]),
+    );
     expect(routes).toEqual({
       DeviceOffline: DEFAULT_RECEIVERS.critical,
       LowThroughput: DEFAULT_RECEIVERS.critical,
@@ -168,7 +214,11 @@ describe('the default routing, judged by the real amtool (Debian 0.25)', () => {
     const swapped = defaultRouting();
     const broken = { ...swapped, routes: [severityRoute('critical', 'warning'), severityRoute('warning', 'critical')] };
     const brokenDir = write025(config(broken).text);
-    const result = run('amtool', ['config', 'routes', 'test', '--config.file=alertmanager.yml', 'alertname=DeviceOffline', 'severity=critical'], brokenDir);
+    const result = run(
+      'amtool',
+      ['config', 'routes', 'test', '--config.file=alertmanager.yml', 'alertname=DeviceOffline', 'severity=critical'],
+      brokenDir,
+    );
     expect(result.stdout.trim()).toBe('warning');
   });
 });
@@ -178,7 +228,11 @@ describe('the *_file fields and the pinned Alertmanager', () => {
     const used = config().fileFields;
     expect([...used].sort()).toEqual(Object.keys(ALERTMANAGER_FILE_FIELDS).sort());
     for (const field of used) {
-      expect([field, IMAGES.alertmanager.tag, versionAtLeast(IMAGES.alertmanager.tag, ALERTMANAGER_FILE_FIELDS[field])]).toEqual([field, IMAGES.alertmanager.tag, true]);
+      expect([
+        field,
+        IMAGES.alertmanager.tag,
+        versionAtLeast(IMAGES.alertmanager.tag, ALERTMANAGER_FILE_FIELDS[field]),
+      ]).toEqual([field, IMAGES.alertmanager.tag, true]);
     }
   });
 
@@ -186,14 +240,19 @@ describe('the *_file fields and the pinned Alertmanager', () => {
     const version = programVersion('amtool');
     const snippets: Record<AlertmanagerFileField, string> = {
       'slack_configs.api_url_file': 'slack_configs: [{ channel: "#a", api_url_file: /tmp/x }]',
-      'email_configs.auth_password_file': 'email_configs: [{ to: a@b.org, from: a@b.org, smarthost: "127.0.0.1:25", auth_username: a, auth_password_file: /tmp/x }]',
+      'email_configs.auth_password_file':
+        'email_configs: [{ to: a@b.org, from: a@b.org, smarthost: "127.0.0.1:25", auth_username: a, auth_password_file: /tmp/x }]',
       'webhook_configs.url_file': 'webhook_configs: [{ url_file: /tmp/x }]',
     };
     for (const field of Object.keys(snippets) as AlertmanagerFileField[]) {
       const dir = mkdtempSync(join(tmpdir(), 'alertmanager-field-'));
       writeFileSync(join(dir, 'am.yml'), `route: { receiver: r }\nreceivers:\n  - name: r\n    ${snippets[field]}\n`);
       const accepted = run('amtool', ['check-config', 'am.yml'], dir).status === 0;
-      expect([field, version, accepted]).toEqual([field, version, versionAtLeast(version, ALERTMANAGER_FILE_FIELDS[field])]);
+      expect([field, version, accepted]).toEqual([
+        field,
+        version,
+        versionAtLeast(version, ALERTMANAGER_FILE_FIELDS[field]),
+      ]);
     }
   });
 
@@ -215,7 +274,9 @@ describe('bad routing stops the synth with one sentence', () => {
   });
 
   test('fails when the default receiver does not exist', () => {
-    expect(() => config({ ...defaultRouting(), defaultReceiver: 'nobody' })).toThrow(/'defaultReceiver' names 'nobody', which is not a receiver/);
+    expect(() => config({ ...defaultRouting(), defaultReceiver: 'nobody' })).toThrow(
+      /'defaultReceiver' names 'nobody', which is not a receiver/,
+    );
   });
 
   test('fails when a receiver has no integration', () => {
@@ -241,16 +302,22 @@ describe('bad routing stops the synth with one sentence', () => {
     expect(() => config(withReceiver({ name: 'x', slack: [{ channel: '#alerts', apiUrl: literal }] }))).toThrow(
       "alertmanager 'alertmanager': receiver 'x': 'apiUrl' must be a reference to a Secret ({ secretName, key }), not a literal value",
     );
-    expect(() => config(withReceiver({ name: 'x', webhook: [{ url: 'http://pager' as unknown as SecretKeyRef }] }))).toThrow(/receiver 'x': 'url' must be a reference to a Secret/);
+    expect(() =>
+      config(withReceiver({ name: 'x', webhook: [{ url: 'http://pager' as unknown as SecretKeyRef }] })),
+    ).toThrow(/receiver 'x': 'url' must be a reference to a Secret/);
   });
 
   test('fails when a secret reference names a Secret Kubernetes would reject', () => {
-    expect(() => config(withReceiver({ name: 'x', webhook: [{ url: { secretName: 'Receivers', key: 'url' } }] }))).toThrow(
-      /receiver 'x': 'url.secretName' 'Receivers' must be lower-case letters/,
-    );
+    expect(() =>
+      config(withReceiver({ name: 'x', webhook: [{ url: { secretName: 'Receivers', key: 'url' } }] })),
+    ).toThrow(/receiver 'x': 'url.secretName' 'Receivers' must be lower-case letters/);
   });
 
-  const email = { to: ['oncall@example.org'], from: 'am@example.org', smarthost: { host: 'smtp.example.org', port: 587 } };
+  const email = {
+    to: ['oncall@example.org'],
+    from: 'am@example.org',
+    smarthost: { host: 'smtp.example.org', port: 587 },
+  };
 
   test('fails when an email address does not parse', () => {
     expect(() => config(withReceiver({ name: 'x', email: [{ ...email, to: ['oncall'] }] }))).toThrow(
@@ -262,11 +329,15 @@ describe('bad routing stops the synth with one sentence', () => {
   });
 
   test('fails when an email has no recipient, a bad smarthost, or a password without a user', () => {
-    expect(() => config(withReceiver({ name: 'x', email: [{ ...email, to: [] }] }))).toThrow(/receiver 'x': 'to' must list at least one email address/);
-    expect(() => config(withReceiver({ name: 'x', email: [{ ...email, smarthost: { host: 'smtp.example.org', port: 0 } }] }))).toThrow(
-      /receiver 'x': 'smarthost.port' must be a whole number from 1 to 65535, got 0/,
+    expect(() => config(withReceiver({ name: 'x', email: [{ ...email, to: [] }] }))).toThrow(
+      /receiver 'x': 'to' must list at least one email address/,
     );
-    expect(() => config(withReceiver({ name: 'x', email: [{ ...email, smarthost: { host: 'smtp example', port: 25 } }] }))).toThrow(/'smarthost.host' must be a host name/);
+    expect(() =>
+      config(withReceiver({ name: 'x', email: [{ ...email, smarthost: { host: 'smtp.example.org', port: 0 } }] })),
+    ).toThrow(/receiver 'x': 'smarthost.port' must be a whole number from 1 to 65535, got 0/);
+    expect(() =>
+      config(withReceiver({ name: 'x', email: [{ ...email, smarthost: { host: 'smtp example', port: 25 } }] })),
+    ).toThrow(/'smarthost.host' must be a host name/);
     expect(() => config(withReceiver({ name: 'x', email: [{ ...email, authPassword: slackRef }] }))).toThrow(
       /receiver 'x': 'authUsername' and 'authPassword' must be given together .*, got only 'authPassword'/,
     );
@@ -274,7 +345,9 @@ describe('bad routing stops the synth with one sentence', () => {
 
   test('fails when a receiver is defined twice', () => {
     const routing = defaultRouting();
-    expect(() => config({ ...routing, receivers: [...routing.receivers, routing.receivers[0]] })).toThrow(/receiver 'critical' is defined twice/);
+    expect(() => config({ ...routing, receivers: [...routing.receivers, routing.receivers[0]] })).toThrow(
+      /receiver 'critical' is defined twice/,
+    );
   });
 
   test('fails when the dead man switch shares its receiver with real alerts', () => {
@@ -284,28 +357,48 @@ describe('bad routing stops the synth with one sentence', () => {
   });
 
   test('fails when a repeat interval is shorter than the group interval, or not shorter than the retention', () => {
-    const routing = { ...defaultRouting(), routes: [severityRoute('critical', 'critical', { repeatInterval: Duration.minutes(1) })] };
-    expect(() => config(routing)).toThrow("alertmanager 'alertmanager': route to 'critical': 'repeatInterval' (1m) must be at least 'groupInterval' (5m); Alertmanager checks for a repeat once per group interval");
-    expect(() => config(defaultRouting(), { retention: Duration.hours(12) })).toThrow(/route to 'warning': 'repeatInterval' \(1d\) must be shorter than the retention \(12h\)/);
-    const zero = defaultRouting({ timing: { groupWait: Duration.seconds(30), groupInterval: Duration.ZERO, repeatInterval: Duration.hours(4) } });
+    const routing = {
+      ...defaultRouting(),
+      routes: [severityRoute('critical', 'critical', { repeatInterval: Duration.minutes(1) })],
+    };
+    expect(() => config(routing)).toThrow(
+      "alertmanager 'alertmanager': route to 'critical': 'repeatInterval' (1m) must be at least 'groupInterval' (5m); Alertmanager checks for a repeat once per group interval",
+    );
+    expect(() => config(defaultRouting(), { retention: Duration.hours(12) })).toThrow(
+      /route to 'warning': 'repeatInterval' \(1d\) must be shorter than the retention \(12h\)/,
+    );
+    const zero = defaultRouting({
+      timing: { groupWait: Duration.seconds(30), groupInterval: Duration.ZERO, repeatInterval: Duration.hours(4) },
+    });
     expect(() => config(zero)).toThrow(/route: 'groupInterval' must be longer than 0s/);
   });
 
   test('fails on a label name Alertmanager would reject, in a route, group_by or inhibition', () => {
-    expect(() => config({ ...defaultRouting(), routes: [{ matchers: [labelIs('team-name', 'audio')], receiver: 'critical' }] })).toThrow(
-      /route to 'critical': 'matchers' label 'team-name' must match/,
+    expect(() =>
+      config({ ...defaultRouting(), routes: [{ matchers: [labelIs('team-name', 'audio')], receiver: 'critical' }] }),
+    ).toThrow(/route to 'critical': 'matchers' label 'team-name' must match/);
+    expect(() => config({ ...defaultRouting(), groupBy: ['alertname', 'device.id'] })).toThrow(
+      /route: 'groupBy' label 'device.id' must match/,
     );
-    expect(() => config({ ...defaultRouting(), groupBy: ['alertname', 'device.id'] })).toThrow(/route: 'groupBy' label 'device.id' must match/);
-    expect(() => config({ ...defaultRouting(), inhibitRules: [{ source: [labelIs('severity', 'critical')], target: [labelIs('severity', 'warning')], equal: [] }] })).toThrow(
-      /inhibit rule 1: 'equal' must name at least one label/,
-    );
+    expect(() =>
+      config({
+        ...defaultRouting(),
+        inhibitRules: [
+          { source: [labelIs('severity', 'critical')], target: [labelIs('severity', 'warning')], equal: [] },
+        ],
+      }),
+    ).toThrow(/inhibit rule 1: 'equal' must name at least one label/);
   });
 
   test('fails when a route has no matchers', () => {
-    expect(() => config({ ...defaultRouting(), routes: [{ matchers: [], receiver: 'critical' }] })).toThrow(/route to 'critical': 'matchers' must not be empty/);
+    expect(() => config({ ...defaultRouting(), routes: [{ matchers: [], receiver: 'critical' }] })).toThrow(
+      /route to 'critical': 'matchers' must not be empty/,
+    );
   });
 
   test('names the Alertmanager it configures', () => {
-    expect(() => new AlertmanagerConfig({ alertmanager: 'am-edge', routing: withReceiver({ name: 'x' }) })).toThrow(/^alertmanager 'am-edge': receiver 'x'/);
+    expect(() => new AlertmanagerConfig({ alertmanager: 'am-edge', routing: withReceiver({ name: 'x' }) })).toThrow(
+      /^alertmanager 'am-edge': receiver 'x'/,
+    );
   });
 });

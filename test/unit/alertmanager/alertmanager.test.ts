@@ -1,6 +1,16 @@
 import { Chart, Testing } from 'cdk8s';
-import { Alertmanager, AlertmanagerProps, Duration, Gibibytes, IMAGES, Mebibytes, Millicores, SecretKeyRef, defaultRouting } from '../../../lib';
-import { byKind, Manifest, RESTRICTED_CONTAINER_SECURITY } from '../../support/manifests';
+import {
+  Alertmanager,
+  type AlertmanagerProps,
+  Duration,
+  defaultRouting,
+  Gibibytes,
+  IMAGES,
+  Mebibytes,
+  Millicores,
+  type SecretKeyRef,
+} from '../../../lib';
+import { byKind, type Manifest, RESTRICTED_CONTAINER_SECURITY } from '../../support/manifests';
 import { run } from '../../support/programs';
 
 /** Synthesizes an Alertmanager in a chart of `namespace` (none with null). */
@@ -43,7 +53,10 @@ describe('Alertmanager', () => {
       selector: { matchLabels: selector },
     });
     expect(pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution).toEqual([
-      { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selector } } },
+      {
+        weight: 100,
+        podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selector } },
+      },
     ]);
   });
 
@@ -70,7 +83,9 @@ describe('Alertmanager', () => {
       '--cluster.advertise-address=$(POD_IP):9094',
       ...peers,
     ]);
-    expect(container.env).toEqual([{ name: 'POD_IP', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'status.podIP' } } }]);
+    expect(container.env).toEqual([
+      { name: 'POD_IP', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'status.podIP' } } },
+    ]);
     expect(container.ports).toEqual([
       { name: 'web', containerPort: 9093, protocol: 'TCP' },
       { name: 'cluster-tcp', containerPort: 9094, protocol: 'TCP' },
@@ -92,12 +107,19 @@ describe('Alertmanager', () => {
         { name: 'cluster-udp', port: 9094, targetPort: 'cluster-udp', protocol: 'UDP' },
       ],
     });
-    expect(one('Service', 'alertmanager').spec).toEqual({ type: 'ClusterIP', selector, ports: [{ name: 'web', port: 9093, targetPort: 'web', protocol: 'TCP' }] });
+    expect(one('Service', 'alertmanager').spec).toEqual({
+      type: 'ClusterIP',
+      selector,
+      ports: [{ name: 'web', port: 9093, targetPort: 'web', protocol: 'TCP' }],
+    });
   });
 
   test('keeps silences and the notification log on a volume claimed per peer', () => {
     expect(sts.spec.volumeClaimTemplates).toEqual([
-      { metadata: { name: 'data', labels: expect.objectContaining(selector) }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+      {
+        metadata: { name: 'data', labels: expect.objectContaining(selector) },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+      },
     ]);
     expect(container.volumeMounts).toContainEqual({ name: 'data', mountPath: '/alertmanager' });
   });
@@ -108,11 +130,19 @@ describe('Alertmanager', () => {
   });
 
   test('is hardened: restricted security contexts, its own ServiceAccount without a token, resources set', () => {
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534, fsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 65534,
+      fsGroup: 65534,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     expect(container.securityContext).toEqual(RESTRICTED_CONTAINER_SECURITY);
     expect(pod).toMatchObject({ serviceAccountName: 'alertmanager', automountServiceAccountToken: false });
     expect(one('ServiceAccount')).toMatchObject({ automountServiceAccountToken: false });
-    expect(container.resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } });
+    expect(container.resources).toEqual({
+      requests: { cpu: '50m', memory: '64Mi' },
+      limits: { cpu: '200m', memory: '256Mi' },
+    });
   });
 
   test('a PodDisruptionBudget lets a drain take one peer at a time', () => {
@@ -121,12 +151,24 @@ describe('Alertmanager', () => {
 
   test('reads alertmanager.yml from its ConfigMap, and rolls out when it changes', () => {
     expect(one('ConfigMap').data).toEqual({ 'alertmanager.yml': am.configText });
-    expect(container.volumeMounts).toContainEqual({ name: 'config', mountPath: '/etc/alertmanager/config', readOnly: true });
+    expect(container.volumeMounts).toContainEqual({
+      name: 'config',
+      mountPath: '/etc/alertmanager/config',
+      readOnly: true,
+    });
     expect(pod.volumes).toContainEqual({ name: 'config', configMap: { name: 'alertmanager-config' } });
     expect(sts.spec.template.metadata.annotations).toEqual({ 'checksum/config': am.hash });
     expect(am.hash).toMatch(/^[0-9a-f]{16}$/);
 
-    const retimed = synth({ routing: defaultRouting({ timing: { groupWait: Duration.seconds(10), groupInterval: Duration.minutes(5), repeatInterval: Duration.hours(4) } }) });
+    const retimed = synth({
+      routing: defaultRouting({
+        timing: {
+          groupWait: Duration.seconds(10),
+          groupInterval: Duration.minutes(5),
+          repeatInterval: Duration.hours(4),
+        },
+      }),
+    });
     expect(retimed.am.hash).not.toBe(am.hash);
     expect(retimed.one('StatefulSet').spec.template.metadata.annotations['checksum/config']).toBe(retimed.am.hash);
     expect(synth().am.hash).toBe(am.hash);
@@ -138,7 +180,10 @@ describe('Alertmanager', () => {
       secret: {
         secretName: 'alertmanager-receivers',
         defaultMode: 0o440,
-        items: ['alert-webhook-url', 'slack-warnings-webhook-url', 'slack-webhook-url', 'smtp-password'].map((key) => ({ key, path: key })),
+        items: ['alert-webhook-url', 'slack-warnings-webhook-url', 'slack-webhook-url', 'smtp-password'].map((key) => ({
+          key,
+          path: key,
+        })),
       },
     });
     expect(pod.volumes).toContainEqual({
@@ -147,14 +192,25 @@ describe('Alertmanager', () => {
     });
     expect(container.volumeMounts).toEqual(
       expect.arrayContaining([
-        { name: 'secret-alertmanager-receivers', mountPath: '/etc/alertmanager/secrets/alertmanager-receivers', readOnly: true },
-        { name: 'secret-alertmanager-dead-mans-switch', mountPath: '/etc/alertmanager/secrets/alertmanager-dead-mans-switch', readOnly: true },
+        {
+          name: 'secret-alertmanager-receivers',
+          mountPath: '/etc/alertmanager/secrets/alertmanager-receivers',
+          readOnly: true,
+        },
+        {
+          name: 'secret-alertmanager-dead-mans-switch',
+          mountPath: '/etc/alertmanager/secrets/alertmanager-dead-mans-switch',
+          readOnly: true,
+        },
       ]),
     );
     for (const [, file] of am.configText.matchAll(/_file: (.*)$/gm)) {
       const mount = container.volumeMounts.find((m: { mountPath: string }) => file.startsWith(`${m.mountPath}/`));
       const volume = pod.volumes.find((v: { name: string }) => v.name === mount?.name);
-      expect([file, volume?.secret.items.map((i: { path: string }) => `${mount.mountPath}/${i.path}`)]).toEqual([file, expect.arrayContaining([file])]);
+      expect([file, volume?.secret.items.map((i: { path: string }) => `${mount.mountPath}/${i.path}`)]).toEqual([
+        file,
+        expect.arrayContaining([file]),
+      ]);
     }
   });
 
@@ -172,13 +228,21 @@ describe('Alertmanager', () => {
       storageClassName: 'fast-ssd',
       retention: Duration.days(10),
       externalUrl: 'https://alerts.example.org',
-      resources: { requests: { cpu: Millicores.of(100), memory: Mebibytes.of(128) }, limits: { cpu: Millicores.of(500), memory: Mebibytes.of(512) } },
+      resources: {
+        requests: { cpu: Millicores.of(100), memory: Mebibytes.of(128) },
+        limits: { cpu: Millicores.of(500), memory: Mebibytes.of(512) },
+      },
     });
     const s = custom.one('StatefulSet').spec;
     expect(s.replicas).toBe(5);
-    expect(s.volumeClaimTemplates[0].spec).toMatchObject({ storageClassName: 'fast-ssd', resources: { requests: { storage: '2Gi' } } });
+    expect(s.volumeClaimTemplates[0].spec).toMatchObject({
+      storageClassName: 'fast-ssd',
+      resources: { requests: { storage: '2Gi' } },
+    });
     const args = s.template.spec.containers[0].args as string[];
-    expect(args).toEqual(expect.arrayContaining(['--data.retention=240h', '--web.external-url=https://alerts.example.org']));
+    expect(args).toEqual(
+      expect.arrayContaining(['--data.retention=240h', '--web.external-url=https://alerts.example.org']),
+    );
     expect(args.filter((a) => a.startsWith('--cluster.peer='))).toHaveLength(5);
     expect(custom.am.peers).toHaveLength(5);
   });
@@ -191,44 +255,73 @@ describe('Alertmanager', () => {
 describe('bad Alertmanager props stop the synth with one sentence', () => {
   test('fails when a Slack channel has no #', () => {
     const routing = defaultRouting();
-    const bad = { ...routing, receivers: routing.receivers.map((r) => (r.name === 'warning' ? { ...r, slack: [{ ...r.slack![0], channel: 'alerts' }] } : r)) };
-    expect(() => synth({ routing: bad })).toThrow("alertmanager 'alertmanager': receiver 'warning': 'channel' must start with '#', got 'alerts'");
+    const bad = {
+      ...routing,
+      receivers: routing.receivers.map((r) =>
+        r.name === 'warning' ? { ...r, slack: [{ ...r.slack![0], channel: 'alerts' }] } : r,
+      ),
+    };
+    expect(() => synth({ routing: bad })).toThrow(
+      "alertmanager 'alertmanager': receiver 'warning': 'channel' must start with '#', got 'alerts'",
+    );
   });
 
   test('fails when a secret is given as a literal value', () => {
     const routing = defaultRouting();
     const literal = 'https://hooks.example.org/T0/B0/abc' as unknown as SecretKeyRef;
-    const bad = { ...routing, receivers: routing.receivers.map((r) => (r.name === 'dead-mans-switch' ? { ...r, webhook: [{ url: literal }] } : r)) };
+    const bad = {
+      ...routing,
+      receivers: routing.receivers.map((r) =>
+        r.name === 'dead-mans-switch' ? { ...r, webhook: [{ url: literal }] } : r,
+      ),
+    };
     expect(() => synth({ routing: bad })).toThrow(
       "alertmanager 'alertmanager': receiver 'dead-mans-switch': 'url' must be a reference to a Secret ({ secretName, key }), not a literal value",
     );
   });
 
   test('fails when there is no namespace for the peer names', () => {
-    expect(() => synth({}, null)).toThrow("alertmanager 'alertmanager': 'namespace' is required when the chart has none: the peers' DNS names contain it");
+    expect(() => synth({}, null)).toThrow(
+      "alertmanager 'alertmanager': 'namespace' is required when the chart has none: the peers' DNS names contain it",
+    );
   });
 
   test('fails on zero or fractional replicas', () => {
-    expect(() => synth({ replicas: 0 })).toThrow("alertmanager 'alertmanager': 'replicas' must be a whole number of at least 1, got 0");
+    expect(() => synth({ replicas: 0 })).toThrow(
+      "alertmanager 'alertmanager': 'replicas' must be a whole number of at least 1, got 0",
+    );
     expect(() => synth({ replicas: 2.5 })).toThrow(/'replicas' must be a whole number of at least 1, got 2.5/);
   });
 
   test('fails on a storage size or name Kubernetes would reject', () => {
-    expect(() => synth({ storage: Gibibytes.of(0) })).toThrow(/^alertmanager 'alertmanager': 'storage' must be a positive whole number of bytes/);
-    expect(() => synth({ name: 'Alert_Manager' })).toThrow(/^alertmanager 'Alert_Manager': 'name' with '-headless' appended must be lower-case letters/);
+    expect(() => synth({ storage: Gibibytes.of(0) })).toThrow(
+      /^alertmanager 'alertmanager': 'storage' must be a positive whole number of bytes/,
+    );
+    expect(() => synth({ name: 'Alert_Manager' })).toThrow(
+      /^alertmanager 'Alert_Manager': 'name' with '-headless' appended must be lower-case letters/,
+    );
     expect(() => synth({ storageClassName: 'Fast SSD' })).toThrow(/'storageClassName' 'Fast SSD' must be lower-case/);
   });
 
   test('fails when a repeat interval outlasts the retention', () => {
-    expect(() => synth({ retention: Duration.hours(12) })).toThrow(/^alertmanager 'alertmanager': route to 'warning': 'repeatInterval' \(1d\) must be shorter than the retention \(12h\)/);
+    expect(() => synth({ retention: Duration.hours(12) })).toThrow(
+      /^alertmanager 'alertmanager': route to 'warning': 'repeatInterval' \(1d\) must be shorter than the retention \(12h\)/,
+    );
   });
 
   test('fails when requests exceed limits', () => {
-    const resources = { requests: { cpu: Millicores.of(500), memory: Mebibytes.of(64) }, limits: { cpu: Millicores.of(200), memory: Mebibytes.of(256) } };
-    expect(() => synth({ resources })).toThrow(/^alertmanager 'alertmanager': 'resources.requests.cpu' \(500 m\) must not exceed 'resources.limits.cpu'/);
+    const resources = {
+      requests: { cpu: Millicores.of(500), memory: Mebibytes.of(64) },
+      limits: { cpu: Millicores.of(200), memory: Mebibytes.of(256) },
+    };
+    expect(() => synth({ resources })).toThrow(
+      /^alertmanager 'alertmanager': 'resources.requests.cpu' \(500 m\) must not exceed 'resources.limits.cpu'/,
+    );
   });
 
   test('fails on an external URL that is not http(s)', () => {
-    expect(() => synth({ externalUrl: 'alerts.example.org' })).toThrow("alertmanager 'alertmanager': 'externalUrl' must be an http(s) URL, got 'alerts.example.org'");
+    expect(() => synth({ externalUrl: 'alerts.example.org' })).toThrow(
+      "alertmanager 'alertmanager': 'externalUrl' must be an http(s) URL, got 'alerts.example.org'",
+    );
   });
 });

@@ -1,6 +1,15 @@
 import { THRESHOLDS } from '../../../alerts';
+import {
+  alertQuality,
+  measure,
+  parseFiring,
+  replay,
+  ruleGroups,
+  ruleNamed,
+  SHORT,
+  thresholdsFor,
+} from '../../../bench/alert-quality-scenarios';
 import { Duration } from '../../../lib';
-import { SHORT, alertQuality, measure, parseFiring, replay, ruleGroups, ruleNamed, thresholdsFor } from '../../../bench/alert-quality-scenarios';
 
 /**
  * The short version of `npm run alert-quality`: the shipped rules replayed by the real promtool
@@ -13,8 +22,20 @@ describe('alert quality, judged by promtool over simulated histories', () => {
   test('the harness reads a firing timeline promtool produced: a step of 40 ms fires after for, keeps firing for keepFiringFor', async () => {
     const groups = ruleGroups(THRESHOLDS);
     const rule = ruleNamed(groups, 'HighInferenceLatency');
-    const series = [{ series: 'inference_latency_ms{device="edge-01", instance="10.0.0.10:8080", job="liquid-audio-nets"}', values: '12x59 40x59 12x60' }];
-    const scenario = { alert: rule.name, kind: 'step' as const, minutes: 180, measureFrom: 0, fault: { from: 60, until: 120 }, series };
+    const series = [
+      {
+        series: 'inference_latency_ms{device="edge-01", instance="10.0.0.10:8080", job="liquid-audio-nets"}',
+        values: '12x59 40x59 12x60',
+      },
+    ];
+    const scenario = {
+      alert: rule.name,
+      kind: 'step' as const,
+      minutes: 180,
+      measureFrom: 0,
+      fault: { from: 60, until: 120 },
+      series,
+    };
     const [result] = await replay(groups, [scenario]);
     expect(result.detection).toBe(rule.for.seconds);
     expect(result.resolve).toBe(rule.keepFiringFor.seconds);
@@ -31,7 +52,9 @@ describe('alert quality, judged by promtool over simulated histories', () => {
       ].join(''),
     );
     expect(Object.fromEntries(firing)).toEqual({ a: [60, 90, 180], b: [60] });
-    expect(measure({ alert: 'X', kind: 'healthy', minutes: 5, measureFrom: 0, series: [] }, firing, 30).episodes).toBe(3);
+    expect(measure({ alert: 'X', kind: 'healthy', minutes: 5, measureFrom: 0, series: [] }, firing, 30).episodes).toBe(
+      3,
+    );
   });
 
   test('bare rules flap while a metric hovers at the threshold (so the goal below can fail)', async () => {
@@ -44,8 +67,10 @@ describe('alert quality, judged by promtool over simulated histories', () => {
     beforeAll(async () => {
       [quality] = await alertQuality(thresholdsFor('after'), SHORT, [alert]);
     });
-    test('raises no false alarm on a healthy fleet with noise, daily load and missed scrapes', () => expect(quality.falseAlarmsPer24h).toBe(0));
-    test('notifies at most once an hour while its metric hovers at the threshold', () => expect(quality.hoveringPerHour).toBeLessThanOrEqual(1));
+    test('raises no false alarm on a healthy fleet with noise, daily load and missed scrapes', () =>
+      expect(quality.falseAlarmsPer24h).toBe(0));
+    test('notifies at most once an hour while its metric hovers at the threshold', () =>
+      expect(quality.hoveringPerHour).toBeLessThanOrEqual(1));
     test('detects a real fault within for + two evaluation intervals', () => {
       expect(quality.detection).toBeDefined();
       expect(quality.detection!).toBeLessThanOrEqual(quality.for.plus(Duration.seconds(60)).seconds);

@@ -1,7 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ALERTMANAGER_METRICS, Duration, PROMETHEUS_METRICS, RuleGroup, Units, analysePromQL, renderRuleFile } from '../../../lib';
 import { ALERTMANAGER_ALERTS, THRESHOLDS } from '../../../alerts';
+import {
+  ALERTMANAGER_METRICS,
+  analysePromQL,
+  Duration,
+  PROMETHEUS_METRICS,
+  RuleGroup,
+  renderRuleFile,
+  Units,
+} from '../../../lib';
 import { run } from '../../support/programs';
 import { testFileName, writeRuleFiles } from '../../support/rule-files';
 

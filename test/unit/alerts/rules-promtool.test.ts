@@ -1,9 +1,18 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
-import { config } from '../../../config';
-import { AlertRule, AlertText, Duration, Milliseconds, MonitoringStack, RuleGroup, SERVICE_METRICS, renderRuleFile } from '../../../lib';
 import { EXAMPLE_DEVICE, THRESHOLDS } from '../../../alerts';
+import { config } from '../../../config';
+import {
+  AlertRule,
+  AlertText,
+  Duration,
+  Milliseconds,
+  MonitoringStack,
+  RuleGroup,
+  renderRuleFile,
+  SERVICE_METRICS,
+} from '../../../lib';
 import { run } from '../../support/programs';
 import { testFileName, writeRuleFiles } from '../../support/rule-files';
 
@@ -24,17 +33,26 @@ describe('the seed alert rules, judged by the real promtool', () => {
     expect(result.status).toBe(0);
   });
 
-  test.each(stack.ruleGroups.map((g) => [g.name, g] as const))('promtool test rules passes the tests generated for %s', (_name, group) => {
-    const result = run('promtool', ['test', 'rules', testFileName(group)], dir);
-    expect(result.stdout + result.stderr).toContain('SUCCESS');
-    expect(result.status).toBe(0);
-  });
+  test.each(stack.ruleGroups.map((g) => [g.name, g] as const))(
+    'promtool test rules passes the tests generated for %s',
+    (_name, group) => {
+      const result = run('promtool', ['test', 'rules', testFileName(group)], dir);
+      expect(result.stdout + result.stderr).toContain('SUCCESS');
+      expect(result.status).toBe(0);
+    },
+  );
 
   test('every seed alert has generated tests; every threshold alert one past and one inside its threshold', () => {
     const caseNames = Object.fromEntries(
       stack.ruleGroups.flatMap((g) => g.rules.map((r) => [r.name, r.testCases(g.interval).map((c) => c.name)])),
     );
-    for (const name of ['LowThroughput', 'LowModelAccuracy', 'HighInferenceLatency', 'HighPowerConsumption', 'HighMemoryUsage']) {
+    for (const name of [
+      'LowThroughput',
+      'LowModelAccuracy',
+      'HighInferenceLatency',
+      'HighPowerConsumption',
+      'HighMemoryUsage',
+    ]) {
       // A third case when the alert is shaped with keepFiringFor (alerts/thresholds.ts).
       expect(caseNames[name]).toEqual([
         expect.stringMatching(/just past .* fires after/),
@@ -71,9 +89,16 @@ describe('the seed alert rules, judged by the real promtool', () => {
   test('the dist/ rule files and the stack render the same bytes', () => {
     // Guards the promtool runs above: they judge what `kubectl apply -f dist/` installs.
     const distDir = join(__dirname, '../../../dist');
-    const dist = readFileSync(join(distDir, readdirSync(distDir).find((f) => /^\d{4}-prometheus\.k8s\.yaml$/.test(f))!), 'utf8');
+    const dist = readFileSync(
+      join(distDir, readdirSync(distDir).find((f) => /^\d{4}-prometheus\.k8s\.yaml$/.test(f))!),
+      'utf8',
+    );
     for (const group of stack.ruleGroups) {
-      const indented = stack.rules.files[group.fileName].trimEnd().split('\n').map((l) => `    ${l}`).join('\n');
+      const indented = stack.rules.files[group.fileName]
+        .trimEnd()
+        .split('\n')
+        .map((l) => `    ${l}`)
+        .join('\n');
       expect(dist).toContain(indented);
     }
   });
@@ -92,7 +117,12 @@ describe('a retuned threshold moves the rule and its tests together', () => {
       summary: AlertText.of`slow`,
       description: AlertText.of`slow`,
     });
-    const group = new RuleGroup({ name: 'retuned', interval: Duration.seconds(30), rules: [retuned], runbookBaseUrl: 'https://example.org/r.md' });
+    const group = new RuleGroup({
+      name: 'retuned',
+      interval: Duration.seconds(30),
+      rules: [retuned],
+      runbookBaseUrl: 'https://example.org/r.md',
+    });
     expect(renderRuleFile(group)).toContain('expr: inference_latency_ms > 40');
     const dir = writeRuleFiles([group]);
     expect(readFileSync(join(dir, testFileName(group)), 'utf8')).toMatch(/values: 40\.04x\d+/);

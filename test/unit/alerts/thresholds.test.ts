@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { THRESHOLDS, deviceAlerts, scaleDurations } from '../../../alerts';
+import { deviceAlerts, scaleDurations, THRESHOLDS } from '../../../alerts';
 import { stackConfig } from '../../../config';
 import { Duration, MonitoringStack, Units } from '../../../lib';
 
@@ -25,7 +25,13 @@ describe('scaleDurations', () => {
       ...stackConfig(scaleDurations(THRESHOLDS, 1 / 60)),
       evaluationInterval: Duration.seconds(1),
     });
-    expect(stack.ruleGroups.find((g) => g.name === 'device-health')!.rules.map((r) => r.for.toPrometheus())).toEqual(['2s', '5s', '5s', '10s', '10s']);
+    expect(stack.ruleGroups.find((g) => g.name === 'device-health')!.rules.map((r) => r.for.toPrometheus())).toEqual([
+      '2s',
+      '5s',
+      '5s',
+      '10s',
+      '10s',
+    ]);
   });
 
   test('fails on a factor that is not a positive number', () => {

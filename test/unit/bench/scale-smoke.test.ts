@@ -8,11 +8,16 @@ import { parseAllDocuments } from 'yaml';
 const root = resolve(__dirname, '../../..');
 
 beforeAll(() => {
-  if (!existsSync(join(root, 'build/bench/scale.js'))) throw new Error("build/bench/scale.js is missing: 'npm test' compiles it with tsc first");
+  if (!existsSync(join(root, 'build/bench/scale.js')))
+    throw new Error("build/bench/scale.js is missing: 'npm test' compiles it with tsc first");
 });
 
 test('npm run bench: the synth-at-scale harness runs and prints its table', () => {
-  const result = spawnSync(process.execPath, ['build/bench/scale.js'], { cwd: root, env: { ...process.env, SCALE_SMOKE: '1' }, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['build/bench/scale.js'], {
+    cwd: root,
+    env: { ...process.env, SCALE_SMOKE: '1' },
+    encoding: 'utf8',
+  });
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
   expect(result.stdout).toMatch(/^floor: require cdk8s, cdk8s-plus-27 +\d+ +0 +[\d.]+$/m);
@@ -21,15 +26,26 @@ test('npm run bench: the synth-at-scale harness runs and prints its table', () =
 
 test('1,000 generated rules fill two rule ConfigMaps, both mounted into Prometheus', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'scale-smoke-'));
-  const result = spawnSync(process.execPath, ['build/bench/scale-synth.js', '--rules', '1000', '--dashboards', '2', '--outdir', outdir], { cwd: root, encoding: 'utf8' });
+  const result = spawnSync(
+    process.execPath,
+    ['build/bench/scale-synth.js', '--rules', '1000', '--dashboards', '2', '--outdir', outdir],
+    { cwd: root, encoding: 'utf8' },
+  );
   expect(result.stderr).toBe('');
   const file = readdirSync(outdir).find((f) => f.endsWith('-prometheus.k8s.yaml'))!;
   const docs = parseAllDocuments(readFileSync(join(outdir, file), 'utf8')).map((d) => d.toJS());
   const ruleMaps = docs.filter((d) => d.kind === 'ConfigMap' && String(d.metadata.name).startsWith('prometheus-rules'));
   expect(ruleMaps.map((m) => m.metadata.name)).toEqual(['prometheus-rules', 'prometheus-rules-2']);
   expect(ruleMaps.flatMap((m) => Object.keys(m.data))).toHaveLength(20);
-  const volume = docs.find((d) => d.kind === 'StatefulSet').spec.template.spec.volumes.find((v: any) => v.name === 'rules');
-  expect(volume).toEqual({ name: 'rules', projected: { sources: [{ configMap: { name: 'prometheus-rules' } }, { configMap: { name: 'prometheus-rules-2' } }] } });
+  const volume = docs
+    .find((d) => d.kind === 'StatefulSet')
+    .spec.template.spec.volumes.find((v: any) => v.name === 'rules');
+  expect(volume).toEqual({
+    name: 'rules',
+    projected: {
+      sources: [{ configMap: { name: 'prometheus-rules' } }, { configMap: { name: 'prometheus-rules-2' } }],
+    },
+  });
   const grafana = readdirSync(outdir).find((f) => f.endsWith('-grafana.k8s.yaml'))!;
   expect(readFileSync(join(outdir, grafana), 'utf8')).toContain('name: grafana-dashboard-fleet-1');
 });
@@ -42,7 +58,9 @@ test('the query-cost harness backfills a small fleet with promtool, times every 
     timeout: 120_000,
   });
   expect(result.status).toBe(0);
-  expect(result.stdout).toMatch(/^20 devices: [\d.]+ GiB of OpenMetrics backfilled in [\d.]+ s; [\d.]+ disk bytes per sample$/m);
+  expect(result.stdout).toMatch(
+    /^20 devices: [\d.]+ GiB of OpenMetrics backfilled in [\d.]+ s; [\d.]+ disk bytes per sample$/m,
+  );
   expect(result.stdout).toMatch(/^performance \/ Inference latency +[\d.]+ +[\d.]+ +3$/m);
   // Figures are the benchmark's to print, not a test's to time: only the line's presence is checked.
   expect(result.stdout).toMatch(/^goal: every panel query under 50 ms median at 20 devices: (met|MISSED .*)$/m);

@@ -2,7 +2,11 @@ import { DEFAULT_CATALOGUE, MetricCatalogue, SERVICE_METRICS, Units } from '../.
 
 describe('metric catalogue', () => {
   test('holds every metric of the service contract with a unit that matches its name', () => {
-    expect(Object.values(SERVICE_METRICS).map((m) => m.name).sort()).toEqual(
+    expect(
+      Object.values(SERVICE_METRICS)
+        .map((m) => m.name)
+        .sort(),
+    ).toEqual(
       [
         'audio_samples_processed_per_second',
         'battery_level_percent',
@@ -32,18 +36,25 @@ describe('metric catalogue', () => {
   });
 
   test('with() adds a team metric without changing the original', () => {
-    const extended = DEFAULT_CATALOGUE.with({ name: 'wake_words_total', type: 'counter', unit: Units.count, help: 'Wake words heard.' });
+    const extended = DEFAULT_CATALOGUE.with({
+      name: 'wake_words_total',
+      type: 'counter',
+      unit: Units.count,
+      help: 'Wake words heard.',
+    });
     expect(extended.has('wake_words_total')).toBe(true);
     expect(DEFAULT_CATALOGUE.has('wake_words_total')).toBe(false);
   });
 
   test('fails when a metric is declared twice', () => {
-    expect(() => DEFAULT_CATALOGUE.with(SERVICE_METRICS.modelAccuracy)).toThrow(/metric 'model_accuracy' is declared twice/);
+    expect(() => DEFAULT_CATALOGUE.with(SERVICE_METRICS.modelAccuracy)).toThrow(
+      /metric 'model_accuracy' is declared twice/,
+    );
   });
 
   test('fails on a metric name Prometheus would reject', () => {
-    expect(() => new MetricCatalogue([{ name: 'latency-ms', type: 'gauge', unit: Units.milliseconds, help: 'x' }])).toThrow(
-      /metric name 'latency-ms' is not a valid Prometheus metric name/,
-    );
+    expect(
+      () => new MetricCatalogue([{ name: 'latency-ms', type: 'gauge', unit: Units.milliseconds, help: 'x' }]),
+    ).toThrow(/metric name 'latency-ms' is not a valid Prometheus metric name/);
   });
 });

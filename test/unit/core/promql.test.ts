@@ -1,10 +1,14 @@
-import { Milliseconds, Percent, SERVICE_METRICS, Seconds, analysePromQL, compare, selector } from '../../../lib';
+import { analysePromQL, compare, Milliseconds, Percent, SERVICE_METRICS, Seconds, selector } from '../../../lib';
 
 describe('PromQL builders', () => {
   test('selector sorts matchers and quotes values', () => {
     expect(selector(SERVICE_METRICS.inferenceLatency)).toBe('inference_latency_ms');
-    expect(selector(SERVICE_METRICS.inferenceLatency, { job: 'a"b', device: 'edge-01' })).toBe('inference_latency_ms{device="edge-01",job="a\\"b"}');
-    expect(selector(SERVICE_METRICS.inferenceLatency, { device: 'edge-01' }, { job: 'x' })).toBe('inference_latency_ms{device="edge-01",job!="x"}');
+    expect(selector(SERVICE_METRICS.inferenceLatency, { job: 'a"b', device: 'edge-01' })).toBe(
+      'inference_latency_ms{device="edge-01",job="a\\"b"}',
+    );
+    expect(selector(SERVICE_METRICS.inferenceLatency, { device: 'edge-01' }, { job: 'x' })).toBe(
+      'inference_latency_ms{device="edge-01",job!="x"}',
+    );
   });
 
   test('compare converts the threshold into the metric unit', () => {
@@ -16,7 +20,9 @@ describe('PromQL builders', () => {
 
 describe('analysePromQL', () => {
   test('finds every selected metric, by name and by __name__', () => {
-    const analysis = analysePromQL('max_over_time(up{job="x"}[1h]) unless on (device) {__name__="model_accuracy"} or rate(foo_total[5m]) > 3');
+    const analysis = analysePromQL(
+      'max_over_time(up{job="x"}[1h]) unless on (device) {__name__="model_accuracy"} or rate(foo_total[5m]) > 3',
+    );
     expect(analysis.syntaxError).toBeUndefined();
     expect(analysis.metricNames).toEqual(['foo_total', 'model_accuracy', 'up']);
   });

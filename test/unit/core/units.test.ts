@@ -1,4 +1,17 @@
-import { Bytes, Celsius, Hertz, Megabytes, Milliseconds, Milliwatts, Percent, Quantity, Ratio, Seconds, Units, Watts } from '../../../lib';
+import {
+  Bytes,
+  Celsius,
+  Hertz,
+  Megabytes,
+  Milliseconds,
+  Milliwatts,
+  Percent,
+  type Quantity,
+  Ratio,
+  Seconds,
+  Units,
+  Watts,
+} from '../../../lib';
 
 describe('units', () => {
   test('time converts between seconds and milliseconds without float noise', () => {

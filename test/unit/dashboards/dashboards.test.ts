@@ -1,15 +1,8 @@
 import type { Dashboard, Panel } from '@grafana/grafana-foundation-sdk/dashboard';
 import {
-  AlertRule,
-  GRAFANA_DATASOURCES,
-  SERVICE_METRICS,
-  Seconds,
-  analysePromQL,
-  checkDashboards,
-} from '../../../lib';
-import {
-  THRESHOLDS,
   batteryLow,
+  DASHBOARD_CATALOGUE,
+  dashboardRecords,
   deviceTooHot,
   highInferenceLatency,
   highMemoryUsage,
@@ -17,10 +10,25 @@ import {
   lowModelAccuracy,
   lowThroughput,
   modelAccuracyDegrading,
-  DASHBOARD_CATALOGUE,
-  dashboardRecords,
+  THRESHOLDS,
 } from '../../../alerts';
-import { DASHBOARDS, buildDashboards, grafanaUnit, hardwareDashboard, modelQualityDashboard, performanceDashboard, systemOverviewDashboard } from '../../../dashboards';
+import {
+  buildDashboards,
+  DASHBOARDS,
+  grafanaUnit,
+  hardwareDashboard,
+  modelQualityDashboard,
+  performanceDashboard,
+  systemOverviewDashboard,
+} from '../../../dashboards';
+import {
+  type AlertRule,
+  analysePromQL,
+  checkDashboards,
+  GRAFANA_DATASOURCES,
+  SERVICE_METRICS,
+  Seconds,
+} from '../../../lib';
 
 type Target = { refId: string; expr: string; datasource: { type: string; uid: string } };
 const panels = (d: Dashboard) => (d.panels ?? []) as Panel[];
@@ -69,7 +77,9 @@ describe('the dashboards', () => {
   });
 
   test('pass the synth-time checks against the provisioned datasources and the default catalogue', () => {
-    expect(() => checkDashboards(DASHBOARDS, { datasources: Object.values(GRAFANA_DATASOURCES), catalogue: DASHBOARD_CATALOGUE })).not.toThrow();
+    expect(() =>
+      checkDashboards(DASHBOARDS, { datasources: Object.values(GRAFANA_DATASOURCES), catalogue: DASHBOARD_CATALOGUE }),
+    ).not.toThrow();
   });
 
   test('every query is on the Prometheus datasource, and reads either the selected devices or a recorded fleet aggregate', () => {
@@ -80,7 +90,8 @@ describe('the dashboards', () => {
         for (const t of targets(p)) {
           expect(t.datasource).toEqual(GRAFANA_DATASOURCES.prometheus);
           // A query over every device reads the whole fleet: only recorded aggregates may do that.
-          if (!t.expr.includes('device=~"$device"')) expect(t.expr).toMatch(/^(fleet:[a-z_]+:[a-z0-9_]+)( - fleet:[a-z_]+:[a-z0-9_]+)?$/);
+          if (!t.expr.includes('device=~"$device"'))
+            expect(t.expr).toMatch(/^(fleet:[a-z_]+:[a-z0-9_]+)( - fleet:[a-z_]+:[a-z0-9_]+)?$/);
         }
       }
     }
@@ -89,12 +100,21 @@ describe('the dashboards', () => {
   test('every per-device time series panel also draws the fleet median and 95th percentile', () => {
     const contract = new Set(Object.values(SERVICE_METRICS).map((m) => m.name));
     const perDevice = DASHBOARDS.flatMap((d) =>
-      panels(d).filter((p) => p.type === 'timeseries' && contract.has(metricsOf(p)[0]) && targets(p)[0].expr === `${metricsOf(p)[0]}{device=~"$device"}`),
+      panels(d).filter(
+        (p) =>
+          p.type === 'timeseries' &&
+          contract.has(metricsOf(p)[0]) &&
+          targets(p)[0].expr === `${metricsOf(p)[0]}{device=~"$device"}`,
+      ),
     );
     expect(perDevice.length).toBeGreaterThanOrEqual(10);
     for (const p of perDevice) {
       const metric = metricsOf(p)[0];
-      expect(targets(p).slice(1).map((t) => t.expr)).toEqual([`fleet:${metric}:p50`, `fleet:${metric}:p95`]);
+      expect(
+        targets(p)
+          .slice(1)
+          .map((t) => t.expr),
+      ).toEqual([`fleet:${metric}:p50`, `fleet:${metric}:p95`]);
     }
   });
 
@@ -106,16 +126,26 @@ describe('the dashboards', () => {
     expect(missing).toEqual([]);
   });
 
-  test('each panel on one catalogue metric shows that metric\'s Grafana unit', () => {
+  test("each panel on one catalogue metric shows that metric's Grafana unit", () => {
     const units = (d: Dashboard) => Object.fromEntries(panels(d).map((p) => [p.title, p.fieldConfig?.defaults.unit]));
-    expect(units(byUid('performance'))).toEqual({ 'Inference latency': 'ms', Throughput: 'hertz', 'Power draw': 'mwatt', 'Memory use': 'decmbytes' });
+    expect(units(byUid('performance'))).toEqual({
+      'Inference latency': 'ms',
+      Throughput: 'hertz',
+      'Power draw': 'mwatt',
+      'Memory use': 'decmbytes',
+    });
     expect(units(byUid('model-quality'))).toEqual({
       'Model accuracy': 'percentunit',
       'Validation accuracy': 'percentunit',
       'Accuracy drop against baseline': 'percentunit',
       'Training loss': 'none',
     });
-    expect(units(byUid('hardware'))).toEqual({ Temperature: 'celsius', 'CPU use': 'percent', Battery: 'percent', 'Power draw': 'mwatt' });
+    expect(units(byUid('hardware'))).toEqual({
+      Temperature: 'celsius',
+      'CPU use': 'percent',
+      Battery: 'percent',
+      'Power draw': 'mwatt',
+    });
     for (const d of DASHBOARDS) {
       for (const p of panels(d)) {
         const [only] = new Set(metricsOf(p));
@@ -132,7 +162,7 @@ describe('the dashboards', () => {
   });
 });
 
-describe('threshold lines are the alerts\' thresholds', () => {
+describe("threshold lines are the alerts' thresholds", () => {
   /** `metric > 25` or `metric < 0.9`: the alert's own rendered threshold. */
   const alertLimit = (rule: AlertRule) => {
     const match = /^([a-z_:]+)(?:\{[^}]*\})? ([<>]) ([0-9.e+-]+)$/.exec(rule.expr);
@@ -140,11 +170,23 @@ describe('threshold lines are the alerts\' thresholds', () => {
     return { metric: match![1], op: match![2], value: Number(match![3]) };
   };
 
-  test.each([lowThroughput, highInferenceLatency, highPowerConsumption, highMemoryUsage, lowModelAccuracy, deviceTooHot, batteryLow].map((r) => [r.name, r] as const))(
+  test.each(
+    [
+      lowThroughput,
+      highInferenceLatency,
+      highPowerConsumption,
+      highMemoryUsage,
+      lowModelAccuracy,
+      deviceTooHot,
+      batteryLow,
+    ].map((r) => [r.name, r] as const),
+  )(
     '%s: every panel of its metric with a line on its side draws it at the alert threshold, named in the description',
     (_name, rule) => {
       const { metric, op, value } = alertLimit(rule);
-      const drawn = DASHBOARDS.flatMap((d) => panels(d).filter((p) => metricsOf(p).includes(metric) && line(p) !== undefined && badSide(p) === op));
+      const drawn = DASHBOARDS.flatMap((d) =>
+        panels(d).filter((p) => metricsOf(p).includes(metric) && line(p) !== undefined && badSide(p) === op),
+      );
       expect(drawn.length).toBeGreaterThan(0);
       for (const p of drawn) {
         expect(line(p)?.value).toBe(value);

@@ -4,18 +4,29 @@ import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import {
-  GRAFANA_UNITS,
   above,
   below,
   describePanel,
   deviceSelector,
+  GRAFANA_UNITS,
   grafanaUnit,
   prometheusQuery,
   statPanel,
   thresholdSteps,
   timeseriesPanel,
 } from '../../../dashboards';
-import { Celsius, Duration, Megabytes, Milliseconds, Milliwatts, PROMETHEUS_METRICS, Percent, SERVICE_METRICS, Seconds, Units } from '../../../lib';
+import {
+  Celsius,
+  Duration,
+  Megabytes,
+  Milliseconds,
+  Milliwatts,
+  Percent,
+  PROMETHEUS_METRICS,
+  SERVICE_METRICS,
+  Seconds,
+  Units,
+} from '../../../lib';
 
 const M = SERVICE_METRICS;
 /** A dashboard's JSON as Grafana reads it (functions dropped, key order irrelevant). */
@@ -74,11 +85,17 @@ describe('threshold steps', () => {
 
 describe('panel descriptions', () => {
   test('name the alert of the line, its threshold in the metric unit and its for', () => {
-    const latency = describePanel(M.inferenceLatency, above(Seconds.of(0.04), 'warning', { name: 'HighInferenceLatency', for: Duration.minutes(5) }));
-    expect(latency).toBe(`${M.inferenceLatency.help} HighInferenceLatency fires above 40 ms for 5m.`);
-    expect(describePanel(M.modelAccuracy, below(Percent.of(90), 'critical', { name: 'LowModelAccuracy', for: Duration.minutes(10) }))).toBe(
-      `${M.modelAccuracy.help} LowModelAccuracy fires below 90% for 10m.`,
+    const latency = describePanel(
+      M.inferenceLatency,
+      above(Seconds.of(0.04), 'warning', { name: 'HighInferenceLatency', for: Duration.minutes(5) }),
     );
+    expect(latency).toBe(`${M.inferenceLatency.help} HighInferenceLatency fires above 40 ms for 5m.`);
+    expect(
+      describePanel(
+        M.modelAccuracy,
+        below(Percent.of(90), 'critical', { name: 'LowModelAccuracy', for: Duration.minutes(10) }),
+      ),
+    ).toBe(`${M.modelAccuracy.help} LowModelAccuracy fires below 90% for 10m.`);
     expect(describePanel(M.trainingLoss)).toBe(M.trainingLoss.help);
   });
 });
@@ -86,10 +103,12 @@ describe('panel descriptions', () => {
 describe('queries', () => {
   test('select the devices of the device variable', () => {
     expect(deviceSelector(M.inferenceLatency)).toBe('inference_latency_ms{device=~"$device"}');
-    expect(deviceSelector(PROMETHEUS_METRICS.up, { job: 'liquid-audio-nets' })).toBe('up{job="liquid-audio-nets",device=~"$device"}');
+    expect(deviceSelector(PROMETHEUS_METRICS.up, { job: 'liquid-audio-nets' })).toBe(
+      'up{job="liquid-audio-nets",device=~"$device"}',
+    );
   });
 
-  test('a query target is what the SDK\'s own Prometheus DataqueryBuilder builds', () => {
+  test("a query target is what the SDK's own Prometheus DataqueryBuilder builds", () => {
     const ours = prometheusQuery({ refId: 'A', expr: 'up', legendFormat: '{{device}}' }).build();
     const sdk = new prometheus.DataqueryBuilder()
       .datasource({ type: 'prometheus', uid: 'prometheus' })
@@ -99,7 +118,12 @@ describe('queries', () => {
       .range()
       .build();
     expect(json(ours)).toEqual(json(sdk));
-    const instant = new prometheus.DataqueryBuilder().datasource({ type: 'prometheus', uid: 'prometheus' }).refId('B').expr('up').instant().build();
+    const instant = new prometheus.DataqueryBuilder()
+      .datasource({ type: 'prometheus', uid: 'prometheus' })
+      .refId('B')
+      .expr('up')
+      .instant()
+      .build();
     expect(json(prometheusQuery({ refId: 'B', expr: 'up', instant: true }).build())).toEqual(json(instant));
   });
 });
@@ -109,7 +133,7 @@ describe('queries', () => {
  * cost 30 ms of load time). These tests rebuild a panel with the SDK's own typed timeseries and
  * stat builders and expect the same JSON: the structure is the SDK's, field for field.
  */
-describe('panels match the SDK\'s typed panel builders', () => {
+describe("panels match the SDK's typed panel builders", () => {
   const datasource = { type: 'prometheus', uid: 'prometheus' };
   const target = (expr: string, instant: boolean) => {
     const q = new prometheus.DataqueryBuilder().datasource(datasource).refId('A').expr(expr).legendFormat('{{device}}');
@@ -117,7 +141,14 @@ describe('panels match the SDK\'s typed panel builders', () => {
   };
 
   test('time series', () => {
-    const ours = timeseriesPanel({ id: 1, title: 'Latency', metric: M.inferenceLatency, line: above(Milliseconds.of(25), 'warning'), width: 12, height: 8 }).build();
+    const ours = timeseriesPanel({
+      id: 1,
+      title: 'Latency',
+      metric: M.inferenceLatency,
+      line: above(Milliseconds.of(25), 'warning'),
+      width: 12,
+      height: 8,
+    }).build();
     const sdk = new timeseries.PanelBuilder()
       .id(1)
       .title('Latency')
@@ -134,8 +165,16 @@ describe('panels match the SDK\'s typed panel builders', () => {
       )
       .withTarget(target('inference_latency_ms{device=~"$device"}', false))
       .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.PaletteClassic))
-      .legend(new common.VizLegendOptionsBuilder().displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom).showLegend(true).calcs([]))
-      .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending))
+      .legend(
+        new common.VizLegendOptionsBuilder()
+          .displayMode(common.LegendDisplayMode.List)
+          .placement(common.LegendPlacement.Bottom)
+          .showLegend(true)
+          .calcs([]),
+      )
+      .tooltip(
+        new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending),
+      )
       .drawStyle(common.GraphDrawStyle.Line)
       .lineInterpolation(common.LineInterpolation.Linear)
       .lineWidth(1)
@@ -148,7 +187,15 @@ describe('panels match the SDK\'s typed panel builders', () => {
   });
 
   test('stat', () => {
-    const ours = statPanel({ id: 3, title: 'Lowest accuracy', metric: M.modelAccuracy, expr: 'min(model_accuracy)', line: below(Percent.of(90), 'critical'), width: 3, height: 4 }).build();
+    const ours = statPanel({
+      id: 3,
+      title: 'Lowest accuracy',
+      metric: M.modelAccuracy,
+      expr: 'min(model_accuracy)',
+      line: below(Percent.of(90), 'critical'),
+      width: 3,
+      height: 4,
+    }).build();
     const sdk = new stat.PanelBuilder()
       .id(3)
       .title('Lowest accuracy')

@@ -1,10 +1,19 @@
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { COMPONENT_NAMES, Cores, Duration, Grafana, GrafanaProps, KUBECTL_APPLY_ANNOTATION_LIMIT, Mebibytes, Seconds } from '../../../lib';
 import { DASHBOARD_CATALOGUE, THRESHOLDS } from '../../../alerts';
-import { DASHBOARDS, buildDashboards, performanceDashboard } from '../../../dashboards';
-import { byKind, Manifest, RESTRICTED_CONTAINER_SECURITY } from '../../support/manifests';
+import { buildDashboards, DASHBOARDS, performanceDashboard } from '../../../dashboards';
+import {
+  COMPONENT_NAMES,
+  Cores,
+  Duration,
+  Grafana,
+  type GrafanaProps,
+  KUBECTL_APPLY_ANNOTATION_LIMIT,
+  Mebibytes,
+  Seconds,
+} from '../../../lib';
+import { byKind, type Manifest, RESTRICTED_CONTAINER_SECURITY } from '../../support/manifests';
 
 const PROPS: GrafanaProps = {
   instance: 'test',
@@ -27,8 +36,10 @@ const one = (manifests: Manifest[], kind: string, name?: string): any => {
   return found[0];
 };
 
-const envOf = (container: any): Record<string, string> => Object.fromEntries(container.env.map((e: any) => [e.name, e.value]));
-const hashOf = (manifests: Manifest[]) => one(manifests, 'Deployment').spec.template.metadata.annotations['checksum/config'];
+const envOf = (container: any): Record<string, string> =>
+  Object.fromEntries(container.env.map((e: any) => [e.name, e.value]));
+const hashOf = (manifests: Manifest[]) =>
+  one(manifests, 'Deployment').spec.template.metadata.annotations['checksum/config'];
 
 describe('Grafana', () => {
   const { manifests, grafana } = build();
@@ -47,8 +58,12 @@ describe('Grafana', () => {
   });
 
   test('probes on /api/health, default resources', () => {
-    for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) expect(container[probe].httpGet).toEqual({ path: '/api/health', port: 'http' });
-    expect(container.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } });
+    for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe'])
+      expect(container[probe].httpGet).toEqual({ path: '/api/health', port: 'http' });
+    expect(container.resources).toEqual({
+      requests: { cpu: '100m', memory: '256Mi' },
+      limits: { cpu: '1', memory: '512Mi' },
+    });
   });
 
   test('hardened: uid 472, read-only root filesystem with emptyDirs for its data and /tmp, no API token', () => {
@@ -63,9 +78,17 @@ describe('Grafana', () => {
     expect(container.securityContext).toEqual(RESTRICTED_CONTAINER_SECURITY);
     expect(pod.volumes).toContainEqual({ name: 'data', emptyDir: { sizeLimit: '1Gi' } });
     expect(pod.volumes).toContainEqual({ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } });
-    expect(container.volumeMounts).toEqual(expect.arrayContaining([{ name: 'data', mountPath: '/var/lib/grafana' }, { name: 'tmp', mountPath: '/tmp' }]));
+    expect(container.volumeMounts).toEqual(
+      expect.arrayContaining([
+        { name: 'data', mountPath: '/var/lib/grafana' },
+        { name: 'tmp', mountPath: '/tmp' },
+      ]),
+    );
     expect(pod).toMatchObject({ serviceAccountName: 'grafana', automountServiceAccountToken: false });
-    expect(one(manifests, 'ServiceAccount')).toMatchObject({ metadata: { name: 'grafana' }, automountServiceAccountToken: false });
+    expect(one(manifests, 'ServiceAccount')).toMatchObject({
+      metadata: { name: 'grafana' },
+      automountServiceAccountToken: false,
+    });
     expect(JSON.stringify(pod)).not.toMatch(/hostPath|hostNetwork|privileged":true/);
   });
 
@@ -97,16 +120,28 @@ describe('Grafana', () => {
     });
     expect(env).not.toHaveProperty('GF_SECURITY_ADMIN_PASSWORD');
     expect(env).not.toHaveProperty('GF_SECURITY_ADMIN_USER');
-    expect(pod.volumes).toContainEqual({ name: 'admin-secret', secret: { secretName: 'grafana-admin', defaultMode: 0o440 } });
-    expect(container.volumeMounts).toContainEqual({ name: 'admin-secret', mountPath: '/etc/grafana/secrets/grafana-admin', readOnly: true });
+    expect(pod.volumes).toContainEqual({
+      name: 'admin-secret',
+      secret: { secretName: 'grafana-admin', defaultMode: 0o440 },
+    });
+    expect(container.volumeMounts).toContainEqual({
+      name: 'admin-secret',
+      mountPath: '/etc/grafana/secrets/grafana-admin',
+      readOnly: true,
+    });
     expect(byKind(manifests, 'Secret')).toEqual([]);
     // No credential-like setting carries a value: only file paths do.
-    expect(container.env.filter((e: any) => /PASSWORD|SECRET|TOKEN|ADMIN_USER/.test(e.name) && !e.name.endsWith('__FILE'))).toEqual([]);
+    expect(
+      container.env.filter((e: any) => /PASSWORD|SECRET|TOKEN|ADMIN_USER/.test(e.name) && !e.name.endsWith('__FILE')),
+    ).toEqual([]);
     expect(Object.values(env)).not.toContain('admin');
   });
 
   test('custom Secret keys', () => {
-    const e = envOf(one(build({ adminSecret: { secretName: 'ops', userKey: 'user', passwordKey: 'pass' } }).manifests, 'Deployment').spec.template.spec.containers[0]);
+    const e = envOf(
+      one(build({ adminSecret: { secretName: 'ops', userKey: 'user', passwordKey: 'pass' } }).manifests, 'Deployment')
+        .spec.template.spec.containers[0],
+    );
     expect(e.GF_SECURITY_ADMIN_PASSWORD__FILE).toBe('/etc/grafana/secrets/ops/pass');
   });
 
@@ -177,11 +212,12 @@ describe('Grafana', () => {
           },
         ],
       });
-      const custom = build({ scrapeInterval: Duration.minutes(1), prometheusVersion: '3.14.0' }).grafana.provisioning.datasources[0].jsonData;
+      const custom = build({ scrapeInterval: Duration.minutes(1), prometheusVersion: '3.14.0' }).grafana.provisioning
+        .datasources[0].jsonData;
       expect(custom).toMatchObject({ timeInterval: '1m', prometheusVersion: '3.14.0' });
     });
 
-    test('a file provider reading the folder the dashboards are mounted at, at Grafana\'s standard provisioning paths', () => {
+    test("a file provider reading the folder the dashboards are mounted at, at Grafana's standard provisioning paths", () => {
       expect(providers).toEqual({
         apiVersion: 1,
         providers: [
@@ -199,9 +235,21 @@ describe('Grafana', () => {
         ],
       });
       const mounts = Object.fromEntries(container.volumeMounts.map((m: any) => [m.name, m]));
-      expect(mounts['provisioning-datasources']).toEqual({ name: 'provisioning-datasources', mountPath: '/etc/grafana/provisioning/datasources', readOnly: true });
-      expect(mounts['provisioning-dashboards']).toEqual({ name: 'provisioning-dashboards', mountPath: '/etc/grafana/provisioning/dashboards', readOnly: true });
-      expect(mounts.dashboards).toEqual({ name: 'dashboards', mountPath: providers.providers[0].options.path, readOnly: true });
+      expect(mounts['provisioning-datasources']).toEqual({
+        name: 'provisioning-datasources',
+        mountPath: '/etc/grafana/provisioning/datasources',
+        readOnly: true,
+      });
+      expect(mounts['provisioning-dashboards']).toEqual({
+        name: 'provisioning-dashboards',
+        mountPath: '/etc/grafana/provisioning/dashboards',
+        readOnly: true,
+      });
+      expect(mounts.dashboards).toEqual({
+        name: 'dashboards',
+        mountPath: providers.providers[0].options.path,
+        readOnly: true,
+      });
     });
   });
 
@@ -216,8 +264,13 @@ describe('Grafana', () => {
         expect(file).toEqual(JSON.parse(JSON.stringify(d)));
         expect(Buffer.byteLength(cm.data[`${d.uid}.json`])).toBeLessThan(KUBECTL_APPLY_ANNOTATION_LIMIT);
       }
-      expect(pod.volumes).toContainEqual({ name: 'dashboards', projected: { sources: names.map((name) => ({ configMap: { name } })) } });
-      expect(grafana.dashboardConfigMaps).toEqual(Object.fromEntries(DASHBOARDS.map((d) => [d.uid, `grafana-dashboard-${d.uid}`])));
+      expect(pod.volumes).toContainEqual({
+        name: 'dashboards',
+        projected: { sources: names.map((name) => ({ configMap: { name } })) },
+      });
+      expect(grafana.dashboardConfigMaps).toEqual(
+        Object.fromEntries(DASHBOARDS.map((d) => [d.uid, `grafana-dashboard-${d.uid}`])),
+      );
     });
 
     test('no dashboards: an empty folder for the provider', () => {
@@ -229,12 +282,22 @@ describe('Grafana', () => {
 
   test('the config hash rolls the pod when a dashboard or the provisioning changes, and only then', () => {
     expect(hashOf(build().manifests)).toBe(hashOf(manifests));
-    const retuned = buildDashboards({ ...THRESHOLDS, inferenceLatency: { ...THRESHOLDS.inferenceLatency, warning: Seconds.of(0.04) } });
+    const retuned = buildDashboards({
+      ...THRESHOLDS,
+      inferenceLatency: { ...THRESHOLDS.inferenceLatency, warning: Seconds.of(0.04) },
+    });
     expect(hashOf(build({ dashboards: retuned }).manifests)).not.toBe(hashOf(manifests));
     expect(hashOf(build({ prometheusUrl: 'http://prometheus.other.svc:9090' }).manifests)).not.toBe(hashOf(manifests));
-    expect(hashOf(build({ resources: { requests: { cpu: Cores.of(1), memory: Mebibytes.of(256) }, limits: { cpu: Cores.of(1), memory: Mebibytes.of(512) } } }).manifests)).toBe(
-      hashOf(manifests),
-    );
+    expect(
+      hashOf(
+        build({
+          resources: {
+            requests: { cpu: Cores.of(1), memory: Mebibytes.of(256) },
+            limits: { cpu: Cores.of(1), memory: Mebibytes.of(512) },
+          },
+        }).manifests,
+      ),
+    ).toBe(hashOf(manifests));
   });
 
   describe('bad input', () => {
@@ -245,7 +308,9 @@ describe('Grafana', () => {
     });
 
     test('fails when the Secret name is not a Kubernetes name', () => {
-      expect(() => build({ adminSecret: { secretName: 'Grafana_Admin' } })).toThrow(/grafana 'grafana': 'adminSecret.secretName' 'Grafana_Admin' must be lower-case letters/);
+      expect(() => build({ adminSecret: { secretName: 'Grafana_Admin' } })).toThrow(
+        /grafana 'grafana': 'adminSecret.secretName' 'Grafana_Admin' must be lower-case letters/,
+      );
     });
 
     test('fails when the user and password keys are the same', () => {
@@ -264,11 +329,15 @@ describe('Grafana', () => {
       expect(() => build({ prometheusUrl: 'prometheus:9090' })).toThrow(
         `grafana 'grafana': 'prometheusUrl' must be an http(s) URL without spaces or "$", got 'prometheus:9090'`,
       );
-      expect(() => build({ alertmanagerUrl: 'http://$AM_HOST:9093' })).toThrow(/'alertmanagerUrl' must be an http\(s\) URL without spaces or "\$"/);
+      expect(() => build({ alertmanagerUrl: 'http://$AM_HOST:9093' })).toThrow(
+        /'alertmanagerUrl' must be an http\(s\) URL without spaces or "\$"/,
+      );
     });
 
     test('fails when the root URL is not http(s)', () => {
-      expect(() => build({ rootUrl: 'grafana.example.org' })).toThrow(`grafana 'grafana': 'rootUrl' must be an http(s) URL without spaces or "$", got 'grafana.example.org'`);
+      expect(() => build({ rootUrl: 'grafana.example.org' })).toThrow(
+        `grafana 'grafana': 'rootUrl' must be an http(s) URL without spaces or "$", got 'grafana.example.org'`,
+      );
     });
 
     test('fails when a dashboard would not fit through kubectl apply', () => {
@@ -290,17 +359,28 @@ describe('Grafana', () => {
     });
 
     test('fails when resource requests exceed limits', () => {
-      expect(() => build({ resources: { requests: { cpu: Cores.of(2), memory: Mebibytes.of(256) }, limits: { cpu: Cores.of(1), memory: Mebibytes.of(512) } } })).toThrow(
+      expect(() =>
+        build({
+          resources: {
+            requests: { cpu: Cores.of(2), memory: Mebibytes.of(256) },
+            limits: { cpu: Cores.of(1), memory: Mebibytes.of(512) },
+          },
+        }),
+      ).toThrow(
         "grafana 'grafana': 'resources.requests.cpu' (2 cores) must not exceed 'resources.limits.cpu' (1 cores)",
       );
     });
 
     test('fails when the name is not a Kubernetes name', () => {
-      expect(() => build({ name: 'Grafana' })).toThrow(/^grafana 'Grafana': 'name' must be lower-case letters, digits and "-"/);
+      expect(() => build({ name: 'Grafana' })).toThrow(
+        /^grafana 'Grafana': 'name' must be lower-case letters, digits and "-"/,
+      );
     });
 
     test('fails when the folder is not a valid uid', () => {
-      expect(() => build({ folder: 'Liquid Audio' })).toThrow(/grafana 'grafana': 'folder' must be 1 to 40 lower-case letters, digits and "-"/);
+      expect(() => build({ folder: 'Liquid Audio' })).toThrow(
+        /grafana 'grafana': 'folder' must be 1 to 40 lower-case letters, digits and "-"/,
+      );
     });
   });
 });

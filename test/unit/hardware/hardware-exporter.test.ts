@@ -1,7 +1,12 @@
 import { Chart, Testing } from 'cdk8s';
 import { config } from '../../../config';
-import { HARDWARE_EXPORTER_EXCEPTIONS, HardwareExporter, HardwareExporterProps, MonitoringStack } from '../../../lib';
-import { byKind, Manifest, RESTRICTED_CONTAINER_SECURITY } from '../../support/manifests';
+import {
+  HARDWARE_EXPORTER_EXCEPTIONS,
+  HardwareExporter,
+  type HardwareExporterProps,
+  MonitoringStack,
+} from '../../../lib';
+import { byKind, type Manifest, RESTRICTED_CONTAINER_SECURITY } from '../../support/manifests';
 
 function build(overrides: Partial<HardwareExporterProps> = {}) {
   const chart = new Chart(Testing.app(), 'hw', { namespace: 'monitoring-hardware' });
@@ -29,29 +34,50 @@ describe('HardwareExporter', () => {
       { name: 'root', hostPath: { path: '/' } },
     ]);
     expect(container.volumeMounts.every((m: any) => m.readOnly === true)).toBe(true);
-    expect(container.args).toEqual(expect.arrayContaining(['--path.procfs=/host/proc', '--path.sysfs=/host/sys', '--path.rootfs=/host/root']));
+    expect(container.args).toEqual(
+      expect.arrayContaining(['--path.procfs=/host/proc', '--path.sysfs=/host/sys', '--path.rootfs=/host/root']),
+    );
   });
 
   test('the hardware collectors are on, textfile reading the device folder', () => {
-    for (const c of ['hwmon', 'thermal_zone', 'powersupplyclass', 'rapl', 'cpufreq', 'textfile']) expect(container.args).toContain(`--collector.${c}`);
+    for (const c of ['hwmon', 'thermal_zone', 'powersupplyclass', 'rapl', 'cpufreq', 'textfile'])
+      expect(container.args).toContain(`--collector.${c}`);
     expect(container.args).toContain('--collector.textfile.directory=/host/textfile');
-    expect(pod.volumes).toContainEqual({ name: 'textfile', hostPath: { path: '/var/lib/node-exporter/textfile', type: 'DirectoryOrCreate' } });
+    expect(pod.volumes).toContainEqual({
+      name: 'textfile',
+      hostPath: { path: '/var/lib/node-exporter/textfile', type: 'DirectoryOrCreate' },
+    });
   });
 
   test('lands on edge devices: node selector and tolerations', () => {
     expect(pod.nodeSelector).toEqual({ 'liquid-audio-nets.dev/edge-device': 'true' });
     expect(pod.tolerations).toEqual([{ key: 'liquid-audio-nets.dev/edge-device', operator: 'Exists' }]);
-    const custom: any = byKind(build({ nodeSelector: { 'kubernetes.io/arch': 'arm64' }, tolerations: [{ operator: 'Exists' }] }), 'DaemonSet')[0];
+    const custom: any = byKind(
+      build({ nodeSelector: { 'kubernetes.io/arch': 'arm64' }, tolerations: [{ operator: 'Exists' }] }),
+      'DaemonSet',
+    )[0];
     expect(custom.spec.template.spec.nodeSelector).toEqual({ 'kubernetes.io/arch': 'arm64' });
     expect(custom.spec.template.spec.tolerations).toEqual([{ operator: 'Exists' }]);
   });
 
   test('hardened beyond its documented exceptions: non-root, read-only, no capabilities, no token', () => {
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 65534,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     expect(container.securityContext).toEqual(RESTRICTED_CONTAINER_SECURITY);
     expect(pod.automountServiceAccountToken).toBe(false);
-    expect(Object.keys(HARDWARE_EXPORTER_EXCEPTIONS).sort()).toEqual(['hostNetwork', 'hostPID', 'hostPath', 'hostPort']);
-    expect(container.resources).toEqual({ requests: { cpu: '20m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } });
+    expect(Object.keys(HARDWARE_EXPORTER_EXCEPTIONS).sort()).toEqual([
+      'hostNetwork',
+      'hostPID',
+      'hostPath',
+      'hostPort',
+    ]);
+    expect(container.resources).toEqual({
+      requests: { cpu: '20m', memory: '32Mi' },
+      limits: { cpu: '200m', memory: '64Mi' },
+    });
     expect(container.readinessProbe.httpGet).toEqual({ path: '/', port: 'metrics' });
   });
 
@@ -62,11 +88,15 @@ describe('HardwareExporter', () => {
     const app = Testing.app();
     new MonitoringStack(app, 'stack', config);
     const namespaces = app.charts.flatMap((c) => byKind(Testing.synth(c) as Manifest[], 'Namespace'));
-    const levels = Object.fromEntries(namespaces.map((n) => [n.metadata.name, n.metadata.labels!['pod-security.kubernetes.io/enforce']]));
+    const levels = Object.fromEntries(
+      namespaces.map((n) => [n.metadata.name, n.metadata.labels!['pod-security.kubernetes.io/enforce']]),
+    );
     expect(levels).toEqual({ monitoring: 'restricted', 'monitoring-hardware': 'privileged' });
   });
 
   test('fails on a textfile folder that is not an absolute path', () => {
-    expect(() => build({ textfileDirectory: 'textfile' })).toThrow("HardwareExporter 'node-exporter': 'textfileDirectory' must be an absolute path on the device, got 'textfile'");
+    expect(() => build({ textfileDirectory: 'textfile' })).toThrow(
+      "HardwareExporter 'node-exporter': 'textfileDirectory' must be an absolute path on the device, got 'textfile'",
+    );
   });
 });

@@ -1,9 +1,25 @@
-import { synthSecuredStack } from '../../support/secured-stack';
-import { byKind, distFiles, jsonPath, KubeObject, loadDist, parseManifest, where } from '../../support/dist';
+import { byKind, distFiles, jsonPath, type KubeObject, loadDist, parseManifest, where } from '../../support/dist';
 import { schemaMessages, schemaViolations } from '../../support/schema';
+import { synthSecuredStack } from '../../support/secured-stack';
 
 /** Fields whose values are maps (`additionalProperties` in the schema): any key is allowed in them. */
-const MAP_FIELDS = new Set(['labels', 'annotations', 'matchLabels', 'nodeSelector', 'selector', 'data', 'binaryData', 'stringData', 'limits', 'requests', 'hard', 'capacity', 'allocatable', 'parameters', 'overhead']);
+const MAP_FIELDS = new Set([
+  'labels',
+  'annotations',
+  'matchLabels',
+  'nodeSelector',
+  'selector',
+  'data',
+  'binaryData',
+  'stringData',
+  'limits',
+  'requests',
+  'hard',
+  'capacity',
+  'allocatable',
+  'parameters',
+  'overhead',
+]);
 
 /** The paths of every object (not array, not scalar) inside an object, the object itself first. */
 function objectPaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {
@@ -56,7 +72,8 @@ describe('dist/ against the Kubernetes schemas (kubernetes-models)', () => {
         const copy = structuredClone(doc.object) as KubeObject;
         (path.reduce<any>((node, key) => node[key], copy) as Record<string, unknown>).injectedField = true;
         const expected = `unknown field ${jsonPath([...path, 'injectedField'])}`;
-        if (!schemaViolations(copy).some((v) => v.message === expected)) blind.push(`${where(doc)}: ${jsonPath(path) || '(the object itself)'}`);
+        if (!schemaViolations(copy).some((v) => v.message === expected))
+          blind.push(`${where(doc)}: ${jsonPath(path) || '(the object itself)'}`);
       }
     }
     expect(blind).toEqual([]);
@@ -65,7 +82,9 @@ describe('dist/ against the Kubernetes schemas (kubernetes-models)', () => {
   test('every document reads the same as YAML 1.1 (kubectl) and as YAML 1.2', () => {
     const as11 = loadDist(undefined, '1.1');
     const as12 = loadDist(undefined, '1.2');
-    const differ = as11.filter((d, i) => JSON.stringify(d.object) !== JSON.stringify(as12[i]?.object)).map((d) => `${d.file}: document ${d.index}`);
+    const differ = as11
+      .filter((d, i) => JSON.stringify(d.object) !== JSON.stringify(as12[i]?.object))
+      .map((d) => `${d.file}: document ${d.index}`);
     expect(differ).toEqual([]);
   });
 });
@@ -116,11 +135,15 @@ const check = (text: string) => schemaMessages(parseManifest('fixture.k8s.yaml',
 describe('the schema check', () => {
   test('accepts a valid object, with any keys in its maps: labels, annotations, nodeSelector, resources, ConfigMap data', () => {
     expect(check(STATEFUL_SET)).toEqual([]);
-    expect(check('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  any.file.name: x\n  another: value\n')).toEqual([]);
+    expect(
+      check('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  any.file.name: x\n  another: value\n'),
+    ).toEqual([]);
   });
 
   test('rejects a wrong type: replicas: two', () => {
-    expect(check(STATEFUL_SET.replace('replicas: 2', 'replicas: two'))).toEqual(['fixture.k8s.yaml: StatefulSet/web: spec.replicas must be integer']);
+    expect(check(STATEFUL_SET.replace('replicas: 2', 'replicas: two'))).toEqual([
+      'fixture.k8s.yaml: StatefulSet/web: spec.replicas must be integer',
+    ]);
   });
 
   test('rejects a missing required field', () => {
@@ -130,8 +153,13 @@ describe('the schema check', () => {
   });
 
   test('rejects an unknown field: a misspelt readiness probe', () => {
-    const misspelt = STATEFUL_SET.replace('          livenessProbe:', '          readinesProbe:\n            tcpSocket:\n              port: 8080\n          livenessProbe:');
-    expect(check(misspelt)).toEqual(['fixture.k8s.yaml: StatefulSet/web: unknown field spec.template.spec.containers[0].readinesProbe']);
+    const misspelt = STATEFUL_SET.replace(
+      '          livenessProbe:',
+      '          readinesProbe:\n            tcpSocket:\n              port: 8080\n          livenessProbe:',
+    );
+    expect(check(misspelt)).toEqual([
+      'fixture.k8s.yaml: StatefulSet/web: unknown field spec.template.spec.containers[0].readinesProbe',
+    ]);
   });
 
   test('rejects unknown fields at the top, in metadata and inside a referenced definition (HTTPGetAction)', () => {
@@ -155,13 +183,20 @@ describe('the schema check', () => {
   });
 
   test('reads YAML as kubectl does (1.1): an unquoted `on` label value is a boolean, not a string', () => {
-    expect(check(STATEFUL_SET.replace('    app.kubernetes.io/name: web\nspec:', '    app.kubernetes.io/name: web\n    enabled: on\nspec:'))).toEqual([
-      'fixture.k8s.yaml: StatefulSet/web: metadata.labels.enabled must be string',
-    ]);
+    expect(
+      check(
+        STATEFUL_SET.replace(
+          '    app.kubernetes.io/name: web\nspec:',
+          '    app.kubernetes.io/name: web\n    enabled: on\nspec:',
+        ),
+      ),
+    ).toEqual(['fixture.k8s.yaml: StatefulSet/web: metadata.labels.enabled must be string']);
   });
 
   test('fails on YAML that does not parse, naming the file and document', () => {
-    expect(() => parseManifest('fixture.k8s.yaml', 'apiVersion: v1\nkind: ConfigMap\n---\nkind: [\n')).toThrow(/^fixture\.k8s\.yaml: document 1: /);
+    expect(() => parseManifest('fixture.k8s.yaml', 'apiVersion: v1\nkind: ConfigMap\n---\nkind: [\n')).toThrow(
+      /^fixture\.k8s\.yaml: document 1: /,
+    );
     expect(() => parseManifest('fixture.k8s.yaml', '- a\n- b\n')).toThrow(
       "fixture.k8s.yaml: document 0: not a Kubernetes object (an object with a string 'apiVersion' and 'kind')",
     );

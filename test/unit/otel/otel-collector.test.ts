@@ -1,7 +1,15 @@
 import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { Duration, OtelCollector, OtelCollectorConfig, OtelCollectorConfigProps, OtelCollectorProps, Mebibytes, Millicores } from '../../../lib';
-import { byKind, Manifest } from '../../support/manifests';
+import {
+  Duration,
+  Mebibytes,
+  Millicores,
+  OtelCollector,
+  OtelCollectorConfig,
+  type OtelCollectorConfigProps,
+  type OtelCollectorProps,
+} from '../../../lib';
+import { byKind, type Manifest } from '../../support/manifests';
 
 function build(overrides: Partial<OtelCollectorProps> = {}) {
   const chart = new Chart(Testing.app(), 'otel', { namespace: 'monitoring' });
@@ -12,7 +20,12 @@ function build(overrides: Partial<OtelCollectorProps> = {}) {
 const valid = (): OtelCollectorConfigProps => ({
   receivers: { otlp: { kind: 'otlp', grpcPort: 4317, httpPort: 4318 } },
   processors: {
-    memory_limiter: { kind: 'memory_limiter', checkInterval: Duration.seconds(1), limitPercentage: 80, spikeLimitPercentage: 20 },
+    memory_limiter: {
+      kind: 'memory_limiter',
+      checkInterval: Duration.seconds(1),
+      limitPercentage: 80,
+      spikeLimitPercentage: 20,
+    },
     batch: { kind: 'batch', sendBatchSize: 8192, timeout: Duration.seconds(5) },
   },
   exporters: { prometheus: { kind: 'prometheus', port: 8889, metricExpiration: Duration.minutes(5) } },
@@ -32,7 +45,11 @@ describe('OtelCollector', () => {
     expect(container.image).toBe('docker.io/otel/opentelemetry-collector-contrib:0.155.0');
     expect(byKind(manifests, 'PodDisruptionBudget')[0].spec).toMatchObject({ maxUnavailable: 1 });
     expect(deployment.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001 });
-    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(container.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
   });
 
   test('a Service with OTLP on 4317 (gRPC) and 4318 (HTTP)', () => {
@@ -43,15 +60,36 @@ describe('OtelCollector', () => {
   });
 
   test('otlp on both protocols; memory_limiter first and batch last; metrics to a Prometheus endpoint', () => {
-    expect(config.receivers.otlp.protocols).toEqual({ grpc: { endpoint: '${env:POD_IP}:4317' }, http: { endpoint: '${env:POD_IP}:4318' } });
-    expect(config.service.pipelines).toEqual({ metrics: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['prometheus'] } });
-    expect(config.exporters.prometheus).toEqual({ endpoint: '${env:POD_IP}:8889', metric_expiration: '5m', translation_strategy: 'UnderscoreEscapingWithoutSuffixes' });
-    expect(config.processors.memory_limiter).toEqual({ check_interval: '1s', limit_percentage: 80, spike_limit_percentage: 20 });
+    expect(config.receivers.otlp.protocols).toEqual({
+      grpc: { endpoint: '${env:POD_IP}:4317' },
+      http: { endpoint: '${env:POD_IP}:4318' },
+    });
+    expect(config.service.pipelines).toEqual({
+      metrics: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['prometheus'] },
+    });
+    expect(config.exporters.prometheus).toEqual({
+      endpoint: '${env:POD_IP}:8889',
+      metric_expiration: '5m',
+      translation_strategy: 'UnderscoreEscapingWithoutSuffixes',
+    });
+    expect(config.processors.memory_limiter).toEqual({
+      check_interval: '1s',
+      limit_percentage: 80,
+      spike_limit_percentage: 20,
+    });
   });
 
   test('GOMEMLIMIT follows the memory limit', () => {
     expect(container.env).toContainEqual({ name: 'GOMEMLIMIT', value: '409MiB' });
-    const big: any = byKind(build({ resources: { requests: { cpu: Millicores.of(100), memory: Mebibytes.of(512) }, limits: { cpu: Millicores.of(1000), memory: Mebibytes.of(2048) } } }).manifests, 'Deployment')[0];
+    const big: any = byKind(
+      build({
+        resources: {
+          requests: { cpu: Millicores.of(100), memory: Mebibytes.of(512) },
+          limits: { cpu: Millicores.of(1000), memory: Mebibytes.of(2048) },
+        },
+      }).manifests,
+      'Deployment',
+    )[0];
     expect(big.spec.template.spec.containers[0].env).toContainEqual({ name: 'GOMEMLIMIT', value: '1638MiB' });
   });
 
@@ -60,24 +98,34 @@ describe('OtelCollector', () => {
     expect(config.service.extensions).toEqual(['health_check']);
     expect(container.readinessProbe.httpGet).toEqual({ path: '/', port: 'health' });
     expect(container.ports).toContainEqual({ name: 'health', containerPort: 13133, protocol: 'TCP' });
-    expect(config.service.telemetry.metrics.readers[0].pull.exporter.prometheus).toEqual({ host: '${env:POD_IP}', port: 8888 });
+    expect(config.service.telemetry.metrics.readers[0].pull.exporter.prometheus).toEqual({
+      host: '${env:POD_IP}',
+      port: 8888,
+    });
   });
 
   test('no traces pipeline and no dangling exporter unless an endpoint is set', () => {
     expect(config.exporters).not.toHaveProperty('otlp/traces');
     const traced = build({ tracesEndpoint: 'tempo.tracing.svc:4317', tracesInsecure: true }).config;
     expect(traced.exporters['otlp/traces']).toEqual({ endpoint: 'tempo.tracing.svc:4317', tls: { insecure: true } });
-    expect(traced.service.pipelines.traces).toEqual({ receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlp/traces'] });
+    expect(traced.service.pipelines.traces).toEqual({
+      receivers: ['otlp'],
+      processors: ['memory_limiter', 'batch'],
+      exporters: ['otlp/traces'],
+    });
   });
 
   test('the config hash rolls the collectors when the configuration changes', () => {
-    const hash = (m: Manifest[]) => (byKind(m, 'Deployment')[0] as any).spec.template.metadata.annotations['checksum/config'];
+    const hash = (m: Manifest[]) =>
+      (byKind(m, 'Deployment')[0] as any).spec.template.metadata.annotations['checksum/config'];
     expect(hash(build().manifests)).toBe(hash(manifests));
     expect(hash(build({ tracesEndpoint: 'tempo.tracing.svc:4317' }).manifests)).not.toBe(hash(manifests));
   });
 
   test('fails when the traces endpoint is not host:port', () => {
-    expect(() => build({ tracesEndpoint: 'http://tempo:4317' })).toThrow("OtelCollector 'otel-collector': exporter 'otlp/traces': 'endpoint' must be host:port, got 'http://tempo:4317'");
+    expect(() => build({ tracesEndpoint: 'http://tempo:4317' })).toThrow(
+      "OtelCollector 'otel-collector': exporter 'otlp/traces': 'endpoint' must be host:port, got 'http://tempo:4317'",
+    );
   });
 });
 
@@ -88,45 +136,63 @@ describe('collector configuration cross-checks', () => {
 
   test('fails when a pipeline names a component that is not defined', () => {
     const props = valid();
-    expect(() => check({ ...props, pipelines: { metrics: { ...props.pipelines.metrics, exporters: ['otlp/jaeger'] } } })).toThrow(
+    expect(() =>
+      check({ ...props, pipelines: { metrics: { ...props.pipelines.metrics, exporters: ['otlp/jaeger'] } } }),
+    ).toThrow(
       "OtelCollector 'otel-collector': pipeline 'metrics' names exporter 'otlp/jaeger', which is not defined (defined: prometheus)",
     );
   });
 
   test('fails when a defined component is not used', () => {
     const props = valid();
-    expect(() => check({ ...props, exporters: { ...props.exporters, 'otlp/traces': { kind: 'otlp', endpoint: 'tempo:4317', insecure: false } } })).toThrow(
+    expect(() =>
+      check({
+        ...props,
+        exporters: { ...props.exporters, 'otlp/traces': { kind: 'otlp', endpoint: 'tempo:4317', insecure: false } },
+      }),
+    ).toThrow(
       "OtelCollector 'otel-collector': exporter 'otlp/traces' is defined but no pipeline uses it; remove it or add it to a pipeline",
     );
   });
 
   test('fails when two listeners share a port', () => {
-    expect(() => check({ ...valid(), telemetryPort: 8889 })).toThrow("OtelCollector 'otel-collector': the collector telemetry and exporter 'prometheus' both listen on port 8889");
+    expect(() => check({ ...valid(), telemetryPort: 8889 })).toThrow(
+      "OtelCollector 'otel-collector': the collector telemetry and exporter 'prometheus' both listen on port 8889",
+    );
   });
 
   test('fails when memory_limiter is not first', () => {
     const props = valid();
-    expect(() => check({ ...props, pipelines: { metrics: { ...props.pipelines.metrics, processors: ['batch', 'memory_limiter'] } } })).toThrow(
-      "pipeline 'metrics' must start with a memory_limiter processor, got [batch, memory_limiter]",
-    );
+    expect(() =>
+      check({
+        ...props,
+        pipelines: { metrics: { ...props.pipelines.metrics, processors: ['batch', 'memory_limiter'] } },
+      }),
+    ).toThrow("pipeline 'metrics' must start with a memory_limiter processor, got [batch, memory_limiter]");
   });
 
   test('fails when batch is not last', () => {
     const props = valid();
-    expect(() => check({ ...props, pipelines: { metrics: { ...props.pipelines.metrics, processors: ['memory_limiter'] } } })).toThrow(
-      "pipeline 'metrics' must end with a batch processor, got [memory_limiter]",
-    );
+    expect(() =>
+      check({ ...props, pipelines: { metrics: { ...props.pipelines.metrics, processors: ['memory_limiter'] } } }),
+    ).toThrow("pipeline 'metrics' must end with a batch processor, got [memory_limiter]");
   });
 
   test('fails when a component id does not start with its kind', () => {
     const props = valid();
-    expect(() => check({ ...props, exporters: { prom: props.exporters.prometheus }, pipelines: { metrics: { ...props.pipelines.metrics, exporters: ['prom'] } } })).toThrow(
-      "exporter 'prom' must be named 'prometheus' or 'prometheus/<name>'",
-    );
+    expect(() =>
+      check({
+        ...props,
+        exporters: { prom: props.exporters.prometheus },
+        pipelines: { metrics: { ...props.pipelines.metrics, exporters: ['prom'] } },
+      }),
+    ).toThrow("exporter 'prom' must be named 'prometheus' or 'prometheus/<name>'");
   });
 
   test('fails when a pipeline is not named after a signal', () => {
     const props = valid();
-    expect(() => check({ ...props, pipelines: { devices: props.pipelines.metrics } })).toThrow("pipeline 'devices' must be named after its signal (metrics, traces or logs), got 'devices'");
+    expect(() => check({ ...props, pipelines: { devices: props.pipelines.metrics } })).toThrow(
+      "pipeline 'devices' must be named after its signal (metrics, traces or logs), got 'devices'",
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { AlertRule, AlertText, Duration, PrometheusRules, RuleGroup, renderRuleFile } from '../../../lib';
-import { byKind, Manifest } from '../../support/manifests';
+import { byKind, type Manifest } from '../../support/manifests';
 
 const rule = (name: string, description = 'low') =>
   new AlertRule({
@@ -22,7 +22,10 @@ describe('PrometheusRules', () => {
     const [configMap] = byKind(Testing.synth(chart) as Manifest[], 'ConfigMap');
     expect(configMap).toMatchObject({
       metadata: { name: 'prometheus-rules', labels: { 'app.kubernetes.io/name': 'prometheus' } },
-      data: { 'device-health.rules.yaml': renderRuleFile(groups[0]), 'model-quality.rules.yaml': renderRuleFile(groups[1]) },
+      data: {
+        'device-health.rules.yaml': renderRuleFile(groups[0]),
+        'model-quality.rules.yaml': renderRuleFile(groups[1]),
+      },
     });
     expect(rules.hash).toMatch(/^[0-9a-f]{16}$/);
   });
@@ -35,15 +38,19 @@ describe('PrometheusRules', () => {
   });
 
   test('fails when an alert name is used in two groups', () => {
-    expect(() => new PrometheusRules(Testing.chart(), 'Rules', { groups: [group('a', [rule('Same')]), group('b', [rule('Same')])] })).toThrow(
-      "alert 'Same': defined in rule groups 'a' and 'b'; alert names must be unique across the stack",
-    );
+    expect(
+      () =>
+        new PrometheusRules(Testing.chart(), 'Rules', {
+          groups: [group('a', [rule('Same')]), group('b', [rule('Same')])],
+        }),
+    ).toThrow("alert 'Same': defined in rule groups 'a' and 'b'; alert names must be unique across the stack");
   });
 
   test('fails when a group name is used twice', () => {
-    expect(() => new PrometheusRules(Testing.chart(), 'Rules', { groups: [group('a', [rule('A')]), group('a', [rule('B')])] })).toThrow(
-      /rule group 'a' is defined twice/,
-    );
+    expect(
+      () =>
+        new PrometheusRules(Testing.chart(), 'Rules', { groups: [group('a', [rule('A')]), group('a', [rule('B')])] }),
+    ).toThrow(/rule group 'a' is defined twice/);
   });
 
   test('fails on a ConfigMap name Kubernetes would reject', () => {
@@ -60,7 +67,12 @@ describe('PrometheusRules', () => {
   });
 
   test('many groups fill as many ConfigMaps as they need, each small enough for kubectl apply', () => {
-    const groups = Array.from({ length: 12 }, (_, g) => group(`g${g}`, Array.from({ length: 40 }, (_, i) => rule(`Alert${g}x${i}`, 'x'.repeat(600)))));
+    const groups = Array.from({ length: 12 }, (_, g) =>
+      group(
+        `g${g}`,
+        Array.from({ length: 40 }, (_, i) => rule(`Alert${g}x${i}`, 'x'.repeat(600))),
+      ),
+    );
     const chart = Testing.chart();
     const rules = new PrometheusRules(chart, 'Rules', { groups });
     expect(rules.configMapNames.length).toBeGreaterThan(1);

@@ -1,7 +1,15 @@
 import { Chart, Testing } from 'cdk8s';
-import { Duration, MEASURED, Prometheus, PrometheusRules, SERIES_PER_DEVICE, Units, sizePrometheus } from '../../../lib';
 import { SERIES_PER_DEVICE as BENCH_SERIES_PER_DEVICE } from '../../../bench/fleet-history';
-import { byKind, Manifest } from '../../support/manifests';
+import {
+  Duration,
+  MEASURED,
+  Prometheus,
+  PrometheusRules,
+  SERIES_PER_DEVICE,
+  sizePrometheus,
+  Units,
+} from '../../../lib';
+import { byKind, type Manifest } from '../../support/manifests';
 
 describe('sizePrometheus', () => {
   test('the series per device are those the fleet benchmark measures', () => {
@@ -14,7 +22,9 @@ describe('sizePrometheus', () => {
     expect(small.activeSeries).toBe(18_000);
     const heap = (devices: number) => devices * SERIES_PER_DEVICE * MEASURED.heapBytesPerSeries;
     expect(large.resources.requests.memory.in(Units.bytes)).toBeGreaterThanOrEqual(heap(10_000) * 2);
-    expect(large.resources.limits.memory.in(Units.bytes)).toBeGreaterThan(large.resources.requests.memory.in(Units.bytes));
+    expect(large.resources.limits.memory.in(Units.bytes)).toBeGreaterThan(
+      large.resources.requests.memory.in(Units.bytes),
+    );
   });
 
   test('disk follows samples times retention, and retention.size stays inside the volume', () => {
@@ -35,16 +45,25 @@ describe('sizePrometheus', () => {
   test('the Prometheus construct takes its defaults from the fleet size', () => {
     const chart = new Chart(Testing.app(), 'test', { namespace: 'monitoring' });
     const rules = new PrometheusRules(chart, 'Rules', { groups: [] });
-    const p = new Prometheus(chart, 'Prometheus', { instance: 'test', rules, alertmanagers: ['am:9093'], fleetSize: 10_000 });
+    const p = new Prometheus(chart, 'Prometheus', {
+      instance: 'test',
+      rules,
+      alertmanagers: ['am:9093'],
+      fleetSize: 10_000,
+    });
     const sized = sizePrometheus({ devices: 10_000 });
     expect(p.storage).toEqual(sized.storage);
     const sts: any = byKind(Testing.synth(chart) as Manifest[], 'StatefulSet')[0];
     const container = sts.spec.template.spec.containers[0];
     expect(container.resources.requests.memory).toBe(`${sized.resources.requests.memory.in(Units.mebibytes)}Mi`);
-    expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(`${sized.storage.in(Units.gibibytes)}Gi`);
+    expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(
+      `${sized.storage.in(Units.gibibytes)}Gi`,
+    );
   });
 
   test('fails on a fleet of no devices', () => {
-    expect(() => sizePrometheus({ devices: 0 })).toThrow("sizePrometheus: 'devices' must be a whole number of at least 1, got 0");
+    expect(() => sizePrometheus({ devices: 0 })).toThrow(
+      "sizePrometheus: 'devices' must be a whole number of at least 1, got 0",
+    );
   });
 });

@@ -4,17 +4,20 @@ import {
   AlertRule,
   AlertText,
   Duration,
+  devicesJob,
   Gibibytes,
   Mebibytes,
   Prometheus,
-  PrometheusProps,
+  type PrometheusProps,
   PrometheusRules,
   RuleGroup,
-  devicesJob,
 } from '../../../lib';
-import { byKind, Manifest, RESTRICTED_CONTAINER_SECURITY } from '../../support/manifests';
+import { byKind, type Manifest, RESTRICTED_CONTAINER_SECURITY } from '../../support/manifests';
 
-const AMS = ['alertmanager-0.alertmanager-headless.monitoring.svc:9093', 'alertmanager-1.alertmanager-headless.monitoring.svc:9093'];
+const AMS = [
+  'alertmanager-0.alertmanager-headless.monitoring.svc:9093',
+  'alertmanager-1.alertmanager-headless.monitoring.svc:9093',
+];
 
 function build(overrides: Partial<PrometheusProps> = {}, description = 'low') {
   const chart = new Chart(Testing.app(), 'test', { namespace: 'monitoring' });
@@ -27,9 +30,22 @@ function build(overrides: Partial<PrometheusProps> = {}, description = 'low') {
     description: AlertText.template(description),
   });
   const rules = new PrometheusRules(chart, 'Rules', {
-    groups: [new RuleGroup({ name: 'g', interval: Duration.seconds(30), rules: [rule], runbookBaseUrl: 'https://example.org/r.md' })],
+    groups: [
+      new RuleGroup({
+        name: 'g',
+        interval: Duration.seconds(30),
+        rules: [rule],
+        runbookBaseUrl: 'https://example.org/r.md',
+      }),
+    ],
   });
-  const prometheus = new Prometheus(chart, 'Prometheus', { instance: 'test', rules, alertmanagers: AMS, scrapeJobs: [devicesJob()], ...overrides });
+  const prometheus = new Prometheus(chart, 'Prometheus', {
+    instance: 'test',
+    rules,
+    alertmanagers: AMS,
+    scrapeJobs: [devicesJob()],
+    ...overrides,
+  });
   const manifests = Testing.synth(chart) as Manifest[];
   return { prometheus, manifests, config: parse(prometheus.configText) };
 }
@@ -52,23 +68,38 @@ describe('Prometheus', () => {
       spec: { replicas: 2, serviceName: 'prometheus-headless', podManagementPolicy: 'Parallel' },
     });
     expect(sts.spec.volumeClaimTemplates).toEqual([
-      expect.objectContaining({ metadata: expect.objectContaining({ name: 'data' }), spec: expect.objectContaining({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '50Gi' } } }) }),
+      expect.objectContaining({
+        metadata: expect.objectContaining({ name: 'data' }),
+        spec: expect.objectContaining({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '50Gi' } } }),
+      }),
     ]);
     expect(container.volumeMounts).toContainEqual({ name: 'data', mountPath: '/prometheus' });
   });
 
   test('typed retention time and size become flags; size defaults to 80% of the volume', () => {
     expect(container.args).toEqual(
-      expect.arrayContaining(['--storage.tsdb.retention.time=15d', '--storage.tsdb.retention.size=40960MB', '--storage.tsdb.path=/prometheus']),
+      expect.arrayContaining([
+        '--storage.tsdb.retention.time=15d',
+        '--storage.tsdb.retention.size=40960MB',
+        '--storage.tsdb.path=/prometheus',
+      ]),
     );
-    const custom = one(build({ retention: Duration.days(30), storage: Gibibytes.of(100), retentionSize: Mebibytes.of(61440) }).manifests, 'StatefulSet');
-    expect(custom.spec.template.spec.containers[0].args).toEqual(expect.arrayContaining(['--storage.tsdb.retention.time=30d', '--storage.tsdb.retention.size=61440MB']));
+    const custom = one(
+      build({ retention: Duration.days(30), storage: Gibibytes.of(100), retentionSize: Mebibytes.of(61440) }).manifests,
+      'StatefulSet',
+    );
+    expect(custom.spec.template.spec.containers[0].args).toEqual(
+      expect.arrayContaining(['--storage.tsdb.retention.time=30d', '--storage.tsdb.retention.size=61440MB']),
+    );
     expect(custom.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('100Gi');
   });
 
   test('pinned image, resources, probes on /-/ready and /-/healthy', () => {
     expect(container.image).toBe('quay.io/prometheus/prometheus:v3.13.2');
-    expect(container.resources).toEqual({ requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } });
+    expect(container.resources).toEqual({
+      requests: { cpu: '500m', memory: '2Gi' },
+      limits: { cpu: '2', memory: '4Gi' },
+    });
     expect(container.readinessProbe.httpGet).toEqual({ path: '/-/ready', port: 'web' });
     expect(container.livenessProbe.httpGet).toEqual({ path: '/-/healthy', port: 'web' });
     expect(container.startupProbe.httpGet).toEqual({ path: '/-/ready', port: 'web' });
@@ -76,11 +107,18 @@ describe('Prometheus', () => {
 
   test('hardened: non-root, read-only root filesystem, no escalation, no capabilities, seccomp', () => {
     expect(container.securityContext).toEqual(RESTRICTED_CONTAINER_SECURITY);
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534, fsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 65534,
+      fsGroup: 65534,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
   });
 
   test('HA: anti-affinity by host and a PodDisruptionBudget', () => {
-    expect(pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey).toBe('kubernetes.io/hostname');
+    expect(
+      pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey,
+    ).toBe('kubernetes.io/hostname');
     expect(one(manifests, 'PodDisruptionBudget').spec).toEqual({
       maxUnavailable: 1,
       selector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/instance': 'test' } },
@@ -88,8 +126,13 @@ describe('Prometheus', () => {
   });
 
   test('a Service on 9090 and a headless Service for the peers', () => {
-    expect(one(manifests, 'Service', 'prometheus').spec.ports).toEqual([{ name: 'web', port: 9090, targetPort: 'web', protocol: 'TCP' }]);
-    expect(one(manifests, 'Service', 'prometheus-headless').spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true });
+    expect(one(manifests, 'Service', 'prometheus').spec.ports).toEqual([
+      { name: 'web', port: 9090, targetPort: 'web', protocol: 'TCP' },
+    ]);
+    expect(one(manifests, 'Service', 'prometheus-headless').spec).toMatchObject({
+      clusterIP: 'None',
+      publishNotReadyAddresses: true,
+    });
     expect(prometheus.peers).toEqual([
       'prometheus-0.prometheus-headless.monitoring.svc:9090',
       'prometheus-1.prometheus-headless.monitoring.svc:9090',
@@ -126,7 +169,10 @@ describe('Prometheus', () => {
   });
 
   test('it scrapes itself at every peer, and every job is limited', () => {
-    expect(config.scrape_configs[0]).toMatchObject({ job_name: 'prometheus', static_configs: [{ targets: prometheus.peers }] });
+    expect(config.scrape_configs[0]).toMatchObject({
+      job_name: 'prometheus',
+      static_configs: [{ targets: prometheus.peers }],
+    });
     for (const job of config.scrape_configs) {
       expect(job.sample_limit).toBeGreaterThan(0);
       expect(job.label_limit).toBeGreaterThan(0);
@@ -134,7 +180,8 @@ describe('Prometheus', () => {
   });
 
   test('the config hash rolls the pods when a rule or the configuration changes, and only then', () => {
-    const hash = (extra: Partial<PrometheusProps> = {}, description = 'low') => one(build(extra, description).manifests, 'StatefulSet').spec.template.metadata.annotations['checksum/config'];
+    const hash = (extra: Partial<PrometheusProps> = {}, description = 'low') =>
+      one(build(extra, description).manifests, 'StatefulSet').spec.template.metadata.annotations['checksum/config'];
     expect(hash()).toBe(hash());
     expect(hash({}, 'lower')).not.toBe(hash());
     expect(hash({ scrapeInterval: Duration.seconds(60) })).not.toBe(hash());
@@ -143,7 +190,13 @@ describe('Prometheus', () => {
   test('remote write: typed queue, credentials from a mounted Secret file', () => {
     const { manifests: m, config: c } = build({
       remoteWrite: [
-        { url: 'https://mimir.example.org/api/v1/push', name: 'mimir', basicAuthUsername: 'tenant-1', basicAuthPassword: { secretName: 'mimir-auth', key: 'password' }, queue: { maxShards: 10 } },
+        {
+          url: 'https://mimir.example.org/api/v1/push',
+          name: 'mimir',
+          basicAuthUsername: 'tenant-1',
+          basicAuthPassword: { secretName: 'mimir-auth', key: 'password' },
+          queue: { maxShards: 10 },
+        },
         { url: 'https://thanos.example.org/api/v1/receive', bearerToken: { secretName: 'thanos-auth', key: 'token' } },
       ],
     });
@@ -162,24 +215,38 @@ describe('Prometheus', () => {
     ]);
     const s = one(m, 'StatefulSet').spec.template.spec;
     expect(s.volumes).toContainEqual({ name: 'secret-mimir-auth', secret: { secretName: 'mimir-auth' } });
-    expect(s.containers[0].volumeMounts).toContainEqual({ name: 'secret-thanos-auth', mountPath: '/etc/prometheus/secrets/thanos-auth', readOnly: true });
+    expect(s.containers[0].volumeMounts).toContainEqual({
+      name: 'secret-thanos-auth',
+      mountPath: '/etc/prometheus/secrets/thanos-auth',
+      readOnly: true,
+    });
   });
 
   test('fails when replicas < 1', () => {
-    expect(() => build({ replicas: 0 })).toThrow("Prometheus 'prometheus': 'replicas' must be a whole number of at least 1, got 0");
+    expect(() => build({ replicas: 0 })).toThrow(
+      "Prometheus 'prometheus': 'replicas' must be a whole number of at least 1, got 0",
+    );
   });
 
   test('fails when retention is shorter than 2h', () => {
-    expect(() => build({ retention: Duration.minutes(90) })).toThrow("Prometheus 'prometheus': 'retention' must be at least 2h (one TSDB block), got 1h30m");
+    expect(() => build({ retention: Duration.minutes(90) })).toThrow(
+      "Prometheus 'prometheus': 'retention' must be at least 2h (one TSDB block), got 1h30m",
+    );
   });
 
   test('fails when the storage size is not a quantity of bytes', () => {
-    expect(() => build({ storage: Gibibytes.of(Number.NaN) })).toThrow("Prometheus 'prometheus': 'storage' must be a positive whole number of bytes, got NaN GiB");
-    expect(() => build({ storage: Gibibytes.of(-5) })).toThrow(/'storage' must be a positive whole number of bytes, got -5 GiB/);
+    expect(() => build({ storage: Gibibytes.of(Number.NaN) })).toThrow(
+      "Prometheus 'prometheus': 'storage' must be a positive whole number of bytes, got NaN GiB",
+    );
+    expect(() => build({ storage: Gibibytes.of(-5) })).toThrow(
+      /'storage' must be a positive whole number of bytes, got -5 GiB/,
+    );
   });
 
   test('fails when the retention size exceeds the volume', () => {
-    expect(() => build({ storage: Gibibytes.of(10), retentionSize: Gibibytes.of(20) })).toThrow(/'retentionSize' \(20 GiB\) must not exceed 'storage' \(10 GiB\)/);
+    expect(() => build({ storage: Gibibytes.of(10), retentionSize: Gibibytes.of(20) })).toThrow(
+      /'retentionSize' \(20 GiB\) must not exceed 'storage' \(10 GiB\)/,
+    );
   });
 
   test('fails when a remote_write URL is not http(s)', () => {
@@ -190,9 +257,13 @@ describe('Prometheus', () => {
 
   test('fails when remote_write has both basic auth and a bearer token', () => {
     const ref = { secretName: 'a', key: 'b' };
-    expect(() => build({ remoteWrite: [{ url: 'https://x.example.org', basicAuthUsername: 'u', basicAuthPassword: ref, bearerToken: ref }] })).toThrow(
-      /remoteWrite\[0\]: set either 'basicAuthPassword' or 'bearerToken', not both/,
-    );
+    expect(() =>
+      build({
+        remoteWrite: [
+          { url: 'https://x.example.org', basicAuthUsername: 'u', basicAuthPassword: ref, bearerToken: ref },
+        ],
+      }),
+    ).toThrow(/remoteWrite\[0\]: set either 'basicAuthPassword' or 'bearerToken', not both/);
   });
 
   test('fails when a remote_write credential is a literal value', () => {
@@ -202,6 +273,8 @@ describe('Prometheus', () => {
   });
 
   test('fails when the scrape timeout exceeds the interval', () => {
-    expect(() => build({ scrapeTimeout: Duration.seconds(40) })).toThrow(/'scrapeTimeout' \(40s\) must not exceed 'scrapeInterval' \(30s\)/);
+    expect(() => build({ scrapeTimeout: Duration.seconds(40) })).toThrow(
+      /'scrapeTimeout' \(40s\) must not exceed 'scrapeInterval' \(30s\)/,
+    );
   });
 });

@@ -1,17 +1,28 @@
-import { DEVICE_DEFAULT_PORT, componentJob, devicesJob, hardwareExporterJob, podAnnotationLabel, renderPrometheusConfig, Duration, SCRAPE_LIMITS } from '../../../lib';
+import {
+  componentJob,
+  DEVICE_DEFAULT_PORT,
+  Duration,
+  devicesJob,
+  hardwareExporterJob,
+  podAnnotationLabel,
+  renderPrometheusConfig,
+  SCRAPE_LIMITS,
+} from '../../../lib';
 
 const render = (jobs: Parameters<typeof renderPrometheusConfig>[0]['jobs']) =>
-  (renderPrometheusConfig({
-    scrapeInterval: Duration.seconds(30),
-    scrapeTimeout: Duration.seconds(10),
-    evaluationInterval: Duration.seconds(30),
-    externalLabels: {},
-    alertLabelsToDrop: [],
-    alertmanagers: ['am:9093'],
-    ruleFiles: [],
-    jobs,
-    remoteWrite: [],
-  }) as any).scrape_configs;
+  (
+    renderPrometheusConfig({
+      scrapeInterval: Duration.seconds(30),
+      scrapeTimeout: Duration.seconds(10),
+      evaluationInterval: Duration.seconds(30),
+      externalLabels: {},
+      alertLabelsToDrop: [],
+      alertmanagers: ['am:9093'],
+      ruleFiles: [],
+      jobs,
+      remoteWrite: [],
+    }) as any
+  ).scrape_configs;
 
 describe('discovery blocks', () => {
   test('devices: every namespace, opted in by annotation, port 8080 and /metrics by default', () => {
@@ -20,32 +31,67 @@ describe('discovery blocks', () => {
     expect(job.relabel_configs).toEqual(
       expect.arrayContaining([
         { source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'], regex: 'true', action: 'keep' },
-        { source_labels: ['__meta_kubernetes_pod_ip'], regex: '(.+)', target_label: '__address__', replacement: `$1:${DEVICE_DEFAULT_PORT}`, action: 'replace' },
-        { source_labels: ['__meta_kubernetes_pod_ip', '__meta_kubernetes_pod_annotation_prometheus_io_port'], regex: '(.+);(\\d+)', target_label: '__address__', replacement: '$1:$2', action: 'replace' },
-        { source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_path'], regex: '(.+)', target_label: '__metrics_path__', action: 'replace' },
+        {
+          source_labels: ['__meta_kubernetes_pod_ip'],
+          regex: '(.+)',
+          target_label: '__address__',
+          replacement: `$1:${DEVICE_DEFAULT_PORT}`,
+          action: 'replace',
+        },
+        {
+          source_labels: ['__meta_kubernetes_pod_ip', '__meta_kubernetes_pod_annotation_prometheus_io_port'],
+          regex: '(.+);(\\d+)',
+          target_label: '__address__',
+          replacement: '$1:$2',
+          action: 'replace',
+        },
+        {
+          source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_path'],
+          regex: '(.+)',
+          target_label: '__metrics_path__',
+          action: 'replace',
+        },
         { source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'device', action: 'replace' },
       ]),
     );
     expect(job.metrics_path).toBe('/metrics');
-    expect(job).toMatchObject({ job_name: 'liquid-audio-nets', sample_limit: SCRAPE_LIMITS.devices.sampleLimit, label_limit: SCRAPE_LIMITS.devices.labelLimit });
+    expect(job).toMatchObject({
+      job_name: 'liquid-audio-nets',
+      sample_limit: SCRAPE_LIMITS.devices.sampleLimit,
+      label_limit: SCRAPE_LIMITS.devices.labelLimit,
+    });
   });
 
   test('devices: limited to the given namespaces', () => {
-    expect(render([devicesJob(['audio', 'edge'])])[0].kubernetes_sd_configs).toEqual([{ role: 'pod', namespaces: { names: ['audio', 'edge'] } }]);
+    expect(render([devicesJob(['audio', 'edge'])])[0].kubernetes_sd_configs).toEqual([
+      { role: 'pod', namespaces: { names: ['audio', 'edge'] } },
+    ]);
   });
 
   test('a component: its namespace, its name label, one declared port', () => {
     const [job] = render([componentJob('grafana', 'monitoring', 'grafana', 3000, SCRAPE_LIMITS.grafana)]);
     expect(job.kubernetes_sd_configs).toEqual([
-      { role: 'pod', namespaces: { names: ['monitoring'] }, selectors: [{ role: 'pod', label: 'app.kubernetes.io/name=grafana' }] },
+      {
+        role: 'pod',
+        namespaces: { names: ['monitoring'] },
+        selectors: [{ role: 'pod', label: 'app.kubernetes.io/name=grafana' }],
+      },
     ]);
-    expect(job.relabel_configs[0]).toEqual({ source_labels: ['__meta_kubernetes_pod_container_port_number'], regex: '3000', action: 'keep' });
+    expect(job.relabel_configs[0]).toEqual({
+      source_labels: ['__meta_kubernetes_pod_container_port_number'],
+      regex: '3000',
+      action: 'keep',
+    });
   });
 
   test('the hardware exporter: its own namespace, labelled with the device (node) it runs on', () => {
     const [job] = render([hardwareExporterJob('monitoring-hardware', 'node-exporter', 9100)]);
     expect(job.kubernetes_sd_configs[0].namespaces).toEqual({ names: ['monitoring-hardware'] });
-    expect(job.relabel_configs).toContainEqual({ source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'device', action: 'replace' });
+    expect(job.relabel_configs).toContainEqual({
+      source_labels: ['__meta_kubernetes_pod_node_name'],
+      target_label: 'device',
+      action: 'replace',
+    });
   });
 
   test('annotation names map to the meta labels Prometheus derives', () => {

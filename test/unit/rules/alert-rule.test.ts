@@ -1,4 +1,15 @@
-import { AlertRule, AlertRuleProps, AlertText, Celsius, DEFAULT_CATALOGUE, Duration, Milliseconds, Percent, SERVICE_METRICS, Units } from '../../../lib';
+import {
+  AlertRule,
+  type AlertRuleProps,
+  AlertText,
+  Celsius,
+  DEFAULT_CATALOGUE,
+  Duration,
+  Milliseconds,
+  Percent,
+  SERVICE_METRICS,
+  Units,
+} from '../../../lib';
 
 const custom = (overrides: Partial<AlertRuleProps> = {}): AlertRule =>
   new AlertRule({
@@ -26,14 +37,24 @@ const latency = (threshold = Milliseconds.of(25)) =>
 describe('AlertRule', () => {
   test('a team adds its own alert with the same checks (the custom alert API)', () => {
     const rule = custom();
-    expect(rule).toMatchObject({ name: 'CustomAlert', expr: 'battery_level_percent < 10', severity: 'warning', runbook: 'customalert' });
+    expect(rule).toMatchObject({
+      name: 'CustomAlert',
+      expr: 'battery_level_percent < 10',
+      severity: 'warning',
+      runbook: 'customalert',
+    });
     expect(rule.for.toPrometheus()).toBe('5m');
     expect(rule.ruleLabels).toEqual({ severity: 'warning' });
     expect(rule.testCases(Duration.seconds(30))).toEqual([]);
   });
 
   test('a custom alert may query a team metric added to the catalogue', () => {
-    const catalogue = DEFAULT_CATALOGUE.with({ name: 'wake_words_total', type: 'counter', unit: Units.count, help: 'Wake words heard.' });
+    const catalogue = DEFAULT_CATALOGUE.with({
+      name: 'wake_words_total',
+      type: 'counter',
+      unit: Units.count,
+      help: 'Wake words heard.',
+    });
     expect(custom({ expr: 'rate(wake_words_total[5m]) == 0', catalogue }).expr).toBe('rate(wake_words_total[5m]) == 0');
   });
 
@@ -79,11 +100,15 @@ describe('AlertRule', () => {
   });
 
   test('fails when a threshold is negative', () => {
-    expect(() => latency(Milliseconds.of(-25))).toThrow("alert 'HighInferenceLatency': 'threshold' must be a finite, non-negative amount, got -25 ms");
+    expect(() => latency(Milliseconds.of(-25))).toThrow(
+      "alert 'HighInferenceLatency': 'threshold' must be a finite, non-negative amount, got -25 ms",
+    );
   });
 
   test('fails when a threshold is NaN', () => {
-    expect(() => latency(Milliseconds.of(Number.NaN))).toThrow("alert 'HighInferenceLatency': 'threshold' must be a finite, non-negative amount, got NaN ms");
+    expect(() => latency(Milliseconds.of(Number.NaN))).toThrow(
+      "alert 'HighInferenceLatency': 'threshold' must be a finite, non-negative amount, got NaN ms",
+    );
   });
 
   test('fails when the PromQL does not parse', () => {
@@ -103,7 +128,9 @@ describe('AlertRule', () => {
   });
 
   test('fails on a label name Prometheus would reject', () => {
-    expect(() => custom({ labels: { 'team-name': 'audio' } })).toThrow(/^alert 'CustomAlert': label name 'team-name' must match/);
+    expect(() => custom({ labels: { 'team-name': 'audio' } })).toThrow(
+      /^alert 'CustomAlert': label name 'team-name' must match/,
+    );
     expect(() => custom({ labels: { __team: 'audio' } })).toThrow(/label name '__team' must not start with "__"/);
   });
 
@@ -112,11 +139,15 @@ describe('AlertRule', () => {
   });
 
   test('fails on a severity outside the closed set', () => {
-    expect(() => custom({ severity: 'page' as never })).toThrow(/'severity' must be one of critical, warning, info, none, got 'page'/);
+    expect(() => custom({ severity: 'page' as never })).toThrow(
+      /'severity' must be one of critical, warning, info, none, got 'page'/,
+    );
   });
 
   test('fails on a negative for', () => {
-    expect(() => custom({ for: Duration.minutes(-1) })).toThrow(/^alert 'CustomAlert': 'for' must not be negative, got -60000ms$/);
+    expect(() => custom({ for: Duration.minutes(-1) })).toThrow(
+      /^alert 'CustomAlert': 'for' must not be negative, got -60000ms$/,
+    );
   });
 
   test('fails on an empty summary', () => {
@@ -124,6 +155,8 @@ describe('AlertRule', () => {
   });
 
   test('fails on a runbook anchor that is not one', () => {
-    expect(() => custom({ runbook: 'Custom Alert' })).toThrow(/'runbook' must be an anchor of lower-case letters, digits and "-", got 'Custom Alert'/);
+    expect(() => custom({ runbook: 'Custom Alert' })).toThrow(
+      /'runbook' must be an anchor of lower-case letters, digits and "-", got 'Custom Alert'/,
+    );
   });
 });

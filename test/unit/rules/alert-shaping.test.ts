@@ -1,4 +1,13 @@
-import { AlertRule, AlertShaping, AlertText, Duration, Milliseconds, RuleGroup, SERVICE_METRICS, renderRuleFile } from '../../../lib';
+import {
+  AlertRule,
+  type AlertShaping,
+  AlertText,
+  Duration,
+  Milliseconds,
+  RuleGroup,
+  renderRuleFile,
+  SERVICE_METRICS,
+} from '../../../lib';
 import { run } from '../../support/programs';
 import { testFileName, writeRuleFiles } from '../../support/rule-files';
 
@@ -16,14 +25,36 @@ const latency = (shaping: AlertShaping) =>
     description: AlertText.of`slow`,
     ...shaping,
   });
-const group = (rule: AlertRule) => new RuleGroup({ name: 'shaped', interval: Duration.seconds(30), rules: [rule], runbookBaseUrl: 'https://example.org/r.md' });
+const group = (rule: AlertRule) =>
+  new RuleGroup({
+    name: 'shaped',
+    interval: Duration.seconds(30),
+    rules: [rule],
+    runbookBaseUrl: 'https://example.org/r.md',
+  });
 
 const OPTIONS: Array<[string, AlertShaping, string]> = [
   ['bare', {}, 'inference_latency_ms > 25'],
-  ['avg_over_time', { smoothing: { fn: 'avg_over_time', window: Duration.minutes(5) } }, 'avg_over_time(inference_latency_ms[5m]) > 25'],
-  ['quantile_over_time', { smoothing: { fn: 'quantile_over_time', quantile: 0.9, window: Duration.minutes(5) } }, 'quantile_over_time(0.9, inference_latency_ms[5m]) > 25'],
-  ['max_over_time + keep_firing_for', { smoothing: { fn: 'max_over_time', window: Duration.minutes(3) }, keepFiringFor: Duration.minutes(10) }, 'max_over_time(inference_latency_ms[3m]) > 25'],
-  ['min_over_time', { smoothing: { fn: 'min_over_time', window: Duration.minutes(3) } }, 'min_over_time(inference_latency_ms[3m]) > 25'],
+  [
+    'avg_over_time',
+    { smoothing: { fn: 'avg_over_time', window: Duration.minutes(5) } },
+    'avg_over_time(inference_latency_ms[5m]) > 25',
+  ],
+  [
+    'quantile_over_time',
+    { smoothing: { fn: 'quantile_over_time', quantile: 0.9, window: Duration.minutes(5) } },
+    'quantile_over_time(0.9, inference_latency_ms[5m]) > 25',
+  ],
+  [
+    'max_over_time + keep_firing_for',
+    { smoothing: { fn: 'max_over_time', window: Duration.minutes(3) }, keepFiringFor: Duration.minutes(10) },
+    'max_over_time(inference_latency_ms[3m]) > 25',
+  ],
+  [
+    'min_over_time',
+    { smoothing: { fn: 'min_over_time', window: Duration.minutes(3) } },
+    'min_over_time(inference_latency_ms[3m]) > 25',
+  ],
   ['keep_firing_for', { keepFiringFor: Duration.minutes(15) }, 'inference_latency_ms > 25'],
 ];
 
@@ -37,14 +68,17 @@ describe('threshold alert shaping', () => {
     else expect(file).not.toContain('keep_firing_for');
   });
 
-  test.each(OPTIONS)('%s: promtool passes the generated tests (past fires, inside never, back inside keeps firing)', (_name, shaping) => {
-    const g = group(latency(shaping));
-    const names = g.rules[0].testCases(g.interval).map((c) => c.name);
-    expect(names.some((n) => /keeps firing for/.test(n))).toBe(shaping.keepFiringFor !== undefined);
-    const dir = writeRuleFiles([g]);
-    const result = run('promtool', ['test', 'rules', testFileName(g)], dir);
-    expect(result.stdout + result.stderr).toContain('SUCCESS');
-  });
+  test.each(OPTIONS)(
+    '%s: promtool passes the generated tests (past fires, inside never, back inside keeps firing)',
+    (_name, shaping) => {
+      const g = group(latency(shaping));
+      const names = g.rules[0].testCases(g.interval).map((c) => c.name);
+      expect(names.some((n) => /keeps firing for/.test(n))).toBe(shaping.keepFiringFor !== undefined);
+      const dir = writeRuleFiles([g]);
+      const result = run('promtool', ['test', 'rules', testFileName(g)], dir);
+      expect(result.stdout + result.stderr).toContain('SUCCESS');
+    },
+  );
 
   test('the keep_firing_for test fails against a rule that resolves at once', () => {
     const g = group(latency({ keepFiringFor: Duration.minutes(15) }));
@@ -61,11 +95,15 @@ describe('threshold alert shaping', () => {
   });
 
   test('fails when another function is given a quantile', () => {
-    expect(() => latency({ smoothing: { fn: 'avg_over_time', quantile: 0.5, window: Duration.minutes(5) } })).toThrow(/'quantile' is only read by quantile_over_time/);
+    expect(() => latency({ smoothing: { fn: 'avg_over_time', quantile: 0.5, window: Duration.minutes(5) } })).toThrow(
+      /'quantile' is only read by quantile_over_time/,
+    );
   });
 
   test('fails on a zero window', () => {
-    expect(() => latency({ smoothing: { fn: 'avg_over_time', window: Duration.ZERO } })).toThrow(/'smoothing' 'window' must be a positive duration, got 0s/);
+    expect(() => latency({ smoothing: { fn: 'avg_over_time', window: Duration.ZERO } })).toThrow(
+      /'smoothing' 'window' must be a positive duration, got 0s/,
+    );
   });
 
   test('fails on a negative keepFiringFor', () => {

@@ -1,4 +1,4 @@
-import { AlertText, Milliseconds, Units, formatGoG, label, value } from '../../../lib';
+import { AlertText, formatGoG, label, Milliseconds, Units, value } from '../../../lib';
 
 describe('AlertText', () => {
   const text = AlertText.of`Latency on ${label('device')} is ${value(Units.milliseconds)}, above ${Milliseconds.of(25)}`;

@@ -1,4 +1,4 @@
-import { AlertRule, AlertText, Duration, RuleGroup, RuleGroupProps } from '../../../lib';
+import { AlertRule, AlertText, Duration, RuleGroup, type RuleGroupProps } from '../../../lib';
 
 const rule = (name: string, forDuration = Duration.minutes(5)) =>
   new AlertRule({
@@ -32,7 +32,11 @@ describe('RuleGroup', () => {
               expr: 'model_accuracy < 0.9',
               for: '5m',
               labels: { severity: 'critical' },
-              annotations: { summary: 'low', description: 'low', runbook_url: 'https://example.org/runbooks.md#lowmodelaccuracy' },
+              annotations: {
+                summary: 'low',
+                description: 'low',
+                runbook_url: 'https://example.org/runbooks.md#lowmodelaccuracy',
+              },
             },
           ],
         },
@@ -41,7 +45,9 @@ describe('RuleGroup', () => {
   });
 
   test('a rule without for renders no for', () => {
-    const rendered = group({ rules: [rule('Watchdog', Duration.ZERO)] }).toPrometheus() as { groups: Array<{ rules: object[] }> };
+    const rendered = group({ rules: [rule('Watchdog', Duration.ZERO)] }).toPrometheus() as {
+      groups: Array<{ rules: object[] }>;
+    };
     expect(rendered.groups[0].rules[0]).not.toHaveProperty('for');
   });
 
@@ -58,14 +64,20 @@ describe('RuleGroup', () => {
   });
 
   test('fails on a group name that cannot be a file name in a ConfigMap', () => {
-    expect(() => group({ name: 'Model Quality' })).toThrow(/^rule group 'Model Quality': 'name' must be lower-case letters/);
+    expect(() => group({ name: 'Model Quality' })).toThrow(
+      /^rule group 'Model Quality': 'name' must be lower-case letters/,
+    );
   });
 
   test('fails on a zero interval', () => {
-    expect(() => group({ interval: Duration.ZERO })).toThrow(/'interval' must be a positive whole number of milliseconds, got 0s/);
+    expect(() => group({ interval: Duration.ZERO })).toThrow(
+      /'interval' must be a positive whole number of milliseconds, got 0s/,
+    );
   });
 
   test('fails on a runbook base that is not a URL', () => {
-    expect(() => group({ runbookBaseUrl: 'docs/runbooks.md' })).toThrow(/'runbookBaseUrl' must be an http\(s\) URL without a fragment, got 'docs\/runbooks.md'/);
+    expect(() => group({ runbookBaseUrl: 'docs/runbooks.md' })).toThrow(
+      /'runbookBaseUrl' must be an http\(s\) URL without a fragment, got 'docs\/runbooks.md'/,
+    );
   });
 });

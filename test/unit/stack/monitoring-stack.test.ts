@@ -1,7 +1,7 @@
 import { App, Testing } from 'cdk8s';
 import { config } from '../../../config';
 import { MonitoringStack } from '../../../lib';
-import { byKind, chartById, Manifest, SEED_SEVERITIES } from '../../support/manifests';
+import { byKind, chartById, type Manifest, SEED_SEVERITIES } from '../../support/manifests';
 
 const synthStack = (overrides = {}) => {
   const app = Testing.app();
@@ -12,7 +12,15 @@ const synthStack = (overrides = {}) => {
 describe('MonitoringStack', () => {
   test('renders the namespace first, restricted, with the recommended labels', () => {
     const { app } = synthStack();
-    expect(app.charts.map((c) => c.node.id)).toEqual(['namespace', 'alertmanager', 'prometheus', 'grafana', 'otel-collector', 'hardware-exporter', 'network-policies']);
+    expect(app.charts.map((c) => c.node.id)).toEqual([
+      'namespace',
+      'alertmanager',
+      'prometheus',
+      'grafana',
+      'otel-collector',
+      'hardware-exporter',
+      'network-policies',
+    ]);
     const [ns] = byKind(Testing.synth(chartById(app.charts, 'namespace')) as Manifest[], 'Namespace');
     expect(ns.metadata).toMatchObject({
       name: 'monitoring',
@@ -27,13 +35,24 @@ describe('MonitoringStack', () => {
 
   test('puts the rule files in the stack namespace', () => {
     const { app } = synthStack({ namespace: 'observability' });
-    const configMap = byKind(Testing.synth(chartById(app.charts, 'prometheus')) as Manifest[], 'ConfigMap').find((m) => m.metadata.name === 'prometheus-rules')!;
+    const configMap = byKind(Testing.synth(chartById(app.charts, 'prometheus')) as Manifest[], 'ConfigMap').find(
+      (m) => m.metadata.name === 'prometheus-rules',
+    )!;
     expect(configMap.metadata).toMatchObject({ name: 'prometheus-rules', namespace: 'observability' });
-    expect(Object.keys(configMap.data as object)).toEqual(['alertmanager.rules.yaml', 'device-health.rules.yaml', 'fleet.rules.yaml', 'hardware.rules.yaml', 'model-quality.rules.yaml', 'prometheus.rules.yaml']);
+    expect(Object.keys(configMap.data as object)).toEqual([
+      'alertmanager.rules.yaml',
+      'device-health.rules.yaml',
+      'fleet.rules.yaml',
+      'hardware.rules.yaml',
+      'model-quality.rules.yaml',
+      'prometheus.rules.yaml',
+    ]);
   });
 
   test('fails on a namespace name Kubernetes would reject', () => {
-    expect(() => synthStack({ namespace: 'Monitoring' })).toThrow(/^namespace 'Monitoring': 'name' must be lower-case letters/);
+    expect(() => synthStack({ namespace: 'Monitoring' })).toThrow(
+      /^namespace 'Monitoring': 'name' must be lower-case letters/,
+    );
   });
 
   test('every seed alert is rendered once with its severity', () => {

@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { config } from '../../../config';
-import { MonitoringStack, StackConfig } from '../../../lib';
-import { byKind, chartById, Manifest } from '../../support/manifests';
+import { MonitoringStack, type StackConfig } from '../../../lib';
+import { byKind, chartById, type Manifest } from '../../support/manifests';
 
 function policies(overrides: Partial<StackConfig> = {}): Record<string, any> {
   const app = Testing.app();
@@ -27,7 +27,9 @@ describe('StackNetworkPolicies', () => {
   });
 
   test('Prometheus 9090 from Grafana and from its own peers', () => {
-    expect(p['monitoring/prometheus-ingress'].spec.ingress).toEqual([{ from: [pods('grafana'), pods('prometheus')], ports: [tcp(9090)] }]);
+    expect(p['monitoring/prometheus-ingress'].spec.ingress).toEqual([
+      { from: [pods('grafana'), pods('prometheus')], ports: [tcp(9090)] },
+    ]);
   });
 
   test('Alertmanager 9093 from Prometheus and Grafana, 9094 TCP and UDP only between its peers', () => {
@@ -41,9 +43,21 @@ describe('StackNetworkPolicies', () => {
     const ingress = (x: Record<string, any>) => x['monitoring/grafana-ingress'].spec.ingress;
     expect(ingress(p)).toEqual([
       { from: [pods('prometheus')], ports: [tcp(3000)] },
-      { from: [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['ingress-nginx'] }] } }], ports: [tcp(3000)] },
+      {
+        from: [
+          {
+            namespaceSelector: {
+              matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['ingress-nginx'] }],
+            },
+          },
+        ],
+        ports: [tcp(3000)],
+      },
     ]);
-    expect(ingress(policies({ networkPolicies: { grafanaIngressNamespaces: ['traefik'] } }))[1].from[0].namespaceSelector.matchExpressions[0].values).toEqual(['traefik']);
+    expect(
+      ingress(policies({ networkPolicies: { grafanaIngressNamespaces: ['traefik'] } }))[1].from[0].namespaceSelector
+        .matchExpressions[0].values,
+    ).toEqual(['traefik']);
     expect(ingress(policies({ networkPolicies: { grafanaIngressNamespaces: [] } }))).toHaveLength(1);
   });
 
@@ -54,18 +68,26 @@ describe('StackNetworkPolicies', () => {
       { from: [pods('prometheus')], ports: [tcp(8889), tcp(8888)] },
     ]);
     expect(ingress(policies({ deviceNamespaces: ['audio'] }))[0].from).toEqual([
-      { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['audio'] }] } },
+      {
+        namespaceSelector: {
+          matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['audio'] }],
+        },
+      },
     ]);
   });
 
   test('the exporter 9100 from Prometheus only', () => {
-    expect(p['monitoring-hardware/node-exporter-ingress'].spec.ingress).toEqual([{ from: [pods('prometheus')], ports: [tcp(9100)] }]);
+    expect(p['monitoring-hardware/node-exporter-ingress'].spec.ingress).toEqual([
+      { from: [pods('prometheus')], ports: [tcp(9100)] },
+    ]);
   });
 
   test('every port Prometheus scrapes admits Prometheus', () => {
     const app = Testing.app();
     const stack = new MonitoringStack(app, 'stack', config);
-    const jobs = (require('yaml').parse(stack.prometheus.configText).scrape_configs as any[]).filter((j) => j.kubernetes_sd_configs && j.kubernetes_sd_configs[0].selectors);
+    const jobs = (require('yaml').parse(stack.prometheus.configText).scrape_configs as any[]).filter(
+      (j) => j.kubernetes_sd_configs?.[0].selectors,
+    );
     expect(jobs.length).toBeGreaterThan(0);
     for (const job of jobs) {
       const ns = job.kubernetes_sd_configs[0].namespaces.names[0];
@@ -75,7 +97,11 @@ describe('StackNetworkPolicies', () => {
         (pol: any) =>
           pol.metadata.namespace === ns &&
           pol.spec.podSelector.matchLabels?.['app.kubernetes.io/name'] === name &&
-          (pol.spec.ingress ?? []).some((r: any) => r.ports.some((x: any) => x.port === port) && r.from.some((f: any) => f.podSelector?.matchLabels['app.kubernetes.io/name'] === 'prometheus')),
+          (pol.spec.ingress ?? []).some(
+            (r: any) =>
+              r.ports.some((x: any) => x.port === port) &&
+              r.from.some((f: any) => f.podSelector?.matchLabels['app.kubernetes.io/name'] === 'prometheus'),
+          ),
       );
       expect([job.job_name, admitted]).toEqual([job.job_name, true]);
     }
@@ -85,11 +111,23 @@ describe('StackNetworkPolicies', () => {
     const r = policies({ networkPolicies: { restrictEgress: true } });
     expect(r['monitoring/default-deny-all'].spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     expect(r['monitoring/grafana-egress'].spec.egress).toEqual([
-      { to: [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['kube-system'] }] } }], ports: [{ port: 53, protocol: 'UDP' }, tcp(53)] },
+      {
+        to: [
+          {
+            namespaceSelector: {
+              matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['kube-system'] }],
+            },
+          },
+        ],
+        ports: [{ port: 53, protocol: 'UDP' }, tcp(53)],
+      },
       { to: [pods('prometheus')], ports: [tcp(9090)] },
       { to: [pods('alertmanager')], ports: [tcp(9093)] },
     ]);
-    expect(r['monitoring/alertmanager-egress'].spec.egress[2]).toEqual({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [tcp(443), tcp(587), tcp(465), tcp(25)] });
+    expect(r['monitoring/alertmanager-egress'].spec.egress[2]).toEqual({
+      to: [{ ipBlock: { cidr: '0.0.0.0/0' } }],
+      ports: [tcp(443), tcp(587), tcp(465), tcp(25)],
+    });
     expect(r['monitoring/prometheus-egress'].spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }]);
   });
 });
