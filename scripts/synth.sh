@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 node_modules/.bin/tsc -p tsconfig.app.json &
 typecheck=$!
 node_modules/.bin/esbuild main.ts --bundle --minify --platform=node --target=node20 \
-  --outfile=build/synth.js --log-level=warning
+  --sourcemap --outfile=build/synth.js --log-level=warning
 rm -f build/synth.js.cache
 if ! wait "$typecheck"; then
   echo "synth failed, nothing written: the type-check failed" >&2

@@ -5,7 +5,7 @@ import { ALERTMANAGER_PORTS, Alertmanager, type AlertmanagerProps } from '../ale
 import { DEFAULT_CATALOGUE, Duration, type MetricCatalogue } from '../core';
 import { GRAFANA_PORT, Grafana, type GrafanaProps } from '../grafana';
 import { HardwareExporter, type HardwareExporterProps, NODE_EXPORTER_PORT } from '../hardware';
-import { recommendedLabels, StackNamespace, WebClientSecurity, type WebSecurity } from '../k8s';
+import { labelValueProblem, recommendedLabels, StackNamespace, WebClientSecurity, type WebSecurity } from '../k8s';
 import { OTEL_PORTS, OtelCollector, type OtelCollectorProps } from '../otel';
 import {
   componentJob,
@@ -135,6 +135,8 @@ export class MonitoringStack extends Construct {
   public constructor(scope: Construct, id: string, config: StackConfig) {
     super(scope, id);
     this.instance = config.instance ?? 'liquid-audio-nets';
+    const instanceProblem = labelValueProblem(this.instance);
+    if (instanceProblem) throw new Error(`stack '${id}': 'instance' ${instanceProblem}: '${this.instance}'`);
     this.namespace = config.namespace ?? 'monitoring';
     this.hardwareNamespace = config.hardwareNamespace ?? `${this.namespace}-hardware`;
     this.evaluationInterval = config.evaluationInterval ?? Duration.seconds(30);

@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { App, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, YamlOutputType } from 'cdk8s';
+import { checkLabelValues } from '../k8s';
 
 export interface StagedAppProps {
   /** Where the manifests end up. @default - $CDK8S_OUTDIR when set (as `cdk8s synth` sets it), else 'dist' */
@@ -26,6 +27,9 @@ export class StagedApp extends App {
 
   public synth(): void {
     try {
+      for (const chart of this.charts) {
+        for (const node of chart.node.findAll()) if (node instanceof ApiObject) checkLabelValues(node.toJson());
+      }
       super.synth();
     } catch (error) {
       rmSync(this.outdir, { recursive: true, force: true });
@@ -44,8 +48,8 @@ export class StagedApp extends App {
 }
 
 /**
- * Runs a synth: on failure prints the one-sentence reason (no stack trace; the constructs'
- * messages name the object, field, value and what is allowed) and exits non-zero.
+ * Runs a synth: on failure prints the one-sentence reason (the constructs' messages name the
+ * object, field, value and what is allowed) and exits 1. With `DEBUG=1` the stack follows it.
  */
 export function synthOrExit(build: (app: StagedApp) => void, props: StagedAppProps = {}): void {
   const app = new StagedApp(props);
@@ -55,7 +59,9 @@ export function synthOrExit(build: (app: StagedApp) => void, props: StagedAppPro
   } catch (error) {
     app.discard();
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`synth failed, nothing written to ${app.targetDir}: ${message}\n`);
+    process.stderr.write(`synth failed, nothing written to ${app.targetDir}: ${message.split('\n')[0]}\n`);
+    if (process.env.DEBUG && process.env.DEBUG !== '0' && error instanceof Error)
+      process.stderr.write(`${error.stack}\n`);
     process.exitCode = 1;
   }
 }
