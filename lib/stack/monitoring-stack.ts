@@ -275,6 +275,7 @@ export class MonitoringStack extends Construct {
     });
     this.networkPolicies = new StackNetworkPolicies(policyChart, 'NetworkPolicies', {
       ...config.networkPolicies,
+      instance: this.instance,
       namespace: this.namespace,
       hardwareNamespace: this.hardwareNamespace,
       deviceNamespaces: config.deviceNamespaces,

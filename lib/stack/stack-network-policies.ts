@@ -1,7 +1,16 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ALERTMANAGER_PORTS } from '../alertmanager';
 import { NODE_EXPORTER_PORT } from '../hardware';
-import { allowEgress, allowIngress, defaultDeny, type PodGroup, type TrafficPeer } from '../k8s';
+import {
+  allowEgress,
+  allowIngress,
+  defaultDeny,
+  PART_OF,
+  type PodGroup,
+  recommendedLabels,
+  type TrafficPeer,
+} from '../k8s';
 import { OTEL_PORTS } from '../otel';
 import { PROMETHEUS_PORT } from '../prometheus';
 
@@ -21,6 +30,8 @@ export interface NetworkPolicyOptions {
 }
 
 export interface StackNetworkPoliciesProps extends NetworkPolicyOptions {
+  /** The stack instance, for the policies' `app.kubernetes.io/instance` label. */
+  readonly instance: string;
   readonly namespace: string;
   readonly hardwareNamespace: string;
   readonly prometheus: PodGroup;
@@ -137,6 +148,17 @@ export class StackNetworkPolicies extends Construct {
           { peers: [anywhere], ports: [{ port: OTEL_PORTS.grpc }] },
         ],
       });
+    }
+    this.labelPolicies(props.instance);
+  }
+
+  /** The recommended labels on every policy; `name` is the application whose pods it selects. */
+  private labelPolicies(instance: string): void {
+    for (const node of this.node.findAll()) {
+      if (!(node instanceof ApiObject)) continue;
+      const selected = node.toJson().spec?.podSelector?.matchLabels?.['app.kubernetes.io/name'];
+      const labels = recommendedLabels({ name: selected ?? PART_OF, component: 'network-policy', instance });
+      for (const [key, value] of Object.entries(labels)) node.metadata.addLabel(key, value);
     }
   }
 }
