@@ -1,0 +1,170 @@
+import { DIST_DIR, type KubeObject, loadDist } from '../support/dist';
+import { type ControlPlane, startControlPlane } from '../support/kube-apiserver';
+import { stillRunning } from '../support/processes';
+
+/**
+ * A real kube-apiserver (the pinned Kubernetes version, RBAC and Pod Security admission on) judges
+ * dist/: every object accepted with strict field validation, every pod template admitted under
+ * its namespace's Pod Security level, and each ServiceAccount allowed what it needs and no more.
+ * No kubelet runs, so pods are admitted, never started.
+ */
+jest.setTimeout(180_000);
+
+let plane: ControlPlane;
+const docs = loadDist();
+const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+
+beforeAll(async () => {
+  plane = await startControlPlane();
+});
+
+afterAll(async () => {
+  await plane?.stop();
+  expect(stillRunning()).toEqual([]);
+});
+
+function kubectl(args: readonly string[], input?: string) {
+  return plane.kubectl(args, input);
+}
+
+/** A Pod made of a workload's template, as its controller would create it. */
+function podOf(workload: KubeObject, name = `${workload.metadata?.name}-admission`): KubeObject {
+  const template = (workload.spec as { template: { metadata?: { labels?: Record<string, string> }; spec: unknown } })
+    .template;
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: workload.metadata?.namespace, labels: template.metadata?.labels },
+    spec: template.spec,
+  };
+}
+
+describe('kubectl apply --server-side --validate=strict -f dist/', () => {
+  let firstApply: ReturnType<typeof kubectl>;
+
+  beforeAll(() => {
+    firstApply = kubectl([
+      'apply',
+      '--server-side',
+      '--validate=strict',
+      '--field-manager=liquid-audio-nets',
+      '-f',
+      DIST_DIR,
+    ]);
+  });
+
+  test('accepts every object', () => {
+    expect(firstApply.stderr).toBe('');
+    expect(firstApply.status).toBe(0);
+    const applied = firstApply.stdout.trim().split('\n');
+    expect(applied).toHaveLength(docs.length);
+    for (const line of applied) expect(line).toMatch(/ serverside-applied$/);
+  });
+
+  test('stores every object as rendered: a server-side diff finds nothing, a second apply changes nothing', () => {
+    const versions = () =>
+      kubectl([
+        'get',
+        '-A',
+        '-o',
+        'jsonpath={range .items[*]}{.metadata.resourceVersion} {end}',
+        'configmaps,services,serviceaccounts,statefulsets,deployments,daemonsets,networkpolicies,poddisruptionbudgets',
+      ]).stdout;
+    const before = versions();
+    const diff = kubectl(['diff', '--server-side', '--field-manager=liquid-audio-nets', '-f', DIST_DIR]);
+    expect(diff.stdout).toBe('');
+    expect(diff.status).toBe(0);
+    const second = kubectl([
+      'apply',
+      '--server-side',
+      '--validate=strict',
+      '--field-manager=liquid-audio-nets',
+      '-f',
+      DIST_DIR,
+    ]);
+    expect(second.status).toBe(0);
+    expect(versions()).toBe(before);
+  });
+
+  test('refuses an unknown field, so strict validation can fail', () => {
+    const configMap = docs.find((d) => d.object.kind === 'ConfigMap')?.object;
+    const broken = { ...configMap, metadata: { ...configMap?.metadata, name: 'strict-check' }, dataa: { x: 'y' } };
+    const result = kubectl(['apply', '--server-side', '--validate=strict', '-f', '-'], JSON.stringify(broken));
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/unknown field "dataa"/);
+  });
+});
+
+describe('Pod Security admission', () => {
+  const workloads = docs.filter((d) => WORKLOADS.has(d.object.kind)).map((d) => d.object);
+
+  test('the stack has workloads in a restricted namespace and in a privileged one', () => {
+    const levels = docs
+      .filter((d) => d.object.kind === 'Namespace')
+      .map((d) => d.object.metadata?.labels?.['pod-security.kubernetes.io/enforce']);
+    expect(levels).toEqual(expect.arrayContaining(['restricted', 'privileged']));
+    expect(workloads.length).toBeGreaterThanOrEqual(5);
+  });
+
+  test.each(workloads.map((w) => [`${w.kind} ${w.metadata?.namespace}/${w.metadata?.name}`, w] as const))(
+    'admits the pod of %s under its namespace level',
+    (_name, workload) => {
+      const result = kubectl(['create', '--dry-run=server', '-o', 'name', '-f', '-'], JSON.stringify(podOf(workload)));
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+    },
+  );
+
+  test('refuses a privileged pod in the restricted namespace', () => {
+    const grafana = workloads.find((w) => w.metadata?.name === 'grafana');
+    expect(grafana).toBeDefined();
+    const pod = podOf(grafana as KubeObject, 'privileged-probe') as unknown as {
+      spec: { containers: Array<Record<string, unknown>> };
+    };
+    pod.spec.containers[0].securityContext = { privileged: true };
+    const result = kubectl(['create', '--dry-run=server', '-f', '-'], JSON.stringify(pod));
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/violates PodSecurity "restricted:latest": privileged/);
+  });
+});
+
+describe('what each ServiceAccount may do on the API', () => {
+  const accounts = docs
+    .filter((d) => d.object.kind === 'ServiceAccount')
+    .map((d) => `system:serviceaccount:${d.object.metadata?.namespace}:${d.object.metadata?.name}`);
+  const canI = (as: string, verb: string, resource: string, namespace?: string) => {
+    const scope = namespace ? ['-n', namespace] : ['--all-namespaces'];
+    const result = kubectl(['auth', 'can-i', verb, resource, `--as=${as}`, ...scope]);
+    return result.stdout.trim();
+  };
+  const prometheus = accounts.find((a) => a.endsWith(':prometheus')) as string;
+
+  test('Prometheus may list and watch pods in every namespace, what pod discovery needs', () => {
+    expect(prometheus).toBeDefined();
+    for (const verb of ['get', 'list', 'watch']) expect(canI(prometheus, verb, 'pods')).toBe('yes');
+  });
+
+  test('Prometheus may do nothing on Secrets, nor change pods', () => {
+    for (const verb of ['get', 'list', 'watch']) expect(canI(prometheus, verb, 'secrets')).toBe('no');
+    for (const verb of ['create', 'delete', 'patch']) expect(canI(prometheus, verb, 'pods')).toBe('no');
+    expect(canI(prometheus, 'list', 'configmaps')).toBe('no');
+  });
+
+  test('every other ServiceAccount may do nothing on the API', () => {
+    const others = accounts.filter((a) => a !== prometheus);
+    expect(others.length).toBeGreaterThanOrEqual(4);
+    for (const account of others) {
+      for (const [verb, resource] of [
+        ['get', 'pods'],
+        ['list', 'pods'],
+        ['get', 'secrets'],
+        ['list', 'configmaps'],
+        ['create', 'pods'],
+      ]) {
+        expect(`${account} ${verb} ${resource}: ${canI(account, verb, resource)}`).toBe(
+          `${account} ${verb} ${resource}: no`,
+        );
+      }
+    }
+  });
+});
