@@ -1,11 +1,12 @@
 import {
-  ALERTMANAGER_ALERTS,
+  alertmanagerAlerts,
   dashboardRecords,
+  defaultRouting,
   deviceAlerts,
   HARDWARE_RECORDS,
   hardwareAlerts,
   modelQualityAlerts,
-  PROMETHEUS_ALERTS,
+  prometheusAlerts,
   THRESHOLDS,
   type Thresholds,
 } from './alerts';
@@ -21,14 +22,15 @@ export function stackConfig(thresholds: Thresholds = THRESHOLDS): StackConfig {
     instance: 'liquid-audio-nets',
     namespace: 'monitoring',
     evaluationInterval: Duration.seconds(30),
+    alertmanager: { routing: defaultRouting() },
     runbookBaseUrl: 'https://github.com/liquid-audio-nets/monitoring/blob/main/docs/runbooks.md',
     dashboards: buildDashboards(thresholds),
     alertGroups: [
       { name: 'device-health', rules: Object.values(deviceAlerts(thresholds)) },
       { name: 'model-quality', rules: Object.values(modelQualityAlerts(thresholds)) },
       { name: 'hardware', rules: Object.values(hardwareAlerts(thresholds)), records: HARDWARE_RECORDS },
-      { name: 'prometheus', rules: PROMETHEUS_ALERTS },
-      { name: 'alertmanager', rules: ALERTMANAGER_ALERTS },
+      { name: 'prometheus', rules: Object.values(prometheusAlerts(thresholds)) },
+      { name: 'alertmanager', rules: Object.values(alertmanagerAlerts(thresholds)) },
       // Aggregates the dashboards read, so they stay fast at fleet scale.
       { name: 'fleet', rules: [], records: dashboardRecords(thresholds) },
     ],

@@ -10,6 +10,7 @@ import {
   seriesText,
   Units,
 } from '../lib';
+import { accuracyDropExpr } from './model-quality';
 import { perThresholds, type Thresholds } from './thresholds';
 
 /**
@@ -111,8 +112,6 @@ export const FLEET_DEVICES_DOWN = Object.freeze({
   help: 'Devices whose target reports down.',
 } as const);
 
-const accuracy = SERVICE_METRICS.modelAccuracy;
-
 /** Each device's accuracy drop against its own baseline, as ModelAccuracyDegrading compares it. */
 export const DEVICE_ACCURACY_DROP = Object.freeze({
   name: 'device:model_accuracy:drop',
@@ -120,15 +119,6 @@ export const DEVICE_ACCURACY_DROP = Object.freeze({
   unit: Units.ratio,
   help: 'Mean model accuracy over the baseline window minus the mean over the recent window (ModelAccuracyDegrading).',
 } as const);
-
-/** The drop ModelAccuracyDegrading compares with its threshold, with the windows of `T`. */
-export function accuracyDropExpr(T: Thresholds): string {
-  const D = T.accuracyDegradation;
-  return (
-    `avg_over_time(${selector(accuracy)}[${D.baseline.toPrometheus()}] offset ${D.baselineOffset.toPrometheus()}) ` +
-    `- avg_over_time(${selector(accuracy)}[${D.window.toPrometheus()}])`
-  );
-}
 
 /** Every recording rule the dashboards read, for a set of thresholds. */
 export const dashboardRecords = perThresholds((T: Thresholds): readonly RecordingRule[] => [

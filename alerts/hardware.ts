@@ -3,8 +3,10 @@ import {
   AlertText,
   DEVICE_TARGETS,
   Duration,
+  HARDWARE_EXPORTER_JOB,
   literal,
   NODE_EXPORTER_METRICS,
+  NODE_EXPORTER_PORT,
   RecordingRule,
   SERVICE_METRICS,
   selector,
@@ -22,8 +24,6 @@ import { perThresholds, type Thresholds } from './thresholds';
  * `source="node-exporter"`; a device's own readings keep their job and instance labels.
  */
 
-/** The scrape job of the hardware exporter. */
-export const HARDWARE_JOB = 'hardware-exporter';
 /** The label that tells recorded hardware series from the ones a device reports itself. */
 export const RECORDED_SOURCE = { source: 'node-exporter' } as const;
 /** Four scrapes at the 30 s interval: a rate needs at least two samples, four ride out a missed scrape. */
@@ -31,13 +31,13 @@ export const RATE_WINDOW = Duration.minutes(2);
 
 const N = NODE_EXPORTER_METRICS;
 const S = SERVICE_METRICS;
-const exporter = { job: HARDWARE_JOB };
+const exporter = { job: HARDWARE_EXPORTER_JOB };
 const byDevice = `by (${DEVICE_TARGETS.deviceLabel})`;
 const window = `[${RATE_WINDOW.toPrometheus()}]`;
 /** An exporter target on the example device, as the scrape configuration labels it. */
 const EXPORTER = {
-  job: HARDWARE_JOB,
-  instance: '10.0.0.7:9100',
+  job: HARDWARE_EXPORTER_JOB,
+  instance: `10.0.0.7:${NODE_EXPORTER_PORT}`,
   [DEVICE_TARGETS.deviceLabel]: EXAMPLE_DEVICE.device,
 } as const;
 const recorded = (metricName: string) => ({

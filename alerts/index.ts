@@ -4,4 +4,5 @@ export * from './fleet';
 export * from './hardware';
 export * from './model-quality';
 export * from './prometheus';
+export * from './routing';
 export * from './thresholds';

@@ -1,8 +1,29 @@
-import { AlertRule, AlertText, Duration, literal, SERVICE_METRICS, selector, seriesText, value } from '../lib';
+import {
+  AlertRule,
+  AlertText,
+  Duration,
+  SERVICE_METRICS,
+  selector,
+  seriesText,
+  ThresholdAlertRule,
+  value,
+} from '../lib';
 import { DEVICE, EXAMPLE_DEVICE } from './device';
 import { perThresholds, type Thresholds } from './thresholds';
 
 const accuracy = SERVICE_METRICS.modelAccuracy;
+
+/**
+ * Each device's accuracy drop against its own baseline, with the windows of `T`: what
+ * ModelAccuracyDegrading compares with its threshold, and what the dashboards record (alerts/fleet.ts).
+ */
+export function accuracyDropExpr(T: Thresholds): string {
+  const D = T.accuracyDegradation;
+  return (
+    `avg_over_time(${selector(accuracy)}[${D.baseline.toPrometheus()}] offset ${D.baselineOffset.toPrometheus()}) ` +
+    `- avg_over_time(${selector(accuracy)}[${D.window.toPrometheus()}])`
+  );
+}
 
 /** The model-quality alerts for a set of thresholds: THRESHOLDS, or a scaled-down copy for a compressed end-to-end run. */
 export const modelQualityAlerts = perThresholds((T: Thresholds) => {
@@ -31,12 +52,13 @@ export const modelQualityAlerts = perThresholds((T: Thresholds) => {
    * Accuracy drifting down against the device's own recent baseline: a model that usually scores
    * 97% and now scores 91% is degrading, although it is still above the 90% floor.
    */
-  const modelAccuracyDegrading = new AlertRule({
+  const modelAccuracyDegrading = new ThresholdAlertRule({
     name: 'ModelAccuracyDegrading',
     severity: 'warning',
-    expr:
-      `avg_over_time(${selector(accuracy)}[${D.baseline.toPrometheus()}] offset ${D.baselineOffset.toPrometheus()}) ` +
-      `- avg_over_time(${selector(accuracy)}[${D.window.toPrometheus()}]) > ${literal(dropRatio)}`,
+    value: accuracyDropExpr(T),
+    unit: accuracy.unit,
+    op: '>',
+    threshold: D.warning,
     for: D.for,
     keepFiringFor: D.shaping.keepFiringFor,
     summary: AlertText.of`Model accuracy on ${DEVICE} is degrading`,

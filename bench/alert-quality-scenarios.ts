@@ -7,6 +7,7 @@ import { THRESHOLDS, type Thresholds, unshaped } from '../alerts';
 import { stackConfig } from '../config';
 import {
   type AlertRule,
+  DEFAULT_EVALUATION_INTERVAL,
   DEVICE_TARGETS,
   type Dimension,
   Duration,
@@ -334,7 +335,7 @@ export function ruleGroups(T: Thresholds): RuleGroup[] {
     (g) =>
       new RuleGroup({
         name: g.name,
-        interval: config.evaluationInterval ?? Duration.seconds(30),
+        interval: config.evaluationInterval ?? DEFAULT_EVALUATION_INTERVAL,
         rules: g.rules,
         records: g.records,
         runbookBaseUrl: config.runbookBaseUrl,

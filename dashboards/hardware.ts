@@ -1,8 +1,10 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { deviceAlerts } from '../alerts/device';
 import { fleetOf } from '../alerts/fleet';
+import { hardwareAlerts } from '../alerts/hardware';
 import { THRESHOLDS } from '../alerts/thresholds';
 import { Percent, SERVICE_METRICS } from '../lib/core';
-import { above, below, dashboardBuilder, type Thresholds, timeseriesPanel } from './panels';
+import { dashboardBuilder, type Thresholds, timeseriesPanel } from './panels';
 
 const M = SERVICE_METRICS;
 
@@ -12,7 +14,8 @@ const M = SERVICE_METRICS;
  * is covered by recording rules over node_exporter that write the same catalogue names.
  */
 export function hardwareDashboard(thresholds: Thresholds = THRESHOLDS): Dashboard {
-  const T = thresholds;
+  const { deviceTooHot, batteryLow } = hardwareAlerts(thresholds);
+  const { highPowerConsumption } = deviceAlerts(thresholds);
   const size = { width: 12, height: 8 } as const;
   const percent = { min: Percent.of(0), max: Percent.of(100) } as const;
   return dashboardBuilder({
@@ -27,7 +30,7 @@ export function hardwareDashboard(thresholds: Thresholds = THRESHOLDS): Dashboar
         title: 'Temperature',
         metric: M.deviceTemperature,
         fleet: fleetOf(M.deviceTemperature),
-        line: above(T.deviceTemperature.warning, 'warning', { name: 'DeviceTooHot', for: T.deviceTemperature.for }),
+        line: deviceTooHot.line(),
       }),
     )
     .withPanel(
@@ -41,7 +44,7 @@ export function hardwareDashboard(thresholds: Thresholds = THRESHOLDS): Dashboar
         title: 'Battery',
         metric: M.batteryLevel,
         fleet: fleetOf(M.batteryLevel),
-        line: below(T.batteryLevel.warning, 'warning', { name: 'BatteryLow', for: T.batteryLevel.for }),
+        line: batteryLow.line(),
       }),
     )
     .withPanel(
@@ -51,10 +54,7 @@ export function hardwareDashboard(thresholds: Thresholds = THRESHOLDS): Dashboar
         title: 'Power draw',
         metric: M.powerConsumption,
         fleet: fleetOf(M.powerConsumption),
-        line: above(T.powerConsumption.warning, 'warning', {
-          name: 'HighPowerConsumption',
-          for: T.powerConsumption.for,
-        }),
+        line: highPowerConsumption.line(),
       }),
     )
     .build();

@@ -1,8 +1,9 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DEVICE_ACCURACY_DROP, fleetOf } from '../alerts/fleet';
+import { modelQualityAlerts } from '../alerts/model-quality';
 import { THRESHOLDS } from '../alerts/thresholds';
 import { formatAmount, Percent, SERVICE_METRICS } from '../lib/core';
-import { above, below, dashboardBuilder, deviceSelector, type Thresholds, timeseriesPanel } from './panels';
+import { alertSentence, below, dashboardBuilder, deviceSelector, type Thresholds, timeseriesPanel } from './panels';
 
 const M = SERVICE_METRICS;
 
@@ -14,10 +15,11 @@ const M = SERVICE_METRICS;
 export function modelQualityDashboard(thresholds: Thresholds = THRESHOLDS): Dashboard {
   const T = thresholds;
   const D = T.accuracyDegradation;
+  const { lowModelAccuracy, modelAccuracyDegrading } = modelQualityAlerts(thresholds);
   const size = { width: 12, height: 8 } as const;
-  // The windows of the ModelAccuracyDegrading alert: retune them and this panel follows.
-  // Recorded per device (alerts/fleet.ts) with the alert's own windows: one series per selected device.
+  // The drop ModelAccuracyDegrading compares, recorded per device with its windows (alerts/fleet.ts).
   const drop = deviceSelector(DEVICE_ACCURACY_DROP);
+  const dropLine = modelAccuracyDegrading.line();
   const floor = formatAmount(T.modelAccuracy.critical.in(Percent.unit), Percent.unit);
   return dashboardBuilder({
     uid: 'model-quality',
@@ -32,7 +34,7 @@ export function modelQualityDashboard(thresholds: Thresholds = THRESHOLDS): Dash
         title: 'Model accuracy',
         metric: M.modelAccuracy,
         fleet: fleetOf(M.modelAccuracy),
-        line: below(T.modelAccuracy.critical, 'critical', { name: 'LowModelAccuracy', for: T.modelAccuracy.for }),
+        line: lowModelAccuracy.line(),
         max: Percent.of(100),
       }),
     )
@@ -44,6 +46,7 @@ export function modelQualityDashboard(thresholds: Thresholds = THRESHOLDS): Dash
         metric: M.validationAccuracy,
         fleet: fleetOf(M.validationAccuracy),
         description: `${M.validationAccuracy.help} The line is the release floor (${floor}) that live accuracy is held to.`,
+        // No alert watches validation accuracy: LowModelAccuracy's release floor, drawn for comparison.
         line: below(T.modelAccuracy.critical, 'critical'),
         max: Percent.of(100),
       }),
@@ -57,8 +60,8 @@ export function modelQualityDashboard(thresholds: Thresholds = THRESHOLDS): Dash
         expr: drop,
         description:
           `Mean accuracy over the ${D.baseline} ending ${D.baselineOffset} ago minus the mean over the last ${D.window}. ` +
-          `ModelAccuracyDegrading fires above ${formatAmount(D.warning.in(Percent.unit), Percent.unit)} for ${D.for}.`,
-        line: above(D.warning, 'warning'),
+          alertSentence(M.modelAccuracy.unit, dropLine),
+        line: dropLine,
       }),
     )
     .withPanel(

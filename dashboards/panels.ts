@@ -18,7 +18,6 @@ import type * as stat from '@grafana/grafana-foundation-sdk/stat';
 import type * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import type * as units from '@grafana/grafana-foundation-sdk/units';
 import type { Thresholds } from '../alerts/thresholds';
-import type { Duration } from '../lib/core';
 import {
   DEVICE_TARGETS,
   type Dimension,
@@ -32,7 +31,7 @@ import {
   Units,
 } from '../lib/core';
 import { GRAFANA_DATASOURCES } from '../lib/grafana';
-import type { Severity } from '../lib/rules';
+import type { LineAlert, LineSeverity, ThresholdLine } from '../lib/rules';
 
 /** The thresholds a dashboard draws: the alerts' own, or a retuned copy. */
 export type { Thresholds };
@@ -76,39 +75,20 @@ export function grafanaUnit(unit: Unit): string {
   );
 }
 
-/** The alert a threshold line belongs to, named in the panel's description. */
-export interface LineAlert {
-  readonly name: string;
-  /** How long the metric stays past the line before the alert fires. */
-  readonly for: Duration;
+/**
+ * A threshold line on a panel. An alert's own line comes from the alert (`highInferenceLatency.line()`), so a
+ * dashboard never restates its threshold, side, severity, name or `for`; `above` and `below` draw a line of no alert.
+ */
+export type { LineAlert, ThresholdLine };
+
+/** A line that colours values above `threshold` as bad, for a panel whose metric has no alert of its own. */
+export function above<D extends Dimension>(threshold: Quantity<D>, severity: LineSeverity): ThresholdLine<D> {
+  return { threshold, bad: 'above', severity };
 }
 
-/** A threshold line on a panel: the alert's threshold and the side of it that alerts. */
-export interface ThresholdLine<D extends Dimension> {
-  readonly threshold: Quantity<D>;
-  /** `above`: values over the line are bad (the alert fires above it); `below`: values under it are. */
-  readonly bad: 'above' | 'below';
-  readonly severity: Extract<Severity, 'critical' | 'warning'>;
-  /** @default - no alert named in the description */
-  readonly alert?: LineAlert;
-}
-
-/** The line of an alert that fires above `threshold`. */
-export function above<D extends Dimension>(
-  threshold: Quantity<D>,
-  severity: ThresholdLine<D>['severity'],
-  alert?: LineAlert,
-): ThresholdLine<D> {
-  return { threshold, bad: 'above', severity, ...(alert ? { alert } : {}) };
-}
-
-/** The line of an alert that fires below `threshold`. */
-export function below<D extends Dimension>(
-  threshold: Quantity<D>,
-  severity: ThresholdLine<D>['severity'],
-  alert?: LineAlert,
-): ThresholdLine<D> {
-  return { threshold, bad: 'below', severity, ...(alert ? { alert } : {}) };
+/** A line that colours values below `threshold` as bad, for a panel whose metric has no alert of its own. */
+export function below<D extends Dimension>(threshold: Quantity<D>, severity: LineSeverity): ThresholdLine<D> {
+  return { threshold, bad: 'below', severity };
 }
 
 /**
@@ -116,8 +96,14 @@ export function below<D extends Dimension>(
  * metric's unit (`HighInferenceLatency fires above 25 ms for 5m.`), however the threshold was written.
  */
 export function describePanel<D extends Dimension>(metric: Metric<D>, line?: ThresholdLine<D>): string {
-  if (line?.alert === undefined) return metric.help;
-  return `${metric.help} ${line.alert.name} fires ${line.bad} ${shownAs(line.threshold, metric.unit)} for ${line.alert.for}.`;
+  const sentence = line && alertSentence(metric.unit, line);
+  return sentence ? `${metric.help} ${sentence}` : metric.help;
+}
+
+/** `HighInferenceLatency fires above 25 ms for 5m.`, the threshold in `unit`; empty for a line of no alert. */
+export function alertSentence<D extends Dimension>(unit: Unit<D>, line: ThresholdLine<D>): string {
+  if (line.alert === undefined) return '';
+  return `${line.alert.name} fires ${line.bad} ${shownAs(line.threshold, unit)} for ${line.alert.for}.`;
 }
 
 /** `25 ms` in the metric's unit; a 0-1 ratio as the panel shows it, in percent (`90%`). */

@@ -1,8 +1,9 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { deviceAlerts } from '../alerts/device';
 import { fleetOf } from '../alerts/fleet';
 import { THRESHOLDS } from '../alerts/thresholds';
 import { SERVICE_METRICS } from '../lib/core';
-import { above, below, dashboardBuilder, type Thresholds, timeseriesPanel } from './panels';
+import { dashboardBuilder, type Thresholds, timeseriesPanel } from './panels';
 
 const M = SERVICE_METRICS;
 
@@ -12,7 +13,7 @@ const M = SERVICE_METRICS;
  * against the coin-cell budget, memory against the process's share of the device.
  */
 export function performanceDashboard(thresholds: Thresholds = THRESHOLDS): Dashboard {
-  const T = thresholds;
+  const A = deviceAlerts(thresholds);
   const size = { width: 12, height: 8 } as const;
   return dashboardBuilder({
     uid: 'performance',
@@ -27,10 +28,7 @@ export function performanceDashboard(thresholds: Thresholds = THRESHOLDS): Dashb
         title: 'Inference latency',
         metric: M.inferenceLatency,
         fleet: fleetOf(M.inferenceLatency),
-        line: above(T.inferenceLatency.warning, 'warning', {
-          name: 'HighInferenceLatency',
-          for: T.inferenceLatency.for,
-        }),
+        line: A.highInferenceLatency.line(),
       }),
     )
     .withPanel(
@@ -40,7 +38,7 @@ export function performanceDashboard(thresholds: Thresholds = THRESHOLDS): Dashb
         title: 'Throughput',
         metric: M.samplesPerSecond,
         fleet: fleetOf(M.samplesPerSecond),
-        line: below(T.throughput.critical, 'critical', { name: 'LowThroughput', for: T.throughput.for }),
+        line: A.lowThroughput.line(),
       }),
     )
     .withPanel(
@@ -50,10 +48,7 @@ export function performanceDashboard(thresholds: Thresholds = THRESHOLDS): Dashb
         title: 'Power draw',
         metric: M.powerConsumption,
         fleet: fleetOf(M.powerConsumption),
-        line: above(T.powerConsumption.warning, 'warning', {
-          name: 'HighPowerConsumption',
-          for: T.powerConsumption.for,
-        }),
+        line: A.highPowerConsumption.line(),
       }),
     )
     .withPanel(
@@ -63,7 +58,7 @@ export function performanceDashboard(thresholds: Thresholds = THRESHOLDS): Dashb
         title: 'Memory use',
         metric: M.memoryUsage,
         fleet: fleetOf(M.memoryUsage),
-        line: above(T.memoryUsage.warning, 'warning', { name: 'HighMemoryUsage', for: T.memoryUsage.for }),
+        line: A.highMemoryUsage.line(),
       }),
     )
     .build();

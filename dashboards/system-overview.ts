@@ -1,8 +1,11 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { deviceAlerts } from '../alerts/device';
 import { FLEET_DEVICES, FLEET_DEVICES_DOWN, fleetOf } from '../alerts/fleet';
+import { hardwareAlerts } from '../alerts/hardware';
+import { modelQualityAlerts } from '../alerts/model-quality';
 import { THRESHOLDS } from '../alerts/thresholds';
 import { Count, PROMETHEUS_METRICS, SERVICE_METRICS, selector } from '../lib/core';
-import { above, below, dashboardBuilder, statPanel, type Thresholds, timeseriesPanel } from './panels';
+import { above, dashboardBuilder, statPanel, type Thresholds, timeseriesPanel } from './panels';
 
 const M = SERVICE_METRICS;
 
@@ -12,7 +15,9 @@ const M = SERVICE_METRICS;
  * fleet aggregate (alerts/fleet.ts), one series whatever the size of the fleet.
  */
 export function systemOverviewDashboard(thresholds: Thresholds = THRESHOLDS): Dashboard {
-  const T = thresholds;
+  const device = deviceAlerts(thresholds);
+  const { lowModelAccuracy } = modelQualityAlerts(thresholds);
+  const { batteryLow } = hardwareAlerts(thresholds);
   const worst = (metric: (typeof M)[keyof typeof M]) => selector(fleetOf(metric).worst);
   const devices = selector(FLEET_DEVICES);
   const down = selector(FLEET_DEVICES_DOWN);
@@ -39,7 +44,7 @@ export function systemOverviewDashboard(thresholds: Thresholds = THRESHOLDS): Da
         title: 'Devices down',
         metric: PROMETHEUS_METRICS.up,
         expr: down,
-        description: `Devices whose target reports down; DeviceOffline fires for each after ${T.deviceOffline.for}.`,
+        description: `Devices whose target reports down; DeviceOffline fires for each after ${device.deviceOffline.for}.`,
         // One device down is one too many: red from the first.
         line: above(Count.of(1), 'critical'),
       }),
@@ -51,10 +56,7 @@ export function systemOverviewDashboard(thresholds: Thresholds = THRESHOLDS): Da
         title: 'Slowest inference',
         metric: M.inferenceLatency,
         expr: worst(M.inferenceLatency),
-        line: above(T.inferenceLatency.warning, 'warning', {
-          name: 'HighInferenceLatency',
-          for: T.inferenceLatency.for,
-        }),
+        line: device.highInferenceLatency.line(),
       }),
     )
     .withPanel(
@@ -64,7 +66,7 @@ export function systemOverviewDashboard(thresholds: Thresholds = THRESHOLDS): Da
         title: 'Lowest throughput',
         metric: M.samplesPerSecond,
         expr: worst(M.samplesPerSecond),
-        line: below(T.throughput.critical, 'critical', { name: 'LowThroughput', for: T.throughput.for }),
+        line: device.lowThroughput.line(),
       }),
     )
     .withPanel(
@@ -74,7 +76,7 @@ export function systemOverviewDashboard(thresholds: Thresholds = THRESHOLDS): Da
         title: 'Lowest accuracy',
         metric: M.modelAccuracy,
         expr: worst(M.modelAccuracy),
-        line: below(T.modelAccuracy.critical, 'critical', { name: 'LowModelAccuracy', for: T.modelAccuracy.for }),
+        line: lowModelAccuracy.line(),
       }),
     )
     .withPanel(
@@ -84,10 +86,7 @@ export function systemOverviewDashboard(thresholds: Thresholds = THRESHOLDS): Da
         title: 'Highest power draw',
         metric: M.powerConsumption,
         expr: worst(M.powerConsumption),
-        line: above(T.powerConsumption.warning, 'warning', {
-          name: 'HighPowerConsumption',
-          for: T.powerConsumption.for,
-        }),
+        line: device.highPowerConsumption.line(),
       }),
     )
     .withPanel(
@@ -97,7 +96,7 @@ export function systemOverviewDashboard(thresholds: Thresholds = THRESHOLDS): Da
         title: 'Highest memory use',
         metric: M.memoryUsage,
         expr: worst(M.memoryUsage),
-        line: above(T.memoryUsage.warning, 'warning', { name: 'HighMemoryUsage', for: T.memoryUsage.for }),
+        line: device.highMemoryUsage.line(),
       }),
     )
     .withPanel(
@@ -107,7 +106,7 @@ export function systemOverviewDashboard(thresholds: Thresholds = THRESHOLDS): Da
         title: 'Lowest battery',
         metric: M.batteryLevel,
         expr: worst(M.batteryLevel),
-        line: below(T.batteryLevel.warning, 'warning', { name: 'BatteryLow', for: T.batteryLevel.for }),
+        line: batteryLow.line(),
       }),
     )
     .withPanel(
@@ -117,7 +116,7 @@ export function systemOverviewDashboard(thresholds: Thresholds = THRESHOLDS): Da
         metric: PROMETHEUS_METRICS.up,
         expr: down,
         legend: 'devices down',
-        description: `Devices whose target reports down over time; DeviceOffline fires for each after ${T.deviceOffline.for}, and also for a device gone from discovery.`,
+        description: `Devices whose target reports down over time; DeviceOffline fires for each after ${device.deviceOffline.for}, and also for a device gone from discovery.`,
         width: 24,
         height: 8,
       }),

@@ -1,11 +1,10 @@
 import { type ApiObject, Chart } from 'cdk8s';
 import {
-  IntOrString,
-  KubeConfigMap,
-  Quantity as KubeQuantity,
+  type Container,
   KubeService,
-  KubeServiceAccount,
   KubeStatefulSet,
+  type PodSpec,
+  type ResourceRequirements,
   type Volume,
   type VolumeMount,
 } from 'cdk8s-plus-27/lib/imports/k8s';
@@ -20,26 +19,35 @@ import {
   type Quantity,
 } from '../core';
 import {
-  CONFIG_HASH_ANNOTATION,
   type ComputeResources,
   type ContainerImage,
-  checkConfigMapSize,
+  checkedConfigMap,
+  checkReplicas,
   checkWebSecurity,
+  containerPort,
   contentHash,
   dataProblem,
   disruptionBudget,
   distinctSecrets,
-  httpProbe,
+  headlessService,
+  httpProbes,
   IMAGES,
   imageRef,
   imageVersion,
-  kubeBytes,
   kubeResources,
+  type NamedPort,
   peerAddresses,
+  podServiceAccount,
+  podTemplateMetadata,
   recommendedLabels,
   restrictedContainerSecurityContext,
   restrictedPodSecurityContext,
   secretMountPath,
+  selectorLabels,
+  serviceAccount,
+  servicePort,
+  spreadOverNodes,
+  volumeClaimTemplate,
   type WebSecurity,
   WebServerSecurity,
 } from '../k8s';
@@ -153,208 +161,237 @@ export class Alertmanager extends Construct {
   /** Authentication and TLS of its web port. */
   public readonly webSecurity: WebServerSecurity;
 
+  /** Names this Alertmanager in errors. */
+  private readonly owner: string;
+  /** The folder the receivers' Secrets are mounted under. */
+  private readonly secretsRoot: string;
+
   public constructor(scope: Construct, id: string, props: AlertmanagerProps = {}) {
     super(scope, id);
     this.name = props.name ?? 'alertmanager';
-    const owner = `alertmanager '${this.name}'`;
-    const fail = (message: string): never => {
-      throw new Error(`${owner}: ${message}`);
-    };
+    this.owner = `alertmanager '${this.name}'`;
     const nameProblem = dnsLabelProblem(`${this.name}-headless`);
-    if (nameProblem) fail(`'name' with '-headless' appended ${nameProblem}`);
+    if (nameProblem) this.fail(`'name' with '-headless' appended ${nameProblem}`);
     this.instance = props.instance ?? 'liquid-audio-nets';
-    const namespace = props.namespace ?? Chart.of(this).namespace;
-    if (namespace === undefined)
-      fail(`'namespace' is required when the chart has none: the peers' DNS names contain it`);
-    this.namespace = namespace as string;
-    const namespaceProblem = dnsLabelProblem(this.namespace);
-    if (namespaceProblem) fail(`'namespace' '${this.namespace}' ${namespaceProblem}`);
-    this.replicas = props.replicas ?? 3;
-    if (!Number.isInteger(this.replicas) || this.replicas < 1)
-      fail(`'replicas' must be a whole number of at least 1, got ${this.replicas}`);
+    this.namespace = this.checkNamespace(props.namespace ?? Chart.of(this).namespace);
+    this.replicas = checkReplicas(this.owner, props.replicas ?? 3);
     this.image = props.image ?? IMAGES.alertmanager;
     this.storage = props.storage ?? Gibibytes.of(1);
-    const storageProblem = dataProblem(this.storage);
-    if (storageProblem) fail(`'storage' ${storageProblem}`);
-    if (props.storageClassName !== undefined) {
-      const problem = dnsSubdomainProblem(props.storageClassName);
-      if (problem) fail(`'storageClassName' '${props.storageClassName}' ${problem}`);
-    }
     this.retention = props.retention ?? Duration.hours(120);
-    if (!this.retention.isValid() || this.retention.isZero())
-      fail(`'retention' must be a positive whole number of milliseconds, got ${this.retention}`);
+    this.checkStorageAndRetention(props.storageClassName);
     this.resources = props.resources ?? ALERTMANAGER_RESOURCES;
-    const resources = kubeResources(owner, this.resources);
-    if (props.externalUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(props.externalUrl)) {
-      fail(`'externalUrl' must be an http(s) URL, got '${props.externalUrl}'`);
-    }
-    const secretsRoot = props.secretsRoot ?? ALERTMANAGER_SECRETS_ROOT;
-    checkWebSecurity(owner, 'webSecurity', props.webSecurity);
+    const resources = kubeResources(this.owner, this.resources);
+    this.checkWeb(props);
+    this.secretsRoot = props.secretsRoot ?? ALERTMANAGER_SECRETS_ROOT;
     this.webSecurity = new WebServerSecurity(props.webSecurity, '/etc/alertmanager');
 
-    this.config = new AlertmanagerConfig({
-      alertmanager: this.name,
-      routing: props.routing ?? defaultRouting(),
-      secretsRoot,
-      retention: this.retention,
-    });
+    this.config = this.renderConfig(props.routing);
     this.configText = this.config.text;
-    const configData = {
-      [PATHS.configFile]: this.configText,
-      ...(this.webSecurity.webConfig ? { [WEB_CONFIG_KEY]: this.webSecurity.webConfig } : {}),
-    };
-    const configMapName = `${this.name}-config`;
-    checkConfigMapSize(configMapName, configData);
+    const configData = this.configData();
     this.hash = contentHash(configData);
-
     this.labels = recommendedLabels({
       name: 'alertmanager',
       component: 'alert-router',
       instance: this.instance,
       version: imageVersion(this.image),
     });
-    this.selector = { 'app.kubernetes.io/name': 'alertmanager', 'app.kubernetes.io/instance': this.instance };
+    this.selector = selectorLabels(this.labels);
     this.serviceName = this.name;
     this.headlessServiceName = `${this.name}-headless`;
-    const { web, cluster } = ALERTMANAGER_PORTS;
-    this.peers = peerAddresses(this.name, this.headlessServiceName, this.namespace, this.replicas, web);
-    this.clusterPeers = peerAddresses(this.name, this.headlessServiceName, this.namespace, this.replicas, cluster);
-    const metadata = (name: string) => ({ name, labels: { ...this.labels } });
+    this.peers = this.peerAddresses(ALERTMANAGER_PORTS.web);
+    this.clusterPeers = this.peerAddresses(ALERTMANAGER_PORTS.cluster);
 
-    this.configMap = new KubeConfigMap(this, 'Config', { metadata: metadata(configMapName), data: configData });
+    this.configMap = this.renderConfigMap(configData);
+    // Alertmanager never calls the Kubernetes API.
+    serviceAccount(this, 'ServiceAccount', { name: this.name, labels: this.labels });
+    const services = this.renderServices();
+    this.headlessService = services.headless;
+    this.service = services.service;
+    this.statefulSet = this.renderStatefulSet(props, resources);
+    disruptionBudget(this, 'DisruptionBudget', { name: this.name, labels: this.labels, selector: this.selector });
+  }
 
-    const serviceAccount = new KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: metadata(this.name),
-      // Alertmanager never calls the Kubernetes API.
-      automountServiceAccountToken: false,
+  private fail(message: string): never {
+    throw new Error(`${this.owner}: ${message}`);
+  }
+
+  /** The namespace, which the peers' DNS names contain. */
+  private checkNamespace(namespace: string | undefined): string {
+    if (namespace === undefined)
+      this.fail(`'namespace' is required when the chart has none: the peers' DNS names contain it`);
+    const problem = dnsLabelProblem(namespace);
+    if (problem) this.fail(`'namespace' '${namespace}' ${problem}`);
+    return namespace;
+  }
+
+  private checkStorageAndRetention(storageClassName: string | undefined): void {
+    const storageProblem = dataProblem(this.storage);
+    if (storageProblem) this.fail(`'storage' ${storageProblem}`);
+    if (storageClassName !== undefined) {
+      const problem = dnsSubdomainProblem(storageClassName);
+      if (problem) this.fail(`'storageClassName' '${storageClassName}' ${problem}`);
+    }
+    if (!this.retention.isValid() || this.retention.isZero())
+      this.fail(`'retention' must be a positive whole number of milliseconds, got ${this.retention}`);
+  }
+
+  private checkWeb(props: AlertmanagerProps): void {
+    if (props.externalUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(props.externalUrl))
+      this.fail(`'externalUrl' must be an http(s) URL, got '${props.externalUrl}'`);
+    checkWebSecurity(this.owner, 'webSecurity', props.webSecurity);
+  }
+
+  private renderConfig(routing: AlertRoutingProps | undefined): AlertmanagerConfig {
+    return new AlertmanagerConfig({
+      alertmanager: this.name,
+      routing: routing ?? defaultRouting(),
+      secretsRoot: this.secretsRoot,
+      retention: this.retention,
     });
+  }
 
-    const webPort = { name: 'web', port: web, targetPort: IntOrString.fromString('web'), protocol: 'TCP' };
-    this.headlessService = new KubeService(this, 'HeadlessService', {
-      metadata: metadata(this.headlessServiceName),
-      spec: {
-        clusterIp: 'None',
-        // Peers must find each other while they start, before they are ready.
-        publishNotReadyAddresses: true,
-        selector: { ...this.selector },
-        ports: [
-          webPort,
-          { name: 'cluster-tcp', port: cluster, targetPort: IntOrString.fromString('cluster-tcp'), protocol: 'TCP' },
-          { name: 'cluster-udp', port: cluster, targetPort: IntOrString.fromString('cluster-udp'), protocol: 'UDP' },
-        ],
-      },
+  private renderConfigMap(data: Record<string, string>): ApiObject {
+    return checkedConfigMap(this, 'Config', { name: this.configMapName, labels: this.labels, data });
+  }
+
+  /** The headless Service that names each peer, and the load-balanced one on the web port. */
+  private renderServices(): { headless: ApiObject; service: ApiObject } {
+    const headless = headlessService(this, 'HeadlessService', {
+      name: this.headlessServiceName,
+      labels: this.labels,
+      selector: this.selector,
+      ports: [PORTS.web, PORTS.clusterTcp, PORTS.clusterUdp],
     });
-    this.service = new KubeService(this, 'Service', {
-      metadata: metadata(this.serviceName),
-      spec: { type: 'ClusterIP', selector: { ...this.selector }, ports: [webPort] },
+    const service = new KubeService(this, 'Service', {
+      metadata: { name: this.serviceName, labels: { ...this.labels } },
+      spec: { type: 'ClusterIP', selector: { ...this.selector }, ports: [servicePort(PORTS.web)] },
     });
+    return { headless, service };
+  }
 
-    // One read-only volume per Secret, holding only the keys the configuration reads.
-    const secretNames = distinctSecrets(this.config.secretRefs);
-    const secretVolumes: Volume[] = secretNames.map((secretName) => ({
-      name: secretVolumeName(secretName),
-      secret: {
-        secretName,
-        defaultMode: 0o440,
-        items: [...new Set(this.config.secretRefs.filter((r) => r.secretName === secretName).map((r) => r.key))]
-          .sort()
-          .map((key) => ({ key, path: key })),
-      },
-    }));
-    const secretMounts: VolumeMount[] = secretNames.map((secretName) => ({
-      name: secretVolumeName(secretName),
-      mountPath: secretMountPath(secretsRoot, { secretName, key: '' }),
-      readOnly: true,
-    }));
+  private get configMapName(): string {
+    return `${this.name}-config`;
+  }
 
-    const args = [
-      `--config.file=${PATHS.configDir}/${PATHS.configFile}`,
-      `--storage.path=${PATHS.storage}`,
-      `--data.retention=${goDuration(this.retention)}`,
-      `--web.listen-address=:${web}`,
-      ...this.webSecurity.flags,
-      ...(props.externalUrl ? [`--web.external-url=${props.externalUrl}`] : []),
-      `--cluster.listen-address=0.0.0.0:${cluster}`,
-      `--cluster.advertise-address=$(POD_IP):${cluster}`,
-      ...this.clusterPeers.map((peer) => `--cluster.peer=${peer}`),
-    ];
+  /** The ConfigMap's data: `alertmanager.yml` and, when the web port is secured, its web configuration. */
+  private configData(): Record<string, string> {
+    return {
+      [PATHS.configFile]: this.configText,
+      ...(this.webSecurity.webConfig ? { [WEB_CONFIG_KEY]: this.webSecurity.webConfig } : {}),
+    };
+  }
 
-    const initContainers = this.webSecurity.initContainers(this.image, 'config', WEB_CONFIG_KEY);
-    this.statefulSet = new KubeStatefulSet(this, 'StatefulSet', {
-      metadata: metadata(this.name),
+  private peerAddresses(port: number): string[] {
+    return peerAddresses(this.name, this.headlessServiceName, this.namespace, this.replicas, port);
+  }
+
+  private renderStatefulSet(props: AlertmanagerProps, resources: ResourceRequirements): ApiObject {
+    return new KubeStatefulSet(this, 'StatefulSet', {
+      metadata: { name: this.name, labels: { ...this.labels } },
       spec: {
         replicas: this.replicas,
         serviceName: this.headlessServiceName,
         // Peers are interchangeable: start and replace them all at once, not one after another.
         podManagementPolicy: 'Parallel',
         selector: { matchLabels: { ...this.selector } },
-        template: {
-          metadata: { labels: { ...this.labels }, annotations: { [CONFIG_HASH_ANNOTATION]: this.hash } },
-          spec: {
-            serviceAccountName: serviceAccount.name,
-            automountServiceAccountToken: false,
-            securityContext: restrictedPodSecurityContext(),
-            affinity: {
-              podAntiAffinity: {
-                // Peers on different nodes when there are nodes enough: one node's loss takes one peer.
-                preferredDuringSchedulingIgnoredDuringExecution: [
-                  {
-                    weight: 100,
-                    podAffinityTerm: {
-                      topologyKey: 'kubernetes.io/hostname',
-                      labelSelector: { matchLabels: { ...this.selector } },
-                    },
-                  },
-                ],
-              },
-            },
-            containers: [
-              {
-                name: 'alertmanager',
-                image: imageRef(this.image),
-                args,
-                env: [{ name: 'POD_IP', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'status.podIP' } } }],
-                ports: [
-                  { name: 'web', containerPort: web, protocol: 'TCP' },
-                  { name: 'cluster-tcp', containerPort: cluster, protocol: 'TCP' },
-                  { name: 'cluster-udp', containerPort: cluster, protocol: 'UDP' },
-                ],
-                readinessProbe: this.webSecurity.probe('/-/ready', 'web', httpProbe('/-/ready', 'web')),
-                livenessProbe: this.webSecurity.probe('/-/healthy', 'web', httpProbe('/-/healthy', 'web')),
-                resources,
-                securityContext: restrictedContainerSecurityContext(),
-                volumeMounts: [
-                  { name: 'config', mountPath: PATHS.configDir, readOnly: true },
-                  { name: 'data', mountPath: PATHS.storage },
-                  ...secretMounts,
-                  ...this.webSecurity.mounts(),
-                ],
-              },
-            ],
-            ...(initContainers.length > 0 ? { initContainers } : {}),
-            volumes: [
-              { name: 'config', configMap: { name: configMapName } },
-              ...secretVolumes,
-              ...this.webSecurity.volumes(configMapName, WEB_CONFIG_KEY),
-            ],
-          },
-        },
+        template: { metadata: podTemplateMetadata(this.labels, this.hash), spec: this.podSpec(props, resources) },
         volumeClaimTemplates: [
-          {
-            metadata: { name: 'data', labels: { ...this.labels } },
-            spec: {
-              accessModes: ['ReadWriteOnce'],
-              ...(props.storageClassName !== undefined ? { storageClassName: props.storageClassName } : {}),
-              resources: { requests: { storage: KubeQuantity.fromString(kubeBytes(this.storage)) } },
-            },
-          },
+          volumeClaimTemplate({
+            name: 'data',
+            labels: this.labels,
+            storage: this.storage,
+            storageClassName: props.storageClassName,
+          }),
         ],
       },
     });
+  }
 
-    disruptionBudget(this, 'DisruptionBudget', { name: this.name, labels: this.labels, selector: this.selector });
+  private podSpec(props: AlertmanagerProps, resources: ResourceRequirements): PodSpec {
+    const initContainers = this.webSecurity.initContainers(this.image, 'config', WEB_CONFIG_KEY);
+    return {
+      ...podServiceAccount({ name: this.name }),
+      securityContext: restrictedPodSecurityContext(),
+      affinity: spreadOverNodes(this.selector),
+      containers: [this.container(props, resources)],
+      ...(initContainers.length > 0 ? { initContainers } : {}),
+      volumes: [
+        { name: 'config', configMap: { name: this.configMapName } },
+        ...this.secretVolumes(),
+        ...this.webSecurity.volumes(this.configMapName, WEB_CONFIG_KEY),
+      ],
+    };
+  }
+
+  private container(props: AlertmanagerProps, resources: ResourceRequirements): Container {
+    return {
+      name: 'alertmanager',
+      image: imageRef(this.image),
+      args: this.args(props.externalUrl),
+      env: [{ name: 'POD_IP', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'status.podIP' } } }],
+      ports: [PORTS.web, PORTS.clusterTcp, PORTS.clusterUdp].map(containerPort),
+      ...httpProbes({
+        port: PORTS.web.name,
+        readyPath: '/-/ready',
+        livePath: '/-/healthy',
+        adapt: (path, port, probe) => this.webSecurity.probe(path, port, probe),
+      }),
+      resources,
+      securityContext: restrictedContainerSecurityContext(),
+      volumeMounts: [
+        { name: 'config', mountPath: PATHS.configDir, readOnly: true },
+        { name: 'data', mountPath: PATHS.storage },
+        ...this.secretMounts(),
+        ...this.webSecurity.mounts(),
+      ],
+    };
+  }
+
+  private args(externalUrl: string | undefined): string[] {
+    const { web, cluster } = ALERTMANAGER_PORTS;
+    return [
+      `--config.file=${PATHS.configDir}/${PATHS.configFile}`,
+      `--storage.path=${PATHS.storage}`,
+      `--data.retention=${goDuration(this.retention)}`,
+      `--web.listen-address=:${web}`,
+      ...this.webSecurity.flags,
+      ...(externalUrl ? [`--web.external-url=${externalUrl}`] : []),
+      `--cluster.listen-address=0.0.0.0:${cluster}`,
+      `--cluster.advertise-address=$(POD_IP):${cluster}`,
+      ...this.clusterPeers.map((peer) => `--cluster.peer=${peer}`),
+    ];
+  }
+
+  /** One read-only volume per Secret, holding only the keys the configuration reads. */
+  private secretVolumes(): Volume[] {
+    const refs = this.config.secretRefs;
+    return distinctSecrets(refs).map((secretName) => ({
+      name: secretVolumeName(secretName),
+      secret: {
+        secretName,
+        defaultMode: 0o440,
+        items: [...new Set(refs.filter((r) => r.secretName === secretName).map((r) => r.key))]
+          .sort()
+          .map((key) => ({ key, path: key })),
+      },
+    }));
+  }
+
+  private secretMounts(): VolumeMount[] {
+    return distinctSecrets(this.config.secretRefs).map((secretName) => ({
+      name: secretVolumeName(secretName),
+      mountPath: secretMountPath(this.secretsRoot, { secretName, key: '' }),
+      readOnly: true,
+    }));
   }
 }
+
+/** Alertmanager's ports as its container and Services name them: gossip goes over both TCP and UDP. */
+const PORTS = {
+  web: { name: 'web', port: ALERTMANAGER_PORTS.web },
+  clusterTcp: { name: 'cluster-tcp', port: ALERTMANAGER_PORTS.cluster, protocol: 'TCP' },
+  clusterUdp: { name: 'cluster-udp', port: ALERTMANAGER_PORTS.cluster, protocol: 'UDP' },
+} as const satisfies Record<string, NamedPort>;
 
 /** A volume name (an RFC 1123 label) for a Secret: `secret-<name>`, or a hash when the name does not fit. */
 function secretVolumeName(secretName: string): string {

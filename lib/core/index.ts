@@ -1,4 +1,6 @@
 export * from './duration';
+export * from './intervals';
+export * from './markdown';
 export * from './metrics';
 export * from './names';
 export * from './promql';

@@ -1,7 +1,7 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import type { Duration } from './duration';
 import type { Metric } from './metrics';
-import type { Dimension, Quantity } from './units';
+import type { Dimension, Quantity, Unit } from './units';
 
 /**
  * PromQL built from the metric catalogue. Expressions are strings in the end, but the pieces
@@ -84,7 +84,17 @@ export function compare<D extends Dimension>(
   matchers: Matchers = {},
   smoothing?: Smoothing,
 ): string {
-  return `${smoothed(metric, matchers, smoothing)} ${op} ${literal(threshold.in(metric.unit))}`;
+  return compareValue(smoothed(metric, matchers, smoothing), metric.unit, op, threshold);
+}
+
+/** `<value> > 25`: a PromQL value in `unit` compared with a threshold converted into that unit. */
+export function compareValue<D extends Dimension>(
+  value: string,
+  unit: Unit<D>,
+  op: Comparison,
+  threshold: Quantity<D>,
+): string {
+  return `${value} ${op} ${literal(threshold.in(unit))}`;
 }
 
 /** A number as a PromQL literal. */

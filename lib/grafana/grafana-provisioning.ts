@@ -90,85 +90,11 @@ export class GrafanaProvisioning {
   public readonly files: Readonly<Record<string, string>>;
 
   public constructor(props: GrafanaProvisioningProps) {
-    const fail = (message: string): never => {
-      throw new Error(`${props.owner}: ${message}`);
-    };
-    for (const field of ['prometheusUrl', 'alertmanagerUrl'] as const) {
-      const url = props[field];
-      if (typeof url !== 'string' || !HTTP_URL.test(url))
-        fail(`'${field}' must be an http(s) URL without spaces or "$", got '${url}'`);
-    }
-    if (!props.scrapeInterval.isValid() || props.scrapeInterval.isZero()) {
-      fail(`'scrapeInterval' must be a positive whole number of milliseconds, got ${props.scrapeInterval}`);
-    }
-    if (!/^\d+\.\d+\.\d+$/.test(props.prometheusVersion)) {
-      fail(`'prometheusVersion' must be a release version like 3.13.2, got '${props.prometheusVersion}'`);
-    }
-    if (!GRAFANA_UID_PATTERN.test(props.folder)) fail(`'folder' ${GRAFANA_UID_RULE}, got '${props.folder}'`);
-
-    const { prometheus, alertmanager } = GRAFANA_DATASOURCES;
-    const promAuth = props.prometheusClient?.grafanaDatasource();
-    const amAuth = props.alertmanagerClient?.grafanaDatasource();
-    this.datasources = [
-      {
-        name: 'Prometheus',
-        type: prometheus.type,
-        uid: prometheus.uid,
-        access: 'proxy',
-        url: props.prometheusUrl,
-        isDefault: true,
-        editable: false,
-        jsonData: {
-          // POST keeps long PromQL out of URLs and access logs.
-          httpMethod: 'POST',
-          // No step finer than the scrape interval: it would only repeat samples.
-          timeInterval: props.scrapeInterval.toPrometheus(),
-          prometheusType: 'Prometheus',
-          prometheusVersion: props.prometheusVersion,
-          // Prometheus has no ruler API: the rules live in code, not in Grafana's alerting UI.
-          manageAlerts: false,
-          alertmanagerUid: alertmanager.uid,
-          ...promAuth?.jsonData,
-        },
-        ...(promAuth ? { secureJsonData: promAuth.secureJsonData } : {}),
-      },
-      {
-        name: 'Alertmanager',
-        type: alertmanager.type,
-        uid: alertmanager.uid,
-        access: 'proxy',
-        url: props.alertmanagerUrl,
-        isDefault: false,
-        editable: false,
-        jsonData: {
-          implementation: 'prometheus',
-          // Grafana-managed alerts stay in Grafana; the stack's alerts come from Prometheus' rule files.
-          handleGrafanaManagedAlerts: false,
-          ...amAuth?.jsonData,
-        },
-        ...(amAuth ? { secureJsonData: amAuth.secureJsonData } : {}),
-      },
-    ];
+    checkProvisioning(props);
+    this.datasources = provisionedDatasources(props);
     // `prune` removes a provisioned datasource from Grafana's database once it is gone from this file.
     this.datasourcesYaml = toYaml({ apiVersion: 1, prune: true, datasources: this.datasources });
-    this.dashboardProvidersYaml = toYaml({
-      apiVersion: 1,
-      providers: [
-        {
-          name: props.folder,
-          orgId: 1,
-          folder: props.folder,
-          folderUid: props.folder,
-          type: 'file',
-          // A dashboard removed from the code is removed from Grafana too.
-          disableDeletion: false,
-          // The code is the source of truth: saving from the UI is refused.
-          allowUiUpdates: false,
-          updateIntervalSeconds: 60,
-          options: { path: GRAFANA_PATHS.dashboards, foldersFromFilesStructure: false },
-        },
-      ],
-    });
+    this.dashboardProvidersYaml = toYaml({ apiVersion: 1, providers: [dashboardProvider(props.folder)] });
     this.files = {
       [GRAFANA_PROVISIONING_FILES.datasources]: this.datasourcesYaml,
       [GRAFANA_PROVISIONING_FILES.dashboardProviders]: this.dashboardProvidersYaml,
@@ -179,6 +105,99 @@ export class GrafanaProvisioning {
   public get refs(): readonly GrafanaDatasourceRef[] {
     return this.datasources.map((d) => ({ type: d.type, uid: d.uid }));
   }
+}
+
+function checkProvisioning(props: GrafanaProvisioningProps): void {
+  const fail = (message: string): never => {
+    throw new Error(`${props.owner}: ${message}`);
+  };
+  for (const field of ['prometheusUrl', 'alertmanagerUrl'] as const) {
+    const url = props[field];
+    if (typeof url !== 'string' || !HTTP_URL.test(url))
+      fail(`'${field}' must be an http(s) URL without spaces or "$", got '${url}'`);
+  }
+  if (!props.scrapeInterval.isValid() || props.scrapeInterval.isZero()) {
+    fail(`'scrapeInterval' must be a positive whole number of milliseconds, got ${props.scrapeInterval}`);
+  }
+  if (!/^\d+\.\d+\.\d+$/.test(props.prometheusVersion)) {
+    fail(`'prometheusVersion' must be a release version like 3.13.2, got '${props.prometheusVersion}'`);
+  }
+  if (!GRAFANA_UID_PATTERN.test(props.folder)) fail(`'folder' ${GRAFANA_UID_RULE}, got '${props.folder}'`);
+}
+
+/** The Prometheus datasource (the default) and the Alertmanager one, each with its client's credentials. */
+function provisionedDatasources(props: GrafanaProvisioningProps): ProvisionedDatasource[] {
+  return [prometheusDatasource(props), alertmanagerDatasource(props)];
+}
+
+function prometheusDatasource(props: GrafanaProvisioningProps): ProvisionedDatasource {
+  const { prometheus, alertmanager } = GRAFANA_DATASOURCES;
+  return datasource('Prometheus', prometheus, props.prometheusUrl, true, props.prometheusClient, {
+    // POST keeps long PromQL out of URLs and access logs.
+    httpMethod: 'POST',
+    // No step finer than the scrape interval: it would only repeat samples.
+    timeInterval: props.scrapeInterval.toPrometheus(),
+    prometheusType: 'Prometheus',
+    prometheusVersion: props.prometheusVersion,
+    // Prometheus has no ruler API: the rules live in code, not in Grafana's alerting UI.
+    manageAlerts: false,
+    alertmanagerUid: alertmanager.uid,
+  });
+}
+
+function alertmanagerDatasource(props: GrafanaProvisioningProps): ProvisionedDatasource {
+  return datasource(
+    'Alertmanager',
+    GRAFANA_DATASOURCES.alertmanager,
+    props.alertmanagerUrl,
+    false,
+    props.alertmanagerClient,
+    {
+      implementation: 'prometheus',
+      // Grafana-managed alerts stay in Grafana; the stack's alerts come from Prometheus' rule files.
+      handleGrafanaManagedAlerts: false,
+    },
+  );
+}
+
+/** A read-only datasource proxied through Grafana, with `client`'s credentials added to `jsonData`. */
+function datasource(
+  name: string,
+  ref: GrafanaDatasourceRef,
+  url: string,
+  isDefault: boolean,
+  client: WebClientSecurity | undefined,
+  jsonData: Readonly<Record<string, string | boolean>>,
+): ProvisionedDatasource {
+  const auth = client?.grafanaDatasource();
+  return {
+    name,
+    type: ref.type,
+    uid: ref.uid,
+    access: 'proxy',
+    url,
+    isDefault,
+    editable: false,
+    jsonData: { ...jsonData, ...auth?.jsonData },
+    ...(auth ? { secureJsonData: auth.secureJsonData } : {}),
+  };
+}
+
+/** One file provider loading the dashboard JSON files into `folder`. */
+function dashboardProvider(folder: string): object {
+  return {
+    name: folder,
+    orgId: 1,
+    folder,
+    folderUid: folder,
+    type: 'file',
+    // A dashboard removed from the code is removed from Grafana too.
+    disableDeletion: false,
+    // The code is the source of truth: saving from the UI is refused.
+    allowUiUpdates: false,
+    updateIntervalSeconds: 60,
+    options: { path: GRAFANA_PATHS.dashboards, foldersFromFilesStructure: false },
+  };
 }
 
 const HTTP_URL = /^https?:\/\/[^\s/$]+(\/[^\s$]*)?$/;

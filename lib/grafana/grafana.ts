@@ -1,14 +1,14 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { type ApiObject, Chart } from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
 import {
+  type Container,
   type EnvVar,
   IntOrString,
-  KubeConfigMap,
   KubeDeployment,
   Quantity as KubeQuantity,
   KubeService,
-  KubeServiceAccount,
   type Probe,
+  type ResourceRequirements,
   type Volume,
   type VolumeMount,
 } from 'cdk8s-plus-27/lib/imports/k8s';
@@ -24,26 +24,33 @@ import {
   type MetricCatalogue,
   Millicores,
 } from '../core';
-import type { WebClientSecurity } from '../k8s';
 import {
-  CONFIG_HASH_ANNOTATION,
   type ComputeResources,
   type ContainerImage,
-  checkConfigMapSize,
+  chartNamespace,
+  checkedConfigMap,
   checkSecretRef,
+  containerPort,
   contentHash,
-  httpProbe,
+  httpProbes,
   IMAGES,
   imageRef,
   imageVersion,
   kubeBytes,
   kubeResources,
+  type NamedPort,
+  podServiceAccount,
+  podTemplateMetadata,
   recommendedLabels,
   restrictedContainerSecurityContext,
   restrictedPodSecurityContext,
   type SecretKeyRef,
   secretFilePath,
   secretMountPath,
+  selectorLabels,
+  serviceAccount,
+  servicePort,
+  type WebClientSecurity,
 } from '../k8s';
 import { checkDashboards } from './dashboard-checks';
 import { GRAFANA_PATHS, GRAFANA_PROVISIONING_FILES, GrafanaProvisioning } from './grafana-provisioning';
@@ -157,60 +164,101 @@ export class Grafana extends Construct {
   public readonly deployment: ApiObject;
   public readonly service: ApiObject;
 
+  /** Names this Grafana in errors. */
+  private readonly owner: string;
+
   public constructor(scope: Construct, id: string, props: GrafanaProps) {
     super(scope, id);
     this.name = props.name ?? 'grafana';
-    const owner = `grafana '${this.name}'`;
-    const fail = (message: string): never => {
-      throw new Error(`${owner}: ${message}`);
-    };
+    this.owner = `grafana '${this.name}'`;
     const nameProblem = dnsLabelProblem(this.name);
-    if (nameProblem) fail(`'name' ${nameProblem}`);
+    if (nameProblem) this.fail(`'name' ${nameProblem}`);
     this.instance = props.instance;
     this.image = props.image ?? IMAGES.grafana;
     this.resources = props.resources ?? GRAFANA_RESOURCES;
-    const resources = kubeResources(owner, this.resources);
-
-    if (typeof props.adminSecret !== 'object' || props.adminSecret === null) {
-      fail(`'adminSecret' must be a reference to a Secret ({ secretName, userKey, passwordKey }), not a literal value`);
-    }
-    this.adminUser = { secretName: props.adminSecret.secretName, key: props.adminSecret.userKey ?? 'admin-user' };
-    this.adminPassword = {
-      secretName: props.adminSecret.secretName,
-      key: props.adminSecret.passwordKey ?? 'admin-password',
-    };
-    for (const [field, key] of [
-      ['userKey', this.adminUser.key],
-      ['passwordKey', this.adminPassword.key],
-    ] as const) {
-      if (typeof key !== 'string' || !SECRET_KEY.test(key))
-        fail(`'adminSecret.${field}' must be 1 to 253 letters, digits, "-", "_" and ".", got '${key}'`);
-    }
-    // The Secret's name, checked as every Secret reference of the stack is.
-    checkSecretRef(owner, 'adminSecret', this.adminUser);
-    if (this.adminUser.key === this.adminPassword.key) {
-      fail(
-        `'adminSecret.userKey' and 'adminSecret.passwordKey' must be different keys, got '${this.adminUser.key}' for both`,
-      );
-    }
-
-    if (props.rootUrl !== undefined && !/^https?:\/\/[^\s/$]+(\/[^\s$]*)?$/.test(props.rootUrl)) {
-      fail(`'rootUrl' must be an http(s) URL without spaces or "$", got '${props.rootUrl}'`);
-    }
+    const resources = kubeResources(this.owner, this.resources);
+    ({ user: this.adminUser, password: this.adminPassword } = this.adminCredentials(props.adminSecret));
+    this.checkServing(props);
     this.rootUrl = props.rootUrl;
-    if (props.tlsSecretName !== undefined) {
-      const problem = dnsSubdomainProblem(props.tlsSecretName);
-      if (problem) fail(`'tlsSecretName' '${props.tlsSecretName}' ${problem}`);
-    }
     this.tlsSecretName = props.tlsSecretName;
     this.cookieSecure = props.tlsSecretName !== undefined || (props.rootUrl?.startsWith('https://') ?? false);
-
     this.scrapeInterval = props.scrapeInterval ?? Duration.seconds(30);
     this.prometheusVersion = props.prometheusVersion ?? imageVersion(IMAGES.prometheus);
     this.folder = props.folder ?? 'liquid-audio-nets';
     this.catalogue = props.catalogue ?? DEFAULT_CATALOGUE;
-    this.provisioning = new GrafanaProvisioning({
-      owner,
+    this.provisioning = this.renderProvisioningFiles(props);
+    checkDashboards(props.dashboards, { datasources: this.provisioning.refs, catalogue: this.catalogue });
+    this.namespace = chartNamespace(this, this.owner);
+    this.labels = recommendedLabels({
+      name: 'grafana',
+      component: 'dashboards',
+      instance: this.instance,
+      version: imageVersion(this.image),
+    });
+    this.selector = selectorLabels(this.labels);
+    this.serviceName = this.name;
+    this.port = GRAFANA_PORT;
+
+    const dashboards = this.renderConfigMaps(props.dashboards);
+    this.dashboardConfigMaps = dashboards.configMaps;
+    this.hash = contentHash({
+      ...prefixKeys('provisioning/', this.provisioning.files),
+      ...prefixKeys('dashboards/', dashboards.files),
+    });
+    // Grafana never calls the Kubernetes API.
+    serviceAccount(this, 'ServiceAccount', { name: this.name, labels: this.labels });
+    this.service = this.renderService();
+    this.deployment = this.renderDeployment(props, resources);
+  }
+
+  private fail(message: string): never {
+    throw new Error(`${this.owner}: ${message}`);
+  }
+
+  private metadata(name: string) {
+    return { name, labels: { ...this.labels } };
+  }
+
+  /** The admin user and password keys of `adminSecret`, checked: a Secret reference, never a literal. */
+  private adminCredentials(adminSecret: GrafanaAdminSecret): { user: SecretKeyRef; password: SecretKeyRef } {
+    if (typeof adminSecret !== 'object' || adminSecret === null) {
+      this.fail(
+        `'adminSecret' must be a reference to a Secret ({ secretName, userKey, passwordKey }), not a literal value`,
+      );
+    }
+    const user = { secretName: adminSecret.secretName, key: adminSecret.userKey ?? 'admin-user' };
+    const password = { secretName: adminSecret.secretName, key: adminSecret.passwordKey ?? 'admin-password' };
+    for (const [field, key] of [
+      ['userKey', user.key],
+      ['passwordKey', password.key],
+    ] as const) {
+      if (typeof key !== 'string' || !SECRET_KEY.test(key))
+        this.fail(`'adminSecret.${field}' must be 1 to 253 letters, digits, "-", "_" and ".", got '${key}'`);
+    }
+    // The Secret's name, checked as every Secret reference of the stack is.
+    checkSecretRef(this.owner, 'adminSecret', user);
+    if (user.key === password.key) {
+      this.fail(
+        `'adminSecret.userKey' and 'adminSecret.passwordKey' must be different keys, got '${user.key}' for both`,
+      );
+    }
+    return { user, password };
+  }
+
+  /** Checks the URL people reach Grafana at and the Secret it serves TLS with. */
+  private checkServing(props: GrafanaProps): void {
+    if (props.rootUrl !== undefined && !/^https?:\/\/[^\s/$]+(\/[^\s$]*)?$/.test(props.rootUrl)) {
+      this.fail(`'rootUrl' must be an http(s) URL without spaces or "$", got '${props.rootUrl}'`);
+    }
+    if (props.tlsSecretName !== undefined) {
+      const problem = dnsSubdomainProblem(props.tlsSecretName);
+      if (problem) this.fail(`'tlsSecretName' '${props.tlsSecretName}' ${problem}`);
+    }
+  }
+
+  private renderProvisioningFiles(props: GrafanaProps): GrafanaProvisioning {
+    return new GrafanaProvisioning({
+      owner: this.owner,
       prometheusUrl: props.prometheusUrl,
       alertmanagerUrl: props.alertmanagerUrl,
       scrapeInterval: this.scrapeInterval,
@@ -219,124 +267,47 @@ export class Grafana extends Construct {
       prometheusClient: props.prometheusClient,
       alertmanagerClient: props.alertmanagerClient,
     });
-    checkDashboards(props.dashboards, { datasources: this.provisioning.refs, catalogue: this.catalogue });
+  }
 
-    const namespace = Chart.of(this).namespace;
-    this.namespace = namespace ?? fail('must be in a chart with a namespace');
-    this.labels = recommendedLabels({
-      name: 'grafana',
-      component: 'dashboards',
-      instance: this.instance,
-      version: imageVersion(this.image),
+  /** The provisioning ConfigMap and one ConfigMap per dashboard; returns the dashboards' names and files. */
+  private renderConfigMaps(dashboards: readonly Dashboard[]) {
+    checkedConfigMap(this, 'Provisioning', {
+      name: this.provisioningName,
+      labels: this.labels,
+      data: this.provisioning.files,
     });
-    this.selector = { 'app.kubernetes.io/name': 'grafana', 'app.kubernetes.io/instance': this.instance };
-    const metadata = (name: string) => ({ name, labels: { ...this.labels } });
-
-    const provisioningName = `${this.name}-provisioning`;
-    checkConfigMapSize(provisioningName, this.provisioning.files);
-    new KubeConfigMap(this, 'Provisioning', {
-      metadata: metadata(provisioningName),
-      data: { ...this.provisioning.files },
-    });
-
-    const dashboardFiles: Record<string, string> = {};
-    const dashboardConfigMaps: Record<string, string> = {};
-    for (const dashboard of props.dashboards) {
+    const files: Record<string, string> = {};
+    const configMaps: Record<string, string> = {};
+    for (const dashboard of dashboards) {
       const uid = dashboard.uid as string;
       const configMapName = `${this.name}-dashboard-${uid}`;
       const problem = dnsSubdomainProblem(configMapName);
-      if (problem) fail(`the ConfigMap name '${configMapName}' of dashboard '${uid}' ${problem}`);
+      if (problem) this.fail(`the ConfigMap name '${configMapName}' of dashboard '${uid}' ${problem}`);
       const data = { [`${uid}.json`]: `${JSON.stringify(dashboard, null, 2)}\n` };
-      checkConfigMapSize(configMapName, data);
-      Object.assign(dashboardFiles, data);
-      dashboardConfigMaps[uid] = configMapName;
-      new KubeConfigMap(this, `Dashboard-${uid}`, { metadata: metadata(configMapName), data });
+      checkedConfigMap(this, `Dashboard-${uid}`, { name: configMapName, labels: this.labels, data });
+      Object.assign(files, data);
+      configMaps[uid] = configMapName;
     }
-    this.dashboardConfigMaps = dashboardConfigMaps;
-    this.hash = contentHash({
-      ...prefixKeys('provisioning/', this.provisioning.files),
-      ...prefixKeys('dashboards/', dashboardFiles),
-    });
+    return { files, configMaps };
+  }
 
-    new KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: metadata(this.name),
-      // Grafana never calls the Kubernetes API.
-      automountServiceAccountToken: false,
-    });
+  private get provisioningName(): string {
+    return `${this.name}-provisioning`;
+  }
 
-    this.serviceName = this.name;
-    this.port = GRAFANA_PORT;
-    this.service = new KubeService(this, 'Service', {
-      metadata: metadata(this.serviceName),
-      spec: {
-        type: 'ClusterIP',
-        selector: { ...this.selector },
-        ports: [{ name: 'http', port: GRAFANA_PORT, targetPort: IntOrString.fromString('http'), protocol: 'TCP' }],
-      },
+  private renderService(): ApiObject {
+    return new KubeService(this, 'Service', {
+      metadata: this.metadata(this.serviceName),
+      spec: { type: 'ClusterIP', selector: { ...this.selector }, ports: [servicePort(HTTP_PORT)] },
     });
+  }
 
-    const secretName = this.adminUser.secretName;
+  private renderDeployment(props: GrafanaProps, resources: ResourceRequirements): ApiObject {
     const clients = [props.prometheusClient, props.alertmanagerClient].filter(
       (c): c is WebClientSecurity => c !== undefined,
     );
-    const volumes: Volume[] = [
-      // Grafana's SQLite database, sessions and plugin folder: rebuilt from provisioning at every start.
-      { name: 'data', emptyDir: { sizeLimit: KubeQuantity.fromString(kubeBytes(Gibibytes.of(1))) } },
-      { name: 'tmp', emptyDir: { sizeLimit: KubeQuantity.fromString(kubeBytes(Mebibytes.of(64))) } },
-      {
-        name: 'provisioning-datasources',
-        configMap: {
-          name: provisioningName,
-          items: [{ key: GRAFANA_PROVISIONING_FILES.datasources, path: GRAFANA_PROVISIONING_FILES.datasources }],
-        },
-      },
-      {
-        name: 'provisioning-dashboards',
-        configMap: {
-          name: provisioningName,
-          items: [
-            { key: GRAFANA_PROVISIONING_FILES.dashboardProviders, path: GRAFANA_PROVISIONING_FILES.dashboardProviders },
-          ],
-        },
-      },
-      Object.keys(dashboardConfigMaps).length === 0
-        ? { name: 'dashboards', emptyDir: {} }
-        : {
-            name: 'dashboards',
-            projected: { sources: Object.values(dashboardConfigMaps).map((name) => ({ configMap: { name } })) },
-          },
-      // Readable by Grafana's group only (fsGroup 472).
-      { name: 'admin-secret', secret: { secretName, defaultMode: 0o440 } },
-      ...(this.tlsSecretName
-        ? [
-            {
-              name: 'tls',
-              secret: {
-                secretName: this.tlsSecretName,
-                defaultMode: 0o440,
-                items: [
-                  { key: 'tls.crt', path: 'tls.crt' },
-                  { key: 'tls.key', path: 'tls.key' },
-                ],
-              },
-            },
-          ]
-        : []),
-      ...clients.flatMap((c) => c.volumes()),
-    ];
-    const mounts: VolumeMount[] = [
-      { name: 'data', mountPath: GRAFANA_PATHS.data },
-      { name: 'tmp', mountPath: GRAFANA_PATHS.tmp },
-      { name: 'provisioning-datasources', mountPath: GRAFANA_PATHS.datasources, readOnly: true },
-      { name: 'provisioning-dashboards', mountPath: GRAFANA_PATHS.dashboardProviders, readOnly: true },
-      { name: 'dashboards', mountPath: GRAFANA_PATHS.dashboards, readOnly: true },
-      { name: 'admin-secret', mountPath: secretMountPath(GRAFANA_PATHS.secrets, this.adminUser), readOnly: true },
-      ...(this.tlsSecretName ? [{ name: 'tls', mountPath: GRAFANA_TLS_DIR, readOnly: true }] : []),
-      ...clients.flatMap((c) => c.mounts()),
-    ];
-
-    this.deployment = new KubeDeployment(this, 'Deployment', {
-      metadata: metadata(this.name),
+    return new KubeDeployment(this, 'Deployment', {
+      metadata: this.metadata(this.name),
       spec: {
         // One replica: every pod has its own SQLite database, so a second one would not share sessions.
         replicas: 1,
@@ -347,34 +318,77 @@ export class Grafana extends Construct {
         },
         selector: { matchLabels: { ...this.selector } },
         template: {
-          metadata: { labels: { ...this.labels }, annotations: { [CONFIG_HASH_ANNOTATION]: this.hash } },
+          metadata: podTemplateMetadata(this.labels, this.hash),
           spec: {
-            serviceAccountName: this.name,
-            automountServiceAccountToken: false,
+            ...podServiceAccount({ name: this.name }),
             enableServiceLinks: false,
             securityContext: restrictedPodSecurityContext(GRAFANA_USER_ID),
-            containers: [
-              {
-                name: 'grafana',
-                image: imageRef(this.image),
-                ports: [{ name: 'http', containerPort: GRAFANA_PORT, protocol: 'TCP' }],
-                env: this.environment(),
-                readinessProbe: this.overTls(httpProbe('/api/health', 'http')),
-                livenessProbe: this.overTls(httpProbe('/api/health', 'http', { failureThreshold: 6 })),
-                // Database migrations on the fresh emptyDir take a while on a small node: five minutes before liveness applies.
-                startupProbe: this.overTls(
-                  httpProbe('/api/health', 'http', { periodSeconds: 5, failureThreshold: 60 }),
-                ),
-                resources,
-                securityContext: restrictedContainerSecurityContext(),
-                volumeMounts: mounts,
-              },
-            ],
-            volumes,
+            containers: [this.container(resources, clients)],
+            volumes: this.volumes(clients),
           },
         },
       },
     });
+  }
+
+  private container(resources: ResourceRequirements, clients: readonly WebClientSecurity[]): Container {
+    return {
+      name: 'grafana',
+      image: imageRef(this.image),
+      ports: [containerPort(HTTP_PORT)],
+      env: this.environment(),
+      ...httpProbes({
+        port: HTTP_PORT.name,
+        readyPath: '/api/health',
+        livenessFailureThreshold: 6,
+        // Database migrations on the fresh emptyDir take a while on a small node: five minutes before liveness applies.
+        startup: { periodSeconds: 5, failureThreshold: 60 },
+        adapt: (_path, _port, probe) => this.overTls(probe),
+      }),
+      resources,
+      securityContext: restrictedContainerSecurityContext(),
+      volumeMounts: this.mounts(clients),
+    };
+  }
+
+  private volumes(clients: readonly WebClientSecurity[]): Volume[] {
+    const provisioningFile = (name: string, file: string): Volume => ({
+      name,
+      configMap: { name: this.provisioningName, items: [{ key: file, path: file }] },
+    });
+    const dashboardMaps = Object.values(this.dashboardConfigMaps);
+    return [
+      // Grafana's SQLite database, sessions and plugin folder: rebuilt from provisioning at every start.
+      { name: 'data', emptyDir: { sizeLimit: KubeQuantity.fromString(kubeBytes(Gibibytes.of(1))) } },
+      { name: 'tmp', emptyDir: { sizeLimit: KubeQuantity.fromString(kubeBytes(Mebibytes.of(64))) } },
+      provisioningFile('provisioning-datasources', GRAFANA_PROVISIONING_FILES.datasources),
+      provisioningFile('provisioning-dashboards', GRAFANA_PROVISIONING_FILES.dashboardProviders),
+      dashboardMaps.length === 0
+        ? { name: 'dashboards', emptyDir: {} }
+        : { name: 'dashboards', projected: { sources: dashboardMaps.map((name) => ({ configMap: { name } })) } },
+      // Readable by Grafana's group only (fsGroup 472).
+      { name: 'admin-secret', secret: { secretName: this.adminUser.secretName, defaultMode: 0o440 } },
+      ...(this.tlsSecretName ? [this.tlsVolume(this.tlsSecretName)] : []),
+      ...clients.flatMap((c) => c.volumes()),
+    ];
+  }
+
+  private tlsVolume(secretName: string): Volume {
+    const items = ['tls.crt', 'tls.key'].map((key) => ({ key, path: key }));
+    return { name: 'tls', secret: { secretName, defaultMode: 0o440, items } };
+  }
+
+  private mounts(clients: readonly WebClientSecurity[]): VolumeMount[] {
+    return [
+      { name: 'data', mountPath: GRAFANA_PATHS.data },
+      { name: 'tmp', mountPath: GRAFANA_PATHS.tmp },
+      { name: 'provisioning-datasources', mountPath: GRAFANA_PATHS.datasources, readOnly: true },
+      { name: 'provisioning-dashboards', mountPath: GRAFANA_PATHS.dashboardProviders, readOnly: true },
+      { name: 'dashboards', mountPath: GRAFANA_PATHS.dashboards, readOnly: true },
+      { name: 'admin-secret', mountPath: secretMountPath(GRAFANA_PATHS.secrets, this.adminUser), readOnly: true },
+      ...(this.tlsSecretName ? [{ name: 'tls', mountPath: GRAFANA_TLS_DIR, readOnly: true }] : []),
+      ...clients.flatMap((c) => c.mounts()),
+    ];
   }
 
   /** A probe over HTTPS when Grafana serves TLS. */
@@ -422,6 +436,9 @@ export class Grafana extends Construct {
 
 /** Where Grafana's own certificate and key are mounted when it serves TLS. */
 const GRAFANA_TLS_DIR = '/etc/grafana/tls';
+
+/** Grafana's one port: the UI, the API and its own metrics. */
+const HTTP_PORT: NamedPort = { name: 'http', port: GRAFANA_PORT };
 
 /** A key of a Secret's data, as Kubernetes accepts it. */
 const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;

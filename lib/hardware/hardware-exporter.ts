@@ -1,19 +1,33 @@
-import { type ApiObject, Chart } from 'cdk8s';
-import { IntOrString, KubeDaemonSet, KubeServiceAccount, type Toleration } from 'cdk8s-plus-27/lib/imports/k8s';
+import type { ApiObject } from 'cdk8s';
+import {
+  type Container,
+  IntOrString,
+  KubeDaemonSet,
+  type PodSpec,
+  type ResourceRequirements,
+  type Toleration,
+} from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { Mebibytes, Millicores } from '../core';
 import {
   type ComputeResources,
   type ContainerImage,
-  httpProbe,
+  chartNamespace,
+  containerPort,
+  httpProbes,
   IMAGES,
   imageRef,
   imageVersion,
   kubeResources,
+  type NamedPort,
   NOBODY,
+  podServiceAccount,
+  podTemplateMetadata,
   recommendedLabels,
   restrictedContainerSecurityContext,
   StackNamespace,
+  selectorLabels,
+  serviceAccount,
 } from '../k8s';
 
 export const NODE_EXPORTER_PORT = 9100;
@@ -74,12 +88,13 @@ export class HardwareExporter extends Construct {
   /** Labels selecting its pods. */
   public readonly selector: Readonly<Record<string, string>>;
 
+  /** Labels of every object. */
+  private readonly labels: Readonly<Record<string, string>>;
+
   public constructor(scope: Construct, id: string, props: HardwareExporterProps) {
     super(scope, id);
     const owner = `HardwareExporter '${this.name}'`;
-    const namespace = Chart.of(this).namespace;
-    if (!namespace) throw new Error(`${owner}: must be in a chart with a namespace`);
-    this.namespace = namespace;
+    this.namespace = chartNamespace(this, owner);
     this.image = props.image ?? IMAGES.nodeExporter;
     this.textfileDirectory = props.textfileDirectory ?? '/var/lib/node-exporter/textfile';
     if (!this.textfileDirectory.startsWith('/')) {
@@ -87,101 +102,103 @@ export class HardwareExporter extends Construct {
         `${owner}: 'textfileDirectory' must be an absolute path on the device, got '${this.textfileDirectory}'`,
       );
     }
-    const edgeKey = 'liquid-audio-nets.dev/edge-device';
-    const nodeSelector = props.nodeSelector ?? { [edgeKey]: 'true' };
-    const tolerations = props.tolerations ?? [{ key: edgeKey, operator: 'Exists' }];
-    const resources = kubeResources(
-      owner,
-      props.resources ?? {
-        requests: { cpu: Millicores.of(20), memory: Mebibytes.of(32) },
-        limits: { cpu: Millicores.of(200), memory: Mebibytes.of(64) },
-      },
-    );
+    const resources = kubeResources(owner, props.resources ?? HARDWARE_EXPORTER_RESOURCES);
 
-    const labels = recommendedLabels({
+    this.labels = recommendedLabels({
       name: this.name,
       component: 'hardware-exporter',
       instance: props.instance,
       version: imageVersion(this.image),
     });
-    const selector = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/instance': props.instance };
-    this.selector = selector;
+    this.selector = selectorLabels(this.labels);
     new StackNamespace(this, 'Namespace', {
-      name: namespace,
+      name: this.namespace,
       podSecurity: 'privileged',
       labels: recommendedLabels({ name: this.name, component: 'namespace', instance: props.instance }),
     });
-    new KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: this.name, labels },
-      automountServiceAccountToken: false,
+    serviceAccount(this, 'ServiceAccount', { name: this.name, labels: this.labels });
+    this.daemonSet = new KubeDaemonSet(this, 'DaemonSet', {
+      metadata: { name: this.name, labels: this.labels },
+      spec: {
+        selector: { matchLabels: this.selector },
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: IntOrString.fromString('10%') } },
+        template: { metadata: podTemplateMetadata(this.labels), spec: this.podSpec(props, resources) },
+      },
     });
+  }
 
-    const hostMounts = [
+  private podSpec(props: HardwareExporterProps, resources: ResourceRequirements): PodSpec {
+    const nodeSelector = props.nodeSelector ?? { [EDGE_DEVICE_KEY]: 'true' };
+    const tolerations = props.tolerations ?? [{ key: EDGE_DEVICE_KEY, operator: 'Exists' }];
+    return {
+      ...podServiceAccount({ name: this.name }),
+      hostNetwork: true,
+      hostPid: true,
+      dnsPolicy: 'ClusterFirstWithHostNet',
+      nodeSelector: { ...nodeSelector },
+      tolerations: [...tolerations],
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: NOBODY,
+        runAsGroup: NOBODY,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      containers: [this.container(resources)],
+      volumes: this.hostMounts().map((m) => ({
+        name: m.name,
+        hostPath: { path: m.hostPath, ...(m.name === 'textfile' ? { type: 'DirectoryOrCreate' } : {}) },
+      })),
+    };
+  }
+
+  private container(resources: ResourceRequirements): Container {
+    return {
+      name: 'node-exporter',
+      image: imageRef(this.image),
+      args: [
+        '--path.procfs=/host/proc',
+        '--path.sysfs=/host/sys',
+        '--path.rootfs=/host/root',
+        // Listen on the node's own address only, not on every interface of the device.
+        `--web.listen-address=$(HOST_IP):${NODE_EXPORTER_PORT}`,
+        ...HARDWARE_COLLECTORS.map((c) => `--collector.${c}`),
+        `--collector.textfile.directory=${TEXTFILE_MOUNT}`,
+        '--collector.filesystem.mount-points-exclude=^/(dev|proc|run|sys|var/lib/kubelet/.+|var/lib/containerd/.+)($|/)',
+      ],
+      env: [{ name: 'HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } }],
+      ports: [{ ...containerPort(METRICS_PORT), hostPort: NODE_EXPORTER_PORT }],
+      ...httpProbes({ port: METRICS_PORT.name, readyPath: '/', livenessFailureThreshold: 6 }),
+      resources,
+      securityContext: restrictedContainerSecurityContext(),
+      volumeMounts: this.hostMounts().map((m) => ({
+        name: m.name,
+        mountPath: m.mountPath,
+        readOnly: true,
+        ...(m.name === 'root' ? { mountPropagation: 'HostToContainer' } : {}),
+      })),
+    };
+  }
+
+  /** The device's folders the exporter reads, and where it mounts them. */
+  private hostMounts() {
+    return [
       { name: 'proc', hostPath: '/proc', mountPath: '/host/proc' },
       { name: 'sys', hostPath: '/sys', mountPath: '/host/sys' },
       { name: 'root', hostPath: '/', mountPath: '/host/root' },
       { name: 'textfile', hostPath: this.textfileDirectory, mountPath: TEXTFILE_MOUNT },
     ];
-    this.daemonSet = new KubeDaemonSet(this, 'DaemonSet', {
-      metadata: { name: this.name, labels },
-      spec: {
-        selector: { matchLabels: selector },
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: IntOrString.fromString('10%') } },
-        template: {
-          metadata: { labels },
-          spec: {
-            serviceAccountName: this.name,
-            automountServiceAccountToken: false,
-            hostNetwork: true,
-            hostPid: true,
-            dnsPolicy: 'ClusterFirstWithHostNet',
-            nodeSelector: { ...nodeSelector },
-            tolerations: [...tolerations],
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: NOBODY,
-              runAsGroup: NOBODY,
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
-            containers: [
-              {
-                name: 'node-exporter',
-                image: imageRef(this.image),
-                args: [
-                  '--path.procfs=/host/proc',
-                  '--path.sysfs=/host/sys',
-                  '--path.rootfs=/host/root',
-                  // Listen on the node's own address only, not on every interface of the device.
-                  `--web.listen-address=$(HOST_IP):${NODE_EXPORTER_PORT}`,
-                  ...HARDWARE_COLLECTORS.map((c) => `--collector.${c}`),
-                  `--collector.textfile.directory=${TEXTFILE_MOUNT}`,
-                  '--collector.filesystem.mount-points-exclude=^/(dev|proc|run|sys|var/lib/kubelet/.+|var/lib/containerd/.+)($|/)',
-                ],
-                env: [{ name: 'HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } }],
-                ports: [
-                  { name: 'metrics', containerPort: NODE_EXPORTER_PORT, hostPort: NODE_EXPORTER_PORT, protocol: 'TCP' },
-                ],
-                readinessProbe: httpProbe('/', 'metrics'),
-                livenessProbe: httpProbe('/', 'metrics', { failureThreshold: 6 }),
-                resources,
-                securityContext: restrictedContainerSecurityContext(),
-                volumeMounts: hostMounts.map((m) => ({
-                  name: m.name,
-                  mountPath: m.mountPath,
-                  readOnly: true,
-                  ...(m.name === 'root' ? { mountPropagation: 'HostToContainer' } : {}),
-                })),
-              },
-            ],
-            volumes: hostMounts.map((m) => ({
-              name: m.name,
-              hostPath: { path: m.hostPath, ...(m.name === 'textfile' ? { type: 'DirectoryOrCreate' } : {}) },
-            })),
-          },
-        },
-      },
-    });
   }
 }
 
 const TEXTFILE_MOUNT = '/host/textfile';
+
+/** The node label and taint key that mark an edge device. */
+const EDGE_DEVICE_KEY = 'liquid-audio-nets.dev/edge-device';
+
+const METRICS_PORT: NamedPort = { name: 'metrics', port: NODE_EXPORTER_PORT };
+
+/** The default of `resources` (see HardwareExporterProps). */
+const HARDWARE_EXPORTER_RESOURCES: ComputeResources = {
+  requests: { cpu: Millicores.of(20), memory: Mebibytes.of(32) },
+  limits: { cpu: Millicores.of(200), memory: Mebibytes.of(64) },
+};

@@ -1,1 +1,2 @@
 export * from './hardware-exporter';
+export * from './names';

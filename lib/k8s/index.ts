@@ -1,4 +1,5 @@
 export * from './cluster-scoped';
+export * from './component';
 export * from './content-hash';
 export * from './disruption-budget';
 export * from './images';
@@ -8,6 +9,8 @@ export * from './manifest-limits';
 export * from './namespace';
 export * from './network-policies';
 export * from './pod-hardening';
+export * from './pod-plumbing';
 export * from './secret-ref';
 export * from './stateful-peers';
+export * from './stateful-set';
 export * from './web-security';

@@ -1,27 +1,37 @@
-import { type ApiObject, Chart } from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
 import {
+  type Container,
   IntOrString,
-  KubeConfigMap,
   KubeDeployment,
   KubeService,
-  KubeServiceAccount,
+  type ResourceRequirements,
 } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { Duration, Mebibytes, Millicores, toYaml, Units } from '../core';
 import {
-  CONFIG_HASH_ANNOTATION,
   type ComputeResources,
   type ContainerImage,
+  chartNamespace,
+  checkedConfigMap,
+  checkReplicas,
+  containerPort,
   contentHash,
   disruptionBudget,
-  httpProbe,
+  httpProbes,
   IMAGES,
   imageRef,
   imageVersion,
   kubeResources,
+  type NamedPort,
+  podServiceAccount,
+  podTemplateMetadata,
   recommendedLabels,
   restrictedContainerSecurityContext,
   restrictedPodSecurityContext,
+  selectorLabels,
+  serviceAccount,
+  servicePort,
+  spreadOverNodes,
 } from '../k8s';
 import { OtelCollectorConfig, type OtelExporter, type OtelPipeline } from './otel-config';
 
@@ -67,156 +77,134 @@ export class OtelCollector extends Construct {
   /** Labels selecting its pods. */
   public readonly selector: Readonly<Record<string, string>>;
 
+  /** Labels of every object. */
+  private readonly labels: Readonly<Record<string, string>>;
+
   public constructor(scope: Construct, id: string, props: OtelCollectorProps) {
     super(scope, id);
     const owner = `OtelCollector '${this.name}'`;
-    const namespace = Chart.of(this).namespace;
-    if (!namespace) throw new Error(`${owner}: must be in a chart with a namespace`);
-    this.namespace = namespace;
-    this.replicas = props.replicas ?? 2;
-    if (!Number.isInteger(this.replicas) || this.replicas < 1)
-      throw new Error(`${owner}: 'replicas' must be a whole number of at least 1, got ${this.replicas}`);
+    this.namespace = chartNamespace(this, owner);
+    this.replicas = checkReplicas(owner, props.replicas ?? 2);
     this.image = props.image ?? IMAGES.otelCollector;
-    const resourcesSpec = props.resources ?? {
-      requests: { cpu: Millicores.of(100), memory: Mebibytes.of(256) },
-      limits: { cpu: Millicores.of(1000), memory: Mebibytes.of(512) },
-    };
+    const resourcesSpec = props.resources ?? OTEL_RESOURCES;
     const resources = kubeResources(owner, resourcesSpec);
-
-    const processors = ['memory_limiter', 'batch'];
-    const pipelines: Record<string, OtelPipeline> = {
-      metrics: { receivers: ['otlp'], processors, exporters: ['prometheus'] },
-    };
-    const exporters: Record<string, OtelExporter> = {
-      prometheus: { kind: 'prometheus', port: OTEL_PORTS.prometheus, metricExpiration: Duration.minutes(5) },
-    };
-    if (props.tracesEndpoint !== undefined) {
-      exporters['otlp/traces'] = {
-        kind: 'otlp',
-        endpoint: props.tracesEndpoint,
-        insecure: props.tracesInsecure ?? false,
-      };
-      pipelines.traces = { receivers: ['otlp'], processors, exporters: ['otlp/traces'] };
-    }
-    this.config = new OtelCollectorConfig(owner, {
-      receivers: { otlp: { kind: 'otlp', grpcPort: OTEL_PORTS.grpc, httpPort: OTEL_PORTS.http } },
-      processors: {
-        memory_limiter: {
-          kind: 'memory_limiter',
-          checkInterval: Duration.seconds(1),
-          limitPercentage: 80,
-          spikeLimitPercentage: 20,
-        },
-        batch: { kind: 'batch', sendBatchSize: 8192, timeout: Duration.seconds(5) },
-      },
-      exporters,
-      extensions: { health_check: { kind: 'health_check', port: OTEL_PORTS.health } },
-      pipelines,
-      telemetryPort: OTEL_PORTS.telemetry,
-    });
+    this.config = collectorConfig(owner, props);
     this.configText = toYaml(this.config.render());
     const data = { 'collector.yaml': this.configText };
     this.hash = contentHash(data);
-    this.grpcEndpoint = `${this.name}.${namespace}.svc:${OTEL_PORTS.grpc}`;
-
+    this.grpcEndpoint = `${this.name}.${this.namespace}.svc:${OTEL_PORTS.grpc}`;
     // The Prometheus scrape jobs find the collector by this name label.
-    const labels = recommendedLabels({
+    this.labels = recommendedLabels({
       name: 'opentelemetry-collector',
       component: 'telemetry-gateway',
       instance: props.instance,
       version: imageVersion(this.image),
     });
-    const selector = {
-      'app.kubernetes.io/name': 'opentelemetry-collector',
-      'app.kubernetes.io/instance': props.instance,
-    };
-    this.selector = selector;
-    const configMap = new KubeConfigMap(this, 'Config', { metadata: { name: `${this.name}-config`, labels }, data });
-    new KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: this.name, labels },
-      automountServiceAccountToken: false,
-    });
-    new KubeService(this, 'Service', {
-      metadata: { name: this.name, labels },
-      spec: {
-        selector,
-        ports: [
-          {
-            name: 'otlp-grpc',
-            port: OTEL_PORTS.grpc,
-            targetPort: IntOrString.fromString('otlp-grpc'),
-            protocol: 'TCP',
-            appProtocol: 'grpc',
-          },
-          {
-            name: 'otlp-http',
-            port: OTEL_PORTS.http,
-            targetPort: IntOrString.fromString('otlp-http'),
-            protocol: 'TCP',
-            appProtocol: 'http',
-          },
-        ],
-      },
-    });
+    this.selector = selectorLabels(this.labels);
 
-    // Go's soft memory limit at 80% of the container limit, as the memory limiter: GC works harder before the kernel kills.
-    const goMemLimitMiB = Math.floor(resourcesSpec.limits.memory.in(Units.mebibytes) * 0.8);
-    this.deployment = new KubeDeployment(this, 'Deployment', {
-      metadata: { name: this.name, labels },
+    const configMap = checkedConfigMap(this, 'Config', { name: `${this.name}-config`, labels: this.labels, data });
+    serviceAccount(this, 'ServiceAccount', { name: this.name, labels: this.labels });
+    new KubeService(this, 'Service', {
+      metadata: { name: this.name, labels: this.labels },
+      spec: { selector: this.selector, ports: [PORTS.grpc, PORTS.http].map(servicePort) },
+    });
+    this.deployment = this.renderDeployment(resources, goMemLimit(resourcesSpec), configMap.name);
+    disruptionBudget(this, 'DisruptionBudget', { name: this.name, labels: this.labels, selector: this.selector });
+  }
+
+  private renderDeployment(resources: ResourceRequirements, goMemLimitValue: string, configMapName: string): ApiObject {
+    return new KubeDeployment(this, 'Deployment', {
+      metadata: { name: this.name, labels: this.labels },
       spec: {
         replicas: this.replicas,
-        selector: { matchLabels: selector },
+        selector: { matchLabels: this.selector },
         strategy: {
           type: 'RollingUpdate',
           rollingUpdate: { maxUnavailable: IntOrString.fromNumber(0), maxSurge: IntOrString.fromNumber(1) },
         },
         template: {
-          metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: this.hash } },
+          metadata: podTemplateMetadata(this.labels, this.hash),
           spec: {
-            serviceAccountName: this.name,
-            automountServiceAccountToken: false,
+            ...podServiceAccount({ name: this.name }),
             securityContext: restrictedPodSecurityContext(COLLECTOR_UID),
-            affinity: {
-              podAntiAffinity: {
-                preferredDuringSchedulingIgnoredDuringExecution: [
-                  {
-                    weight: 100,
-                    podAffinityTerm: {
-                      topologyKey: 'kubernetes.io/hostname',
-                      labelSelector: { matchLabels: selector },
-                    },
-                  },
-                ],
-              },
-            },
-            containers: [
-              {
-                name: 'otel-collector',
-                image: imageRef(this.image),
-                args: ['--config=/conf/collector.yaml'],
-                env: [
-                  { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
-                  { name: 'GOMEMLIMIT', value: `${goMemLimitMiB}MiB` },
-                ],
-                ports: [
-                  { name: 'otlp-grpc', containerPort: OTEL_PORTS.grpc, protocol: 'TCP' },
-                  { name: 'otlp-http', containerPort: OTEL_PORTS.http, protocol: 'TCP' },
-                  { name: 'prom-export', containerPort: OTEL_PORTS.prometheus, protocol: 'TCP' },
-                  { name: 'telemetry', containerPort: OTEL_PORTS.telemetry, protocol: 'TCP' },
-                  { name: 'health', containerPort: OTEL_PORTS.health, protocol: 'TCP' },
-                ],
-                readinessProbe: httpProbe('/', 'health'),
-                livenessProbe: httpProbe('/', 'health', { failureThreshold: 6 }),
-                resources,
-                securityContext: restrictedContainerSecurityContext(),
-                volumeMounts: [{ name: 'config', mountPath: '/conf', readOnly: true }],
-              },
-            ],
-            volumes: [{ name: 'config', configMap: { name: configMap.name } }],
+            affinity: spreadOverNodes(this.selector),
+            containers: [this.container(resources, goMemLimitValue)],
+            volumes: [{ name: 'config', configMap: { name: configMapName } }],
           },
         },
       },
     });
-    disruptionBudget(this, 'DisruptionBudget', { name: this.name, labels, selector, maxUnavailable: 1 });
   }
+
+  private container(resources: ResourceRequirements, goMemLimitValue: string): Container {
+    return {
+      name: 'otel-collector',
+      image: imageRef(this.image),
+      args: ['--config=/conf/collector.yaml'],
+      env: [
+        { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+        { name: 'GOMEMLIMIT', value: goMemLimitValue },
+      ],
+      ports: [PORTS.grpc, PORTS.http, PORTS.prometheus, PORTS.telemetry, PORTS.health].map(containerPort),
+      ...httpProbes({ port: PORTS.health.name, readyPath: '/', livenessFailureThreshold: 6 }),
+      resources,
+      securityContext: restrictedContainerSecurityContext(),
+      volumeMounts: [{ name: 'config', mountPath: '/conf', readOnly: true }],
+    };
+  }
+}
+
+/** The collector's ports by name: OTLP in over gRPC and HTTP, metrics out, its own telemetry and health. */
+const PORTS = {
+  grpc: { name: 'otlp-grpc', port: OTEL_PORTS.grpc, appProtocol: 'grpc' },
+  http: { name: 'otlp-http', port: OTEL_PORTS.http, appProtocol: 'http' },
+  prometheus: { name: 'prom-export', port: OTEL_PORTS.prometheus },
+  telemetry: { name: 'telemetry', port: OTEL_PORTS.telemetry },
+  health: { name: 'health', port: OTEL_PORTS.health },
+} as const satisfies Record<string, NamedPort>;
+
+/** The default of `resources` (see OtelCollectorProps). */
+const OTEL_RESOURCES: ComputeResources = {
+  requests: { cpu: Millicores.of(100), memory: Mebibytes.of(256) },
+  limits: { cpu: Millicores.of(1000), memory: Mebibytes.of(512) },
+};
+
+/** Go's soft memory limit at 80% of the container limit, as the memory limiter: GC works harder before the kernel kills. */
+function goMemLimit(resources: ComputeResources): string {
+  return `${Math.floor(resources.limits.memory.in(Units.mebibytes) * 0.8)}MiB`;
+}
+
+/** Metrics from OTLP to the Prometheus exporter, and traces to `tracesEndpoint` when there is one. */
+function collectorConfig(owner: string, props: OtelCollectorProps): OtelCollectorConfig {
+  const processors = ['memory_limiter', 'batch'];
+  const pipelines: Record<string, OtelPipeline> = {
+    metrics: { receivers: ['otlp'], processors, exporters: ['prometheus'] },
+  };
+  const exporters: Record<string, OtelExporter> = {
+    prometheus: { kind: 'prometheus', port: OTEL_PORTS.prometheus, metricExpiration: Duration.minutes(5) },
+  };
+  if (props.tracesEndpoint !== undefined) {
+    exporters['otlp/traces'] = {
+      kind: 'otlp',
+      endpoint: props.tracesEndpoint,
+      insecure: props.tracesInsecure ?? false,
+    };
+    pipelines.traces = { receivers: ['otlp'], processors, exporters: ['otlp/traces'] };
+  }
+  return new OtelCollectorConfig(owner, {
+    receivers: { otlp: { kind: 'otlp', grpcPort: OTEL_PORTS.grpc, httpPort: OTEL_PORTS.http } },
+    processors: {
+      memory_limiter: {
+        kind: 'memory_limiter',
+        checkInterval: Duration.seconds(1),
+        limitPercentage: 80,
+        spikeLimitPercentage: 20,
+      },
+      batch: { kind: 'batch', sendBatchSize: 8192, timeout: Duration.seconds(5) },
+    },
+    exporters,
+    extensions: { health_check: { kind: 'health_check', port: OTEL_PORTS.health } },
+    pipelines,
+    telemetryPort: OTEL_PORTS.telemetry,
+  });
 }

@@ -1,3 +1,4 @@
+export * from './names';
 export * from './prometheus';
 export * from './prometheus-config';
 export * from './prometheus-rules';

@@ -113,6 +113,24 @@ export interface PrometheusConfigProps {
 
 /** Checks the typed configuration; `owner` names the object in errors. */
 export function checkPrometheusConfig(owner: string, props: PrometheusConfigProps): void {
+  checkIntervals(owner, props);
+  for (const key of Object.keys(props.externalLabels)) {
+    const problem = labelNameProblem(key);
+    if (problem) throw new Error(`${owner}: external label name '${key}' ${problem}`);
+  }
+  const names = new Set<string>();
+  for (const job of props.jobs) {
+    if (names.has(job.name))
+      throw new Error(`${owner}: scrape job '${job.name}' is defined twice; job names must be unique`);
+    names.add(job.name);
+    checkJob(owner, job);
+  }
+  props.remoteWrite.forEach((rw, i) => {
+    checkRemoteWrite(`${owner}: remoteWrite[${i}]`, rw);
+  });
+}
+
+function checkIntervals(owner: string, props: PrometheusConfigProps): void {
   for (const [field, d] of [
     ['scrapeInterval', props.scrapeInterval],
     ['scrapeTimeout', props.scrapeTimeout],
@@ -125,50 +143,42 @@ export function checkPrometheusConfig(owner: string, props: PrometheusConfigProp
       `${owner}: 'scrapeTimeout' (${props.scrapeTimeout}) must not exceed 'scrapeInterval' (${props.scrapeInterval})`,
     );
   }
-  for (const key of Object.keys(props.externalLabels)) {
-    const problem = labelNameProblem(key);
-    if (problem) throw new Error(`${owner}: external label name '${key}' ${problem}`);
+}
+
+function checkJob(owner: string, job: ScrapeJob): void {
+  if (!/^[a-zA-Z0-9_.:-]+$/.test(job.name))
+    throw new Error(`${owner}: scrape job '${job.name}': 'name' must be letters, digits, "_", ".", ":" and "-"`);
+  for (const [field, n] of [
+    ['sampleLimit', job.limits.sampleLimit],
+    ['labelLimit', job.limits.labelLimit],
+  ] as const) {
+    if (!Number.isInteger(n) || n < 1)
+      throw new Error(`${owner}: scrape job '${job.name}': '${field}' must be a whole number of at least 1, got ${n}`);
   }
-  const names = new Set<string>();
-  for (const job of props.jobs) {
-    if (names.has(job.name))
-      throw new Error(`${owner}: scrape job '${job.name}' is defined twice; job names must be unique`);
-    names.add(job.name);
-    if (!/^[a-zA-Z0-9_.:-]+$/.test(job.name))
-      throw new Error(`${owner}: scrape job '${job.name}': 'name' must be letters, digits, "_", ".", ":" and "-"`);
-    for (const [field, n] of [
-      ['sampleLimit', job.limits.sampleLimit],
-      ['labelLimit', job.limits.labelLimit],
-    ] as const) {
-      if (!Number.isInteger(n) || n < 1)
-        throw new Error(
-          `${owner}: scrape job '${job.name}': '${field}' must be a whole number of at least 1, got ${n}`,
-        );
-    }
-    if (job.discovery.kind === 'static' && job.discovery.targets.length === 0) {
-      throw new Error(`${owner}: scrape job '${job.name}': 'targets' must name at least one host:port`);
-    }
+  if (job.discovery.kind === 'static' && job.discovery.targets.length === 0) {
+    throw new Error(`${owner}: scrape job '${job.name}': 'targets' must name at least one host:port`);
   }
-  props.remoteWrite.forEach((rw, i) => {
-    const where = `${owner}: remoteWrite[${i}]`;
-    if (!/^https?:\/\/[^\s/]+/.test(rw.url)) throw new Error(`${where}: 'url' must be an http(s) URL, got '${rw.url}'`);
-    if (rw.basicAuthPassword && rw.bearerToken)
-      throw new Error(`${where}: set either 'basicAuthPassword' or 'bearerToken', not both`);
-    if ((rw.basicAuthUsername === undefined) !== (rw.basicAuthPassword === undefined)) {
-      throw new Error(`${where}: 'basicAuthUsername' and 'basicAuthPassword' go together`);
-    }
-    if (rw.basicAuthPassword) checkSecretRef(where, 'basicAuthPassword', rw.basicAuthPassword);
-    if (rw.bearerToken) checkSecretRef(where, 'bearerToken', rw.bearerToken);
-    const q = rw.queue ?? {};
-    for (const [field, n] of [
-      ['capacity', q.capacity],
-      ['maxShards', q.maxShards],
-      ['maxSamplesPerSend', q.maxSamplesPerSend],
-    ] as const) {
-      if (n !== undefined && (!Number.isInteger(n) || n < 1))
-        throw new Error(`${where}: 'queue.${field}' must be a whole number of at least 1, got ${n}`);
-    }
-  });
+}
+
+/** `where` names the endpoint in errors, e.g. `Prometheus 'prometheus': remoteWrite[0]`. */
+function checkRemoteWrite(where: string, rw: RemoteWrite): void {
+  if (!/^https?:\/\/[^\s/]+/.test(rw.url)) throw new Error(`${where}: 'url' must be an http(s) URL, got '${rw.url}'`);
+  if (rw.basicAuthPassword && rw.bearerToken)
+    throw new Error(`${where}: set either 'basicAuthPassword' or 'bearerToken', not both`);
+  if ((rw.basicAuthUsername === undefined) !== (rw.basicAuthPassword === undefined)) {
+    throw new Error(`${where}: 'basicAuthUsername' and 'basicAuthPassword' go together`);
+  }
+  if (rw.basicAuthPassword) checkSecretRef(where, 'basicAuthPassword', rw.basicAuthPassword);
+  if (rw.bearerToken) checkSecretRef(where, 'bearerToken', rw.bearerToken);
+  const q = rw.queue ?? {};
+  for (const [field, n] of [
+    ['capacity', q.capacity],
+    ['maxShards', q.maxShards],
+    ['maxSamplesPerSend', q.maxSamplesPerSend],
+  ] as const) {
+    if (n !== undefined && (!Number.isInteger(n) || n < 1))
+      throw new Error(`${where}: 'queue.${field}' must be a whole number of at least 1, got ${n}`);
+  }
 }
 
 /** The prometheus.yml document. Keys are emitted in a fixed order, so the output is deterministic. */

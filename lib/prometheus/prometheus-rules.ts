@@ -1,8 +1,7 @@
 import type { ApiObject } from 'cdk8s';
-import { KubeConfigMap } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { dnsSubdomainProblem, toYaml } from '../core';
-import { checkConfigMapSize, contentHash, KUBECTL_APPLY_ANNOTATION_LIMIT } from '../k8s';
+import { checkedConfigMap, contentHash, KUBECTL_APPLY_ANNOTATION_LIMIT } from '../k8s';
 import type { RuleGroup } from '../rules';
 
 export interface PrometheusRulesProps {
@@ -38,63 +37,71 @@ export class PrometheusRules extends Construct {
     this.name = props.name ?? 'prometheus-rules';
     const nameProblem = dnsSubdomainProblem(this.name);
     if (nameProblem) throw new Error(`PrometheusRules '${this.name}': 'name' ${nameProblem}`);
-
-    const groupNames = new Set<string>();
-    const alertGroup = new Map<string, string>();
-    for (const group of props.groups) {
-      if (groupNames.has(group.name)) {
-        throw new Error(
-          `PrometheusRules '${this.name}': rule group '${group.name}' is defined twice; group names must be unique`,
-        );
-      }
-      groupNames.add(group.name);
-      for (const rule of group.rules) {
-        const other = alertGroup.get(rule.name);
-        if (other !== undefined) {
-          throw new Error(
-            `alert '${rule.name}': defined in rule groups '${other}' and '${group.name}'; alert names must be unique across the stack`,
-          );
-        }
-        alertGroup.set(rule.name, group.name);
-      }
-    }
+    checkUniqueNames(this.name, props.groups);
 
     const files: Record<string, string> = {};
     for (const group of props.groups) files[group.fileName] = renderRuleFile(group);
-
-    // Pack the files into as few ConfigMaps as fit, keeping room for the object's own metadata.
-    const budget = KUBECTL_APPLY_ANNOTATION_LIMIT - METADATA_ALLOWANCE;
-    const shards: Record<string, string>[] = [{}];
-    let used = 0;
-    for (const [file, content] of Object.entries(files)) {
-      const size = Buffer.byteLength(file) + Buffer.byteLength(content);
-      if (size > budget) {
-        const group = file.replace(/\.rules\.yaml$/, '');
-        throw new Error(
-          `rule group '${group}': its rule file is ${size} bytes, over the ${budget} bytes one ConfigMap can pass through 'kubectl apply'; split it into smaller groups`,
-        );
-      }
-      if (used + size > budget) {
-        shards.push({});
-        used = 0;
-      }
-      shards[shards.length - 1][file] = content;
-      used += size;
-    }
+    const shards = packIntoShards(files);
 
     this.groups = [...props.groups];
     this.files = files;
     this.hash = contentHash(files);
     this.configMapNames = shards.map((_, i) => (i === 0 ? this.name : `${this.name}-${i + 1}`));
-    this.configMaps = shards.map((data, i) => {
-      checkConfigMapSize(this.configMapNames[i], data);
-      return new KubeConfigMap(this, i === 0 ? 'ConfigMap' : `ConfigMap${i + 1}`, {
-        metadata: { name: this.configMapNames[i], labels: { ...props.labels } },
+    this.configMaps = shards.map((data, i) =>
+      checkedConfigMap(this, i === 0 ? 'ConfigMap' : `ConfigMap${i + 1}`, {
+        name: this.configMapNames[i],
+        labels: props.labels,
         data,
-      });
-    });
+      }),
+    );
     this.configMap = this.configMaps[0];
   }
+}
+
+/** Fails on a group name given twice, or an alert name given in two groups. */
+function checkUniqueNames(name: string, groups: readonly RuleGroup[]): void {
+  const groupNames = new Set<string>();
+  const alertGroup = new Map<string, string>();
+  for (const group of groups) {
+    if (groupNames.has(group.name)) {
+      throw new Error(
+        `PrometheusRules '${name}': rule group '${group.name}' is defined twice; group names must be unique`,
+      );
+    }
+    groupNames.add(group.name);
+    for (const rule of group.rules) {
+      const other = alertGroup.get(rule.name);
+      if (other !== undefined) {
+        throw new Error(
+          `alert '${rule.name}': defined in rule groups '${other}' and '${group.name}'; alert names must be unique across the stack`,
+        );
+      }
+      alertGroup.set(rule.name, group.name);
+    }
+  }
+}
+
+/** The files packed, in order, into as few ConfigMaps as fit, keeping room for each object's own metadata. */
+function packIntoShards(files: Readonly<Record<string, string>>): Record<string, string>[] {
+  const budget = KUBECTL_APPLY_ANNOTATION_LIMIT - METADATA_ALLOWANCE;
+  const shards: Record<string, string>[] = [{}];
+  let used = 0;
+  for (const [file, content] of Object.entries(files)) {
+    const size = Buffer.byteLength(file) + Buffer.byteLength(content);
+    if (size > budget) {
+      const group = file.replace(/\.rules\.yaml$/, '');
+      throw new Error(
+        `rule group '${group}': its rule file is ${size} bytes, over the ${budget} bytes one ConfigMap can pass through 'kubectl apply'; split it into smaller groups`,
+      );
+    }
+    if (used + size > budget) {
+      shards.push({});
+      used = 0;
+    }
+    shards[shards.length - 1][file] = content;
+    used += size;
+  }
+  return shards;
 }
 
 /** Bytes kept free in each ConfigMap for its name, labels and the annotation's own JSON. */

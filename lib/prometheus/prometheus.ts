@@ -1,40 +1,49 @@
-import { type ApiObject, Chart } from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
 import {
-  IntOrString,
+  type Container,
   KubeClusterRole,
   KubeClusterRoleBinding,
-  KubeConfigMap,
-  Quantity as KubeQuantity,
   KubeService,
-  KubeServiceAccount,
   KubeStatefulSet,
+  type PodSpec,
+  type ResourceRequirements,
   type Volume,
   type VolumeMount,
 } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { Cores, Duration, dnsLabelProblem, Gibibytes, Millicores, type Quantity, toYaml, Units } from '../core';
 import {
-  CONFIG_HASH_ANNOTATION,
   type ComputeResources,
   type ContainerImage,
-  checkConfigMapSize,
+  chartNamespace,
+  checkedConfigMap,
+  checkReplicas,
   checkWebSecurity,
   clusterScoped,
+  containerPort,
   contentHash,
   dataProblem,
   disruptionBudget,
   distinctSecrets,
-  httpProbe,
+  headlessService,
+  httpProbes,
   IMAGES,
   imageRef,
   imageVersion,
-  kubeBytes,
   kubeResources,
+  type NamedPort,
   peerAddresses,
+  podServiceAccount,
+  podTemplateMetadata,
   recommendedLabels,
   restrictedContainerSecurityContext,
   restrictedPodSecurityContext,
   secretMountPath,
+  selectorLabels,
+  serviceAccount,
+  servicePort,
+  spreadOverNodes,
+  volumeClaimTemplate,
   WebClientSecurity,
   type WebSecurity,
   WebServerSecurity,
@@ -42,6 +51,7 @@ import {
 import {
   checkPrometheusConfig,
   PROMETHEUS_SECRETS_ROOT,
+  type PrometheusConfigProps,
   type RemoteWrite,
   renderPrometheusConfig,
   type ScrapeJob,
@@ -138,55 +148,62 @@ export class Prometheus extends Construct {
   /** Labels selecting its pods. */
   public readonly selector: Readonly<Record<string, string>>;
 
+  /** Names this server in errors. */
+  private readonly owner: string;
+  /** Labels of every object. */
+  private readonly labels: Readonly<Record<string, string>>;
+  /** Authentication and TLS of its web port. */
+  private readonly web: WebServerSecurity;
+  /** How it scrapes itself and its peers through that security. */
+  private readonly selfClient: WebClientSecurity;
+
   public constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id);
     this.name = props.name ?? 'prometheus';
-    const owner = `Prometheus '${this.name}'`;
-    const namespace = Chart.of(this).namespace;
-    if (!namespace) throw new Error(`${owner}: must be in a chart with a namespace`);
-    this.namespace = namespace;
+    this.owner = `Prometheus '${this.name}'`;
+    this.namespace = chartNamespace(this, this.owner);
     const nameProblem = dnsLabelProblem(this.name);
-    if (nameProblem) throw new Error(`${owner}: 'name' ${nameProblem}`);
-
-    this.replicas = props.replicas ?? 2;
-    if (!Number.isInteger(this.replicas) || this.replicas < 1)
-      throw new Error(`${owner}: 'replicas' must be a whole number of at least 1, got ${this.replicas}`);
-    this.retention = props.retention ?? Duration.days(15);
-    if (!this.retention.isValid() || this.retention.compareTo(Duration.hours(2)) < 0) {
-      throw new Error(`${owner}: 'retention' must be at least 2h (one TSDB block), got ${this.retention}`);
-    }
+    if (nameProblem) throw new Error(`${this.owner}: 'name' ${nameProblem}`);
+    this.replicas = checkReplicas(this.owner, props.replicas ?? 2);
+    this.retention = checkRetention(this.owner, props.retention ?? Duration.days(15));
     this.scrapeInterval = props.scrapeInterval ?? Duration.seconds(30);
-    const sized =
-      props.fleetSize === undefined
-        ? undefined
-        : sizePrometheus({ devices: props.fleetSize, scrapeInterval: this.scrapeInterval, retention: this.retention });
-    this.storage = props.storage ?? sized?.storage ?? Gibibytes.of(50);
-    const storageProblem = dataProblem(this.storage);
-    if (storageProblem) throw new Error(`${owner}: 'storage' ${storageProblem}`);
-    this.retentionSize =
-      props.retentionSize ??
-      sized?.retentionSize ??
-      Gibibytes.of(Math.floor(this.storage.in(Units.gibibytes) * 0.8 * 1024) / 1024);
-    const sizeProblem = dataProblem(this.retentionSize);
-    if (sizeProblem) throw new Error(`${owner}: 'retentionSize' ${sizeProblem}`);
-    if (this.retentionSize.in(Units.bytes) > this.storage.in(Units.bytes)) {
-      throw new Error(`${owner}: 'retentionSize' (${this.retentionSize}) must not exceed 'storage' (${this.storage})`);
-    }
+    const sizing = resolveSizing(this.owner, props, this.scrapeInterval, this.retention);
+    this.storage = sizing.storage;
+    this.retentionSize = sizing.retentionSize;
     this.evaluationInterval = props.evaluationInterval ?? Duration.seconds(30);
     this.image = props.image ?? IMAGES.prometheus;
-    checkWebSecurity(owner, 'webSecurity', props.webSecurity);
-    const web = new WebServerSecurity(props.webSecurity, PROMETHEUS_ROOT);
-    this.scheme = web.scheme;
-    const selfClient = new WebClientSecurity(props.webSecurity, `${PROMETHEUS_ROOT}/clients/self`, 'self');
-    if (props.alertmanagers.length === 0)
-      throw new Error(`${owner}: 'alertmanagers' must name at least one Alertmanager peer`);
+    checkWebSecurity(this.owner, 'webSecurity', props.webSecurity);
+    this.web = new WebServerSecurity(props.webSecurity, PROMETHEUS_ROOT);
+    this.scheme = this.web.scheme;
+    this.selfClient = new WebClientSecurity(props.webSecurity, `${PROMETHEUS_ROOT}/clients/self`, 'self');
 
     this.headlessServiceName = `${this.name}-headless`;
     this.serviceName = this.name;
-    this.peers = peerAddresses(this.name, this.headlessServiceName, namespace, this.replicas, PROMETHEUS_PORT);
+    this.peers = peerAddresses(this.name, this.headlessServiceName, this.namespace, this.replicas, PROMETHEUS_PORT);
+    this.configText = this.renderConfig(props);
+    const configData = this.configData();
+    this.hash = contentHash({ ...configData, ...props.rules.files });
+    this.labels = recommendedLabels({
+      name: 'prometheus',
+      component: 'server',
+      instance: props.instance,
+      version: imageVersion(this.image),
+    });
+    this.selector = selectorLabels(this.labels);
 
-    const remoteWrite = props.remoteWrite ?? [];
-    const configProps = {
+    const configMap = this.renderConfigMap(configData);
+    const resources = kubeResources(this.owner, sizing.resources);
+    this.renderServiceAccountAndRbac();
+    this.renderServices();
+    this.statefulSet = this.renderStatefulSet(props, resources, configMap.name);
+    disruptionBudget(this, 'DisruptionBudget', { name: this.name, labels: this.labels, selector: this.selector });
+  }
+
+  /** prometheus.yml, once its typed values are checked. */
+  private renderConfig(props: PrometheusProps): string {
+    if (props.alertmanagers.length === 0)
+      throw new Error(`${this.owner}: 'alertmanagers' must name at least one Alertmanager peer`);
+    const configProps: PrometheusConfigProps = {
       scrapeInterval: this.scrapeInterval,
       scrapeTimeout: props.scrapeTimeout ?? Duration.seconds(10),
       evaluationInterval: this.evaluationInterval,
@@ -197,93 +214,160 @@ export class Prometheus extends Construct {
       alertmanagerClient: props.alertmanagerClient,
       ruleFiles: [`${RULES_DIR}/*.rules.yaml`],
       jobs: [
-        { ...peersJob(this.name, this.peers, SCRAPE_LIMITS.prometheus), client: selfClient },
+        { ...peersJob(this.name, this.peers, SCRAPE_LIMITS.prometheus), client: this.selfClient },
         ...(props.scrapeJobs ?? []),
       ],
-      remoteWrite,
+      remoteWrite: props.remoteWrite ?? [],
     };
-    checkPrometheusConfig(owner, configProps);
-    this.configText = toYaml(renderPrometheusConfig(configProps));
-    const configData = {
+    checkPrometheusConfig(this.owner, configProps);
+    return toYaml(renderPrometheusConfig(configProps));
+  }
+
+  /** The configuration ConfigMap's data: prometheus.yml and, when it is secured, the web configuration. */
+  private configData(): Record<string, string> {
+    return {
       'prometheus.yml': this.configText,
-      ...(web.webConfig ? { [WEB_CONFIG_KEY]: web.webConfig } : {}),
+      ...(this.web.webConfig ? { [WEB_CONFIG_KEY]: this.web.webConfig } : {}),
     };
-    checkConfigMapSize(`${this.name}-config`, configData);
-    this.hash = contentHash({ ...configData, ...props.rules.files });
+  }
 
-    const labels = recommendedLabels({
-      name: 'prometheus',
-      component: 'server',
-      instance: props.instance,
-      version: imageVersion(this.image),
-    });
-    const selector = { 'app.kubernetes.io/name': 'prometheus', 'app.kubernetes.io/instance': props.instance };
-    this.selector = selector;
-    const resources = kubeResources(
-      owner,
-      props.resources ??
-        sized?.resources ?? {
-          requests: { cpu: Millicores.of(500), memory: Gibibytes.of(2) },
-          limits: { cpu: Cores.of(2), memory: Gibibytes.of(4) },
-        },
-    );
+  private renderConfigMap(data: Record<string, string>): ApiObject {
+    return checkedConfigMap(this, 'Config', { name: `${this.name}-config`, labels: this.labels, data });
+  }
 
-    const configMap = new KubeConfigMap(this, 'Config', {
-      metadata: { name: `${this.name}-config`, labels },
-      data: configData,
-    });
-
-    new KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: this.name, labels },
-      automountServiceAccountToken: true,
-    });
-    const clusterRoleName = `${namespace}-${this.name}`;
+  /** Its own ServiceAccount, with the one ClusterRole pod discovery needs. */
+  private renderServiceAccountAndRbac(): void {
+    serviceAccount(this, 'ServiceAccount', { name: this.name, labels: this.labels, callsKubernetesApi: true });
+    const clusterRoleName = `${this.namespace}-${this.name}`;
     const clusterRole = new KubeClusterRole(this, 'ClusterRole', {
-      metadata: { name: clusterRoleName, labels },
+      metadata: { name: clusterRoleName, labels: this.labels },
       // Pod discovery is the only API access Prometheus needs: no nodes, endpoints or Secrets.
       rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }],
     });
     const clusterRoleBinding = new KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-      metadata: { name: clusterRoleName, labels },
+      metadata: { name: clusterRoleName, labels: this.labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRoleName },
-      subjects: [{ kind: 'ServiceAccount', name: this.name, namespace }],
+      subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }],
     });
     clusterScoped(clusterRole);
     clusterScoped(clusterRoleBinding);
+  }
 
-    const port = { name: 'web', port: PROMETHEUS_PORT, targetPort: IntOrString.fromString('web'), protocol: 'TCP' };
+  /** The load-balanced Service (for Grafana) and the headless one that names each server. */
+  private renderServices(): void {
     new KubeService(this, 'Service', {
-      metadata: { name: this.serviceName, labels },
-      spec: { selector, ports: [port] },
+      metadata: { name: this.serviceName, labels: this.labels },
+      spec: { selector: this.selector, ports: [servicePort(WEB_PORT)] },
     });
-    new KubeService(this, 'HeadlessService', {
-      metadata: { name: this.headlessServiceName, labels },
-      spec: { clusterIp: 'None', publishNotReadyAddresses: true, selector, ports: [port] },
+    headlessService(this, 'HeadlessService', {
+      name: this.headlessServiceName,
+      labels: this.labels,
+      selector: this.selector,
+      ports: [WEB_PORT],
     });
+  }
 
-    const secrets = distinctSecrets(
-      remoteWrite.flatMap((rw) => [rw.basicAuthPassword, rw.bearerToken].filter((r) => r !== undefined)),
-    );
-    const volumes: Volume[] = [
-      { name: 'config', configMap: { name: configMap.name } },
-      props.rules.configMapNames.length === 1
-        ? { name: 'rules', configMap: { name: props.rules.name } }
-        : {
-            name: 'rules',
-            projected: { sources: props.rules.configMapNames.map((name) => ({ configMap: { name } })) },
-          },
-      ...secrets.map((secretName) => ({ name: `secret-${secretName}`, secret: { secretName } })),
-    ];
-    // Each client's credentials once, however many jobs use them.
-    const clients = [
+  private renderStatefulSet(props: PrometheusProps, resources: ResourceRequirements, configMapName: string): ApiObject {
+    return new KubeStatefulSet(this, 'StatefulSet', {
+      metadata: { name: this.name, labels: this.labels },
+      spec: {
+        serviceName: this.headlessServiceName,
+        replicas: this.replicas,
+        podManagementPolicy: 'Parallel',
+        selector: { matchLabels: this.selector },
+        template: {
+          metadata: podTemplateMetadata(this.labels, this.hash),
+          spec: this.podSpec(props, resources, configMapName),
+        },
+        volumeClaimTemplates: [
+          volumeClaimTemplate({
+            name: 'data',
+            labels: this.selector,
+            storage: this.storage,
+            storageClassName: props.storageClassName,
+          }),
+        ],
+      },
+    });
+  }
+
+  private podSpec(props: PrometheusProps, resources: ResourceRequirements, configMapName: string): PodSpec {
+    const secrets = remoteWriteSecrets(props.remoteWrite ?? []);
+    const clients = this.clientFiles(props);
+    const initContainers = this.web.initContainers(this.image, 'config', WEB_CONFIG_KEY);
+    return {
+      ...podServiceAccount({ name: this.name, callsKubernetesApi: true }),
+      securityContext: restrictedPodSecurityContext(),
+      // Head compaction and the WAL flush on shutdown take time on a large head.
+      terminationGracePeriodSeconds: 600,
+      affinity: spreadOverNodes(this.selector),
+      containers: [this.container(resources, this.mounts(secrets, clients))],
+      ...(initContainers.length > 0 ? { initContainers } : {}),
+      volumes: this.volumes(props, configMapName, secrets, clients),
+    };
+  }
+
+  private container(resources: ResourceRequirements, volumeMounts: VolumeMount[]): Container {
+    return {
+      name: 'prometheus',
+      image: imageRef(this.image),
+      args: [
+        `--config.file=${CONFIG_DIR}/prometheus.yml`,
+        `--storage.tsdb.path=${DATA_DIR}`,
+        `--storage.tsdb.retention.time=${this.retention.toPrometheus()}`,
+        `--storage.tsdb.retention.size=${prometheusBytes(this.retentionSize)}`,
+        `--web.listen-address=:${PROMETHEUS_PORT}`,
+        ...this.web.flags,
+      ],
+      env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+      ports: [containerPort(WEB_PORT)],
+      ...httpProbes({
+        port: WEB_PORT.name,
+        readyPath: '/-/ready',
+        livePath: '/-/healthy',
+        livenessFailureThreshold: 6,
+        // Replaying a large WAL after a restart takes minutes: allow 15 before liveness applies.
+        startup: { periodSeconds: 15, failureThreshold: 60 },
+        adapt: (path, port, probe) => this.web.probe(path, port, probe),
+      }),
+      resources,
+      securityContext: restrictedContainerSecurityContext(),
+      volumeMounts,
+    };
+  }
+
+  /** Each client's credential files once, however many jobs use them. */
+  private clientFiles(props: PrometheusProps): { volume: Volume; mount: VolumeMount }[] {
+    const clients = [this.selfClient, props.alertmanagerClient, ...(props.scrapeJobs ?? []).map((j) => j.client)];
+    return [
       ...new Map(
-        [selfClient, props.alertmanagerClient, ...(props.scrapeJobs ?? []).map((j) => j.client)]
+        clients
           .filter((c): c is WebClientSecurity => c !== undefined)
           .flatMap((c) => c.volumes().map((v, i) => [v.name, { volume: v, mount: c.mounts()[i] }] as const)),
       ).values(),
     ];
-    volumes.push(...web.volumes(configMap.name, WEB_CONFIG_KEY), ...clients.map((c) => c.volume));
-    const mounts: VolumeMount[] = [
+  }
+
+  private volumes(
+    props: PrometheusProps,
+    configMapName: string,
+    secrets: readonly string[],
+    clients: readonly { volume: Volume }[],
+  ): Volume[] {
+    const ruleMaps = props.rules.configMapNames;
+    return [
+      { name: 'config', configMap: { name: configMapName } },
+      ruleMaps.length === 1
+        ? { name: 'rules', configMap: { name: props.rules.name } }
+        : { name: 'rules', projected: { sources: ruleMaps.map((name) => ({ configMap: { name } })) } },
+      ...secrets.map((secretName) => ({ name: `secret-${secretName}`, secret: { secretName } })),
+      ...this.web.volumes(configMapName, WEB_CONFIG_KEY),
+      ...clients.map((c) => c.volume),
+    ];
+  }
+
+  private mounts(secrets: readonly string[], clients: readonly { mount: VolumeMount }[]): VolumeMount[] {
+    return [
       { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
       { name: 'rules', mountPath: RULES_DIR, readOnly: true },
       { name: 'data', mountPath: DATA_DIR },
@@ -292,83 +376,9 @@ export class Prometheus extends Construct {
         mountPath: secretMountPath(PROMETHEUS_SECRETS_ROOT, { secretName, key: '' }),
         readOnly: true,
       })),
-      ...web.mounts(),
+      ...this.web.mounts(),
       ...clients.map((c) => c.mount),
     ];
-    const initContainers = web.initContainers(this.image, 'config', WEB_CONFIG_KEY);
-
-    this.statefulSet = new KubeStatefulSet(this, 'StatefulSet', {
-      metadata: { name: this.name, labels },
-      spec: {
-        serviceName: this.headlessServiceName,
-        replicas: this.replicas,
-        podManagementPolicy: 'Parallel',
-        selector: { matchLabels: selector },
-        template: {
-          metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: this.hash } },
-          spec: {
-            serviceAccountName: this.name,
-            securityContext: restrictedPodSecurityContext(),
-            // Head compaction and the WAL flush on shutdown take time on a large head.
-            terminationGracePeriodSeconds: 600,
-            affinity: {
-              podAntiAffinity: {
-                preferredDuringSchedulingIgnoredDuringExecution: [
-                  {
-                    weight: 100,
-                    podAffinityTerm: {
-                      topologyKey: 'kubernetes.io/hostname',
-                      labelSelector: { matchLabels: selector },
-                    },
-                  },
-                ],
-              },
-            },
-            containers: [
-              {
-                name: 'prometheus',
-                image: imageRef(this.image),
-                args: [
-                  `--config.file=${CONFIG_DIR}/prometheus.yml`,
-                  `--storage.tsdb.path=${DATA_DIR}`,
-                  `--storage.tsdb.retention.time=${this.retention.toPrometheus()}`,
-                  `--storage.tsdb.retention.size=${prometheusBytes(this.retentionSize)}`,
-                  `--web.listen-address=:${PROMETHEUS_PORT}`,
-                  ...web.flags,
-                ],
-                env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
-                ports: [{ name: 'web', containerPort: PROMETHEUS_PORT, protocol: 'TCP' }],
-                readinessProbe: web.probe('/-/ready', 'web', httpProbe('/-/ready', 'web')),
-                livenessProbe: web.probe('/-/healthy', 'web', httpProbe('/-/healthy', 'web', { failureThreshold: 6 })),
-                // Replaying a large WAL after a restart takes minutes: allow 15 before liveness applies.
-                startupProbe: web.probe(
-                  '/-/ready',
-                  'web',
-                  httpProbe('/-/ready', 'web', { periodSeconds: 15, failureThreshold: 60 }),
-                ),
-                resources,
-                securityContext: restrictedContainerSecurityContext(),
-                volumeMounts: mounts,
-              },
-            ],
-            ...(initContainers.length > 0 ? { initContainers } : {}),
-            volumes,
-          },
-        },
-        volumeClaimTemplates: [
-          {
-            metadata: { name: 'data', labels: selector },
-            spec: {
-              accessModes: ['ReadWriteOnce'],
-              ...(props.storageClassName ? { storageClassName: props.storageClassName } : {}),
-              resources: { requests: { storage: KubeQuantity.fromString(kubeBytes(this.storage)) } },
-            },
-          },
-        ],
-      },
-    });
-
-    disruptionBudget(this, 'DisruptionBudget', { name: this.name, labels, selector, maxUnavailable: 1 });
   }
 }
 
@@ -378,6 +388,62 @@ const CONFIG_DIR = '/etc/prometheus/config';
 const WEB_CONFIG_KEY = 'web.yml';
 const RULES_DIR = '/etc/prometheus/rules';
 const DATA_DIR = '/prometheus';
+const WEB_PORT: NamedPort = { name: 'web', port: PROMETHEUS_PORT };
+
+/** The fixed default of `resources` (see PrometheusProps). */
+const PROMETHEUS_RESOURCES: ComputeResources = {
+  requests: { cpu: Millicores.of(500), memory: Gibibytes.of(2) },
+  limits: { cpu: Cores.of(2), memory: Gibibytes.of(4) },
+};
+
+/** `retention`, once checked to cover at least one TSDB block. */
+function checkRetention(owner: string, retention: Duration): Duration {
+  if (!retention.isValid() || retention.compareTo(Duration.hours(2)) < 0) {
+    throw new Error(`${owner}: 'retention' must be at least 2h (one TSDB block), got ${retention}`);
+  }
+  return retention;
+}
+
+/** `q`, once checked to be a positive whole number of bytes. */
+function checkData(owner: string, field: string, q: Quantity<'data'>): Quantity<'data'> {
+  const problem = dataProblem(q);
+  if (problem) throw new Error(`${owner}: '${field}' ${problem}`);
+  return q;
+}
+
+/** `retentionSize`, once checked to fit on the volume. */
+function checkRetentionSize(owner: string, retentionSize: Quantity<'data'>, storage: Quantity<'data'>) {
+  checkData(owner, 'retentionSize', retentionSize);
+  if (retentionSize.in(Units.bytes) > storage.in(Units.bytes)) {
+    throw new Error(`${owner}: 'retentionSize' (${retentionSize}) must not exceed 'storage' (${storage})`);
+  }
+  return retentionSize;
+}
+
+/** Storage, retention size and resources: as given, else sized from `fleetSize`, else the fixed defaults. */
+function resolveSizing(owner: string, props: PrometheusProps, scrapeInterval: Duration, retention: Duration) {
+  const sized =
+    props.fleetSize === undefined ? undefined : sizePrometheus({ devices: props.fleetSize, scrapeInterval, retention });
+  const storage = checkData(owner, 'storage', props.storage ?? sized?.storage ?? Gibibytes.of(50));
+  const retentionSize = checkRetentionSize(
+    owner,
+    props.retentionSize ?? sized?.retentionSize ?? defaultRetentionSize(storage),
+    storage,
+  );
+  return { storage, retentionSize, resources: props.resources ?? sized?.resources ?? PROMETHEUS_RESOURCES };
+}
+
+/** 80% of the volume, in whole kibibytes: the WAL and compaction need the rest. */
+function defaultRetentionSize(storage: Quantity<'data'>): Quantity<'data'> {
+  return Gibibytes.of(Math.floor(storage.in(Units.gibibytes) * 0.8 * 1024) / 1024);
+}
+
+/** The Secrets the remote-write endpoints' credentials come from, each once. */
+function remoteWriteSecrets(remoteWrite: readonly RemoteWrite[]): string[] {
+  return distinctSecrets(
+    remoteWrite.flatMap((rw) => [rw.basicAuthPassword, rw.bearerToken].filter((r) => r !== undefined)),
+  );
+}
 
 /** Prometheus' size flags count in powers of two (`1KB` is 1024 B); whole mebibytes are exact enough. */
 function prometheusBytes(q: Quantity<'data'>): string {

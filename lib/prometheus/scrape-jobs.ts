@@ -1,4 +1,5 @@
 import { DEVICE_TARGETS } from '../core';
+import { HARDWARE_EXPORTER_JOB } from '../hardware';
 import type { PodDiscovery, RelabelRule, ScrapeJob, ScrapeLimits } from './prometheus-config';
 
 /**
@@ -132,7 +133,7 @@ export function devicesJob(namespaces?: readonly string[]): ScrapeJob {
 /** node_exporter on every node (hostNetwork, port 9100), labelled with its device. */
 export function hardwareExporterJob(namespace: string, appName: string, port: number): ScrapeJob {
   return {
-    name: 'hardware-exporter',
+    name: HARDWARE_EXPORTER_JOB,
     discovery: pods([namespace], `app.kubernetes.io/name=${appName}`),
     limits: SCRAPE_LIMITS.hardwareExporter,
     relabel: [keepPort(port), DEVICE_FROM_NODE, ...POD_IDENTITY],

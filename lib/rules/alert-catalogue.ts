@@ -1,3 +1,4 @@
+import { markdownCell, markdownTable } from '../core';
 import type { RuleGroup } from './rule-group';
 
 /**
@@ -14,18 +15,14 @@ export function renderAlertCatalogue(groups: readonly RuleGroup[]): string {
   ];
   for (const group of groups) {
     lines.push(`## ${group.name} (evaluated every ${group.interval})`, '');
-    lines.push('| alert | severity | fires when | for | summary |', '| --- | --- | --- | --- | --- |');
-    for (const rule of group.rules) {
-      const cells = [
-        `[${rule.name}](runbooks.md#${rule.runbook})`,
-        rule.severity,
-        `\`${rule.expr.replace(/\|/g, '\\|')}\``,
-        rule.for.toPrometheus(),
-        rule.summary.toGoTemplate().replace(/\|/g, '\\|'),
-      ];
-      lines.push(`| ${cells.join(' | ')} |`);
-    }
-    lines.push('');
+    const rows = group.rules.map((rule) => [
+      `[${rule.name}](runbooks.md#${rule.runbook})`,
+      rule.severity,
+      `\`${markdownCell(rule.expr)}\``,
+      rule.for.toPrometheus(),
+      markdownCell(rule.summary.toGoTemplate()),
+    ]);
+    lines.push(...markdownTable(['alert', 'severity', 'fires when', 'for', 'summary'], rows), '');
   }
   return lines.join('\n');
 }

@@ -1,9 +1,9 @@
-import type { Dimension, Quantity } from '../core';
+import type { Dimension, Quantity, Unit } from '../core';
 import {
   ALERT_NAME,
   analysePromQL,
   type Comparison,
-  compare,
+  compareValue,
   DEFAULT_CATALOGUE,
   Duration,
   labelNameProblem,
@@ -11,9 +11,10 @@ import {
   type Metric,
   type MetricCatalogue,
   type Smoothing,
+  smoothed,
   smoothingProblem,
 } from '../core';
-import type { AlertText } from './alert-text';
+import { type AlertText, goTemplateProblem } from './alert-text';
 import { constantFor, type RuleTestCase, type RuleTests, seriesText } from './rule-test';
 
 /** How urgently an alert needs a human. A closed set: routing in Alertmanager relies on it. */
@@ -106,6 +107,8 @@ export class AlertRule {
       ['description', props.description],
     ] as const) {
       if (text.toGoTemplate().trim() === '') fail(`'${field}' must not be empty`);
+      const templateProblem = goTemplateProblem(text.toGoTemplate());
+      if (templateProblem) fail(`'${field}' is not a valid Go template: ${templateProblem}`);
       for (const ref of text.labelNames) {
         const problem = labelNameProblem(ref);
         if (problem) fail(`'${field}' refers to label '${ref}', which ${problem}`);
@@ -143,11 +146,9 @@ export class AlertRule {
    * The threshold is converted into the metric's unit, and the rule's promtool tests are derived
    * from it: a series just past the threshold fires after `for`, one just inside never fires.
    */
-  public static threshold<D extends Dimension>(props: ThresholdAlertProps<D>): AlertRule {
+  public static threshold<D extends Dimension>(props: ThresholdAlertProps<D>): ThresholdAlertRule<D> {
     const { metric, op, threshold } = props;
-    if (!threshold.isFinite() || (threshold.amount < 0 && threshold.dimension !== 'temperature')) {
-      throw new Error(`alert '${props.name}': 'threshold' must be a finite, non-negative amount, got ${threshold}`);
-    }
+    checkThreshold(props.name, threshold);
     if (props.smoothing !== undefined) {
       const problem = smoothingProblem(props.smoothing);
       if (problem) throw new Error(`alert '${props.name}': 'smoothing' ${problem}`);
@@ -156,11 +157,96 @@ export class AlertRule {
     const forDuration = props.for;
     const series = props.series ?? {};
     const shape: TestShape = { smoothing: props.smoothing, keepFiringFor: props.keepFiringFor ?? Duration.ZERO };
-    return new AlertRule({
+    return new ThresholdAlertRule({
       ...props,
-      expr: compare(metric, op, threshold, props.matchers, props.smoothing),
+      value: smoothed(metric, props.matchers, props.smoothing),
+      unit: metric.unit,
       tests: (interval) =>
         thresholdTests(metric, op, limit, forDuration, interval, { ...series, ...props.matchers }, threshold, shape),
+    });
+  }
+}
+
+/** A threshold must be a finite amount, and not below zero except for a temperature. */
+function checkThreshold(name: string, threshold: Quantity): void {
+  if (!threshold.isFinite() || (threshold.amount < 0 && threshold.dimension !== 'temperature')) {
+    throw new Error(`alert '${name}': 'threshold' must be a finite, non-negative amount, got ${threshold}`);
+  }
+  // A fraction (accuracy, battery, CPU share) cannot pass 100%: such a threshold never fires or always does.
+  if (threshold.dimension === 'fraction' && threshold.amount * threshold.unit.factor > 1) {
+    throw new Error(`alert '${name}': 'threshold' must be at most 100% (it is a fraction), got ${threshold}`);
+  }
+}
+
+/** The severities a dashboard line is coloured by. */
+export type LineSeverity = Extract<Severity, 'critical' | 'warning'>;
+
+/** The alert a threshold line belongs to, named in the panel's description. */
+export interface LineAlert {
+  readonly name: string;
+  /** How long the value stays past the line before the alert fires. */
+  readonly for: Duration;
+}
+
+/** A threshold line on a dashboard panel: a threshold and the side of it that is bad. */
+export interface ThresholdLine<D extends Dimension = Dimension> {
+  readonly threshold: Quantity<D>;
+  /** `above`: values over the line are bad (the alert fires above it); `below`: values under it are. */
+  readonly bad: 'above' | 'below';
+  readonly severity: LineSeverity;
+  /** @default - no alert named in the panel's description */
+  readonly alert?: LineAlert;
+}
+
+export interface ThresholdAlertRuleProps<D extends Dimension> extends Omit<AlertRuleProps, 'expr' | 'for'> {
+  /** The PromQL whose value is compared: a metric's selector, a window of it, or an expression. */
+  readonly value: string;
+  /** The unit `value` is in; the threshold is rendered in it. */
+  readonly unit: Unit<D>;
+  /** `>` fires above the threshold, `<` below it. */
+  readonly op: Comparison;
+  readonly threshold: Quantity<D>;
+  readonly for: Duration;
+}
+
+/**
+ * An alert that fires while one value is past a typed threshold: `<value> > <threshold in unit>`.
+ * It knows its threshold and side, so a dashboard draws its line with `line()` instead of
+ * restating them (as aws-cdk's `alarm.toAnnotation()` does).
+ */
+export class ThresholdAlertRule<D extends Dimension = Dimension> extends AlertRule {
+  /** The PromQL whose value is compared with the threshold. */
+  public readonly value: string;
+  /** The unit of `value`. */
+  public readonly unit: Unit<D>;
+  public readonly op: Comparison;
+  public readonly threshold: Quantity<D>;
+
+  public constructor(props: ThresholdAlertRuleProps<D>) {
+    checkThreshold(props.name, props.threshold);
+    super({ ...props, expr: compareValue(props.value, props.unit, props.op, props.threshold) });
+    this.value = props.value;
+    this.unit = props.unit;
+    this.op = props.op;
+    this.threshold = props.threshold;
+  }
+
+  /** The side of the threshold the alert fires on. */
+  public get bad(): 'above' | 'below' {
+    return this.op === '>' || this.op === '>=' ? 'above' : 'below';
+  }
+
+  /** This alert's threshold line for a dashboard panel: its threshold, side, severity, name and `for`. */
+  public line(): ThresholdLine<D> {
+    const severity = this.severity;
+    if (severity !== 'critical' && severity !== 'warning') {
+      throw new Error(`alert '${this.name}': line() colours a line by severity critical or warning, got '${severity}'`);
+    }
+    return Object.freeze({
+      threshold: this.threshold,
+      bad: this.bad,
+      severity,
+      alert: Object.freeze({ name: this.name, for: this.for }),
     });
   }
 }

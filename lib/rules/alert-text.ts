@@ -121,3 +121,22 @@ export function formatGoG(v: number, precision: number): string {
 function stripZeros(text: string): string {
   return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
 }
+
+/**
+ * Why `text` would not parse as a Go template, for the delimiters Prometheus' template engine
+ * needs: every `{{` closed by a `}}` before the next one opens, and no `}}` without its `{{`.
+ * The actions themselves are left to Prometheus (promtool checks them in the tests).
+ */
+export function goTemplateProblem(text: string): string | undefined {
+  let at = 0;
+  for (;;) {
+    const open = text.indexOf('{{', at);
+    const close = text.indexOf('}}', at);
+    if (open === -1) return close === -1 ? undefined : `'}}' at offset ${close} closes no action`;
+    if (close !== -1 && close < open) return `'}}' at offset ${close} closes no action`;
+    const end = text.indexOf('}}', open + 2);
+    const next = text.indexOf('{{', open + 2);
+    if (end === -1 || (next !== -1 && next < end)) return `the action opened at offset ${open} is never closed`;
+    at = end + 2;
+  }
+}

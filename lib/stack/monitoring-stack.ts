@@ -1,7 +1,7 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ALERTMANAGER_PORTS, Alertmanager, type AlertmanagerProps } from '../alertmanager';
+import { ALERTMANAGER_PORTS, Alertmanager, type AlertmanagerProps, type AlertRoutingProps } from '../alertmanager';
 import { DEFAULT_CATALOGUE, Duration, type MetricCatalogue } from '../core';
 import { GRAFANA_PORT, Grafana, type GrafanaProps } from '../grafana';
 import { HardwareExporter, type HardwareExporterProps, NODE_EXPORTER_PORT } from '../hardware';
@@ -39,8 +39,15 @@ export type PrometheusOptions = Omit<
 /** Hardware exporter settings a stack may change. */
 export type HardwareExporterOptions = Omit<HardwareExporterProps, 'instance'>;
 
-/** Alertmanager settings a stack may change (routing, replicas, storage, ...). */
-export type AlertmanagerOptions = Omit<AlertmanagerProps, 'instance' | 'namespace' | 'name'>;
+/** Alertmanager settings of a stack: the routing it must be given, and what it may change (replicas, storage, ...). */
+export type AlertmanagerOptions = Omit<AlertmanagerProps, 'instance' | 'namespace' | 'name' | 'routing'> & {
+  /**
+   * Receivers, routes and inhibitions (this repository's: alerts/routing.ts). Required: where alerts
+   * go is the one setting a library cannot guess, and a guess fails late (dropped alerts, or pods
+   * waiting for a Secret nobody created) where a missing prop fails to compile.
+   */
+  readonly routing: AlertRoutingProps;
+};
 
 /** Grafana settings a stack may change; the stack wires the datasources, dashboards and catalogue. */
 export type GrafanaOptions = Omit<
@@ -87,8 +94,8 @@ export interface StackConfig {
   readonly alertGroups: readonly AlertGroupConfig[];
   /** @default - the Prometheus construct's defaults */
   readonly prometheus?: PrometheusOptions;
-  /** @default - the Alertmanager construct's defaults: three peers, defaultRouting() */
-  readonly alertmanager?: AlertmanagerOptions;
+  /** Alertmanager's routing, and settings that otherwise keep the Alertmanager construct's defaults (three peers). */
+  readonly alertmanager: AlertmanagerOptions;
   /** @default - the HardwareExporter construct's defaults */
   readonly hardwareExporter?: HardwareExporterOptions;
   /** @default - the OtelCollector construct's defaults: metrics only, no traces pipeline */

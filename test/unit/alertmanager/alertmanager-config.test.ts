@@ -2,16 +2,20 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { DEVICE_ALERTS, MODEL_QUALITY_ALERTS, watchdog } from '../../../alerts';
+import {
+  DEFAULT_RECEIVER_SECRETS,
+  DEFAULT_RECEIVERS,
+  DEVICE_ALERTS,
+  defaultRouting,
+  MODEL_QUALITY_ALERTS,
+  watchdog,
+} from '../../../alerts';
 import {
   ALERTMANAGER_FILE_FIELDS,
   AlertmanagerConfig,
   type AlertmanagerFileField,
   type AlertRoutingProps,
-  DEFAULT_RECEIVER_SECRETS,
-  DEFAULT_RECEIVERS,
   Duration,
-  defaultRouting,
   IMAGES,
   labelIs,
   type SecretKeyRef,
@@ -44,7 +48,7 @@ function write025(text: string): string {
   return dir;
 }
 
-describe('the default routing', () => {
+describe('the default routing (alerts/routing.ts), rendered', () => {
   const yaml = rendered();
 
   test('routes the Watchdog first, then critical and warning, grouped by alert name and device', () => {

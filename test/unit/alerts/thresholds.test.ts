@@ -1,7 +1,15 @@
 import { App } from 'cdk8s';
-import { deviceAlerts, scaleDurations, THRESHOLDS } from '../../../alerts';
+import {
+  ALERTMANAGER_ALERTS,
+  alertmanagerAlerts,
+  deviceAlerts,
+  PROMETHEUS_ALERTS,
+  prometheusAlerts,
+  scaleDurations,
+  THRESHOLDS,
+} from '../../../alerts';
 import { stackConfig } from '../../../config';
-import { Duration, MonitoringStack, Units } from '../../../lib';
+import { Duration, MonitoringStack, Percent, Units } from '../../../lib';
 
 describe('scaleDurations', () => {
   test('scales every duration and leaves every amount alone', () => {
@@ -32,6 +40,28 @@ describe('scaleDurations', () => {
       '10s',
       '10s',
     ]);
+  });
+
+  test('every alert of every group is built from the thresholds: each for scales, the self-monitoring windows too', () => {
+    const rules = (config: ReturnType<typeof stackConfig>) => config.alertGroups.flatMap((g) => g.rules);
+    const shipped = rules(stackConfig());
+    const fast = rules(stackConfig(scaleDurations(THRESHOLDS, 1 / 60)));
+    expect(fast.map((r) => r.name)).toEqual(shipped.map((r) => r.name));
+    expect(fast.map((r) => r.for.milliseconds)).toEqual(shipped.map((r) => Math.round(r.for.milliseconds / 60)));
+    for (const name of ['PrometheusConfigReloadFailed', 'AlertmanagerConfigReloadFailed'])
+      expect(fast.find((r) => r.name === name)!.expr).toContain('[5s]');
+  });
+
+  test('the Prometheus and Alertmanager alerts follow a retuned threshold', () => {
+    const retuned = {
+      ...THRESHOLDS,
+      prometheus: { ...THRESHOLDS.prometheus, targetsDown: Percent.of(25) },
+      alertmanager: { ...THRESHOLDS.alertmanager, clusterDownFor: Duration.minutes(7) },
+    };
+    expect(prometheusAlerts(retuned).targetDown.expr).toMatch(/ > 25$/);
+    expect(alertmanagerAlerts(retuned).alertmanagerClusterDown.for.toPrometheus()).toBe('7m');
+    expect(PROMETHEUS_ALERTS).toEqual(Object.values(prometheusAlerts()));
+    expect(ALERTMANAGER_ALERTS).toEqual(Object.values(alertmanagerAlerts(THRESHOLDS)));
   });
 
   test('fails on a factor that is not a positive number', () => {

@@ -5,6 +5,7 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import {
   above,
+  alertSentence,
   below,
   describePanel,
   deviceSelector,
@@ -16,13 +17,18 @@ import {
   timeseriesPanel,
 } from '../../../dashboards';
 import {
+  AlertRule,
+  AlertText,
   Celsius,
+  type Dimension,
   Duration,
   Megabytes,
+  type Metric,
   Milliseconds,
   Milliwatts,
   Percent,
   PROMETHEUS_METRICS,
+  type Quantity,
   SERVICE_METRICS,
   Seconds,
   Units,
@@ -84,19 +90,34 @@ describe('threshold steps', () => {
 });
 
 describe('panel descriptions', () => {
-  test('name the alert of the line, its threshold in the metric unit and its for', () => {
-    const latency = describePanel(
-      M.inferenceLatency,
-      above(Seconds.of(0.04), 'warning', { name: 'HighInferenceLatency', for: Duration.minutes(5) }),
+  const alert = <D extends Dimension>(name: string, metric: Metric<D>, op: '>' | '<', threshold: Quantity<D>) =>
+    AlertRule.threshold({
+      name,
+      severity: 'warning',
+      metric,
+      op,
+      threshold,
+      for: Duration.minutes(5),
+      summary: AlertText.of`x`,
+      description: AlertText.of`x`,
+    });
+
+  test("name the line's alert, its threshold in the metric unit and its for", () => {
+    const latency = alert('HighInferenceLatency', M.inferenceLatency, '>', Seconds.of(0.04)).line();
+    expect(describePanel(M.inferenceLatency, latency)).toBe(
+      `${M.inferenceLatency.help} HighInferenceLatency fires above 40 ms for 5m.`,
     );
-    expect(latency).toBe(`${M.inferenceLatency.help} HighInferenceLatency fires above 40 ms for 5m.`);
-    expect(
-      describePanel(
-        M.modelAccuracy,
-        below(Percent.of(90), 'critical', { name: 'LowModelAccuracy', for: Duration.minutes(10) }),
-      ),
-    ).toBe(`${M.modelAccuracy.help} LowModelAccuracy fires below 90% for 10m.`);
+    const accuracy = alert('LowModelAccuracy', M.modelAccuracy, '<', Percent.of(90)).line();
+    expect(describePanel(M.modelAccuracy, accuracy)).toBe(
+      `${M.modelAccuracy.help} LowModelAccuracy fires below 90% for 5m.`,
+    );
+    expect(alertSentence(M.modelAccuracy.unit, accuracy)).toBe('LowModelAccuracy fires below 90% for 5m.');
+  });
+
+  test('a line of no alert, or no line, leaves the help alone', () => {
     expect(describePanel(M.trainingLoss)).toBe(M.trainingLoss.help);
+    expect(describePanel(M.modelAccuracy, below(Percent.of(90), 'critical'))).toBe(M.modelAccuracy.help);
+    expect(alertSentence(M.modelAccuracy.unit, below(Percent.of(90), 'critical'))).toBe('');
   });
 });
 

@@ -1,7 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import {
-  Duration,
   Mebibytes,
   Millicores,
   OtelCollector,
@@ -17,22 +16,8 @@ function build(overrides: Partial<OtelCollectorProps> = {}) {
   return { collector, manifests: Testing.synth(chart) as Manifest[], config: parse(collector.configText) };
 }
 
-const valid = (): OtelCollectorConfigProps => ({
-  receivers: { otlp: { kind: 'otlp', grpcPort: 4317, httpPort: 4318 } },
-  processors: {
-    memory_limiter: {
-      kind: 'memory_limiter',
-      checkInterval: Duration.seconds(1),
-      limitPercentage: 80,
-      spikeLimitPercentage: 20,
-    },
-    batch: { kind: 'batch', sendBatchSize: 8192, timeout: Duration.seconds(5) },
-  },
-  exporters: { prometheus: { kind: 'prometheus', port: 8889, metricExpiration: Duration.minutes(5) } },
-  extensions: { health_check: { kind: 'health_check', port: 13133 } },
-  pipelines: { metrics: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['prometheus'] } },
-  telemetryPort: 8888,
-});
+/** The collector's own configuration: the cross-checks below start from it and break one thing each. */
+const valid = (): OtelCollectorConfigProps => build().collector.config.props;
 const check = (props: OtelCollectorConfigProps) => new OtelCollectorConfig("OtelCollector 'otel-collector'", props);
 
 describe('OtelCollector', () => {

@@ -8,6 +8,7 @@ import {
   Milliseconds,
   Percent,
   SERVICE_METRICS,
+  ThresholdAlertRule,
   Units,
 } from '../../../lib';
 
@@ -158,5 +159,81 @@ describe('AlertRule', () => {
     expect(() => custom({ runbook: 'Custom Alert' })).toThrow(
       /'runbook' must be an anchor of lower-case letters, digits and "-", got 'Custom Alert'/,
     );
+  });
+});
+
+describe("a threshold alert's dashboard line", () => {
+  test('is its own threshold, side, severity, name and for', () => {
+    expect(latency(Milliseconds.of(25)).line()).toEqual({
+      threshold: Milliseconds.of(25),
+      bad: 'above',
+      severity: 'warning',
+      alert: { name: 'HighInferenceLatency', for: Duration.minutes(5) },
+    });
+    const accuracy = AlertRule.threshold({
+      name: 'LowModelAccuracy',
+      severity: 'critical',
+      metric: SERVICE_METRICS.modelAccuracy,
+      op: '<',
+      threshold: Percent.of(90),
+      for: Duration.minutes(10),
+      summary: AlertText.of`low`,
+      description: AlertText.of`low`,
+    });
+    expect(accuracy.line()).toMatchObject({ threshold: Percent.of(90), bad: 'below', severity: 'critical' });
+  });
+
+  test('moves with the threshold the alert was built from', () => {
+    expect(latency(Milliseconds.of(40)).line().threshold).toEqual(Milliseconds.of(40));
+    expect(latency(Milliseconds.of(40)).expr).toBe('inference_latency_ms > 40');
+  });
+
+  test('a threshold alert on an expression renders `<value> op <threshold in its unit>` and draws its line', () => {
+    const drop = new ThresholdAlertRule({
+      name: 'AccuracyDropping',
+      severity: 'warning',
+      value: 'avg_over_time(model_accuracy[6h] offset 1h) - avg_over_time(model_accuracy[10m])',
+      unit: Units.ratio,
+      op: '>',
+      threshold: Percent.of(5),
+      for: Duration.minutes(15),
+      summary: AlertText.of`drop`,
+      description: AlertText.of`drop`,
+    });
+    expect(drop.expr).toBe('avg_over_time(model_accuracy[6h] offset 1h) - avg_over_time(model_accuracy[10m]) > 0.05');
+    expect(drop.line()).toMatchObject({ threshold: Percent.of(5), bad: 'above', alert: { name: 'AccuracyDropping' } });
+  });
+
+  test('fails for an alert whose severity colours no line', () => {
+    const cold = AlertRule.threshold({
+      name: 'TooCold',
+      severity: 'info',
+      metric: SERVICE_METRICS.deviceTemperature,
+      op: '<',
+      threshold: Celsius.of(-20),
+      for: Duration.minutes(5),
+      summary: AlertText.of`cold`,
+      description: AlertText.of`cold`,
+    });
+    expect(() => cold.line()).toThrow(
+      "alert 'TooCold': line() colours a line by severity critical or warning, got 'info'",
+    );
+  });
+
+  test('fails when the threshold of an expression alert is negative', () => {
+    expect(
+      () =>
+        new ThresholdAlertRule({
+          name: 'AccuracyDropping',
+          severity: 'warning',
+          value: 'model_accuracy',
+          unit: Units.ratio,
+          op: '>',
+          threshold: Percent.of(-5),
+          for: Duration.minutes(15),
+          summary: AlertText.of`drop`,
+          description: AlertText.of`drop`,
+        }),
+    ).toThrow("alert 'AccuracyDropping': 'threshold' must be a finite, non-negative amount, got -5%");
   });
 });

@@ -1,0 +1,166 @@
+import type { SecretKeyRef } from '../k8s';
+import type { ConfigContext } from './config-context';
+
+export interface SlackReceiverConfig {
+  /** The channel, `#` and its name. */
+  readonly channel: string;
+  /**
+   * The incoming-webhook URL, read from a Secret (the URL is the credential). A Slack app's
+   * incoming webhook posts only to the channel it was created for, so each channel has its own.
+   */
+  readonly apiUrl: SecretKeyRef;
+  /** @default true - the channel sees when a problem is over */
+  readonly sendResolved?: boolean;
+}
+
+/** An SMTP server: a host name or IPv4 address and a port. */
+export interface SmtpServer {
+  readonly host: string;
+  /** Usually 587 (submission with STARTTLS). */
+  readonly port: number;
+}
+
+export interface EmailReceiverConfig {
+  /** The recipients, each `local@domain`. */
+  readonly to: readonly string[];
+  /** The sender, `local@domain`. */
+  readonly from: string;
+  readonly smarthost: SmtpServer;
+  /** The SMTP user. @default - no SMTP authentication (then no `authPassword` either) */
+  readonly authUsername?: string;
+  /** The SMTP password, read from a Secret. @default - no SMTP authentication (then no `authUsername` either) */
+  readonly authPassword?: SecretKeyRef;
+  /** @default true - STARTTLS is required, so credentials and alerts never cross the network in clear */
+  readonly requireTls?: boolean;
+  /** @default false - a second mail per alert doubles the inbox; the Slack channels show the resolution */
+  readonly sendResolved?: boolean;
+}
+
+export interface WebhookReceiverConfig {
+  /** The URL to POST notifications to, read from a Secret (paging services put their key in it). */
+  readonly url: SecretKeyRef;
+  /** @default true - the paging service closes its incident when the alert resolves */
+  readonly sendResolved?: boolean;
+}
+
+/** A named set of integrations that a route delivers to. */
+export interface ReceiverProps {
+  /** The name routes refer to. */
+  readonly name: string;
+  /** @default - none */
+  readonly slack?: readonly SlackReceiverConfig[];
+  /** @default - none */
+  readonly email?: readonly EmailReceiverConfig[];
+  /** @default - none */
+  readonly webhook?: readonly WebhookReceiverConfig[];
+}
+
+const RECEIVER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const EMAIL =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+const HOST = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+/** Slack channel names: lower-case letters, digits, `-`, `_` and `.`, at most 80 characters. */
+const SLACK_CHANNEL = /^#[a-z0-9][a-z0-9._-]{0,79}$/;
+
+/** Slack message text: each alert's summary, description and runbook link (the annotations every rule of the stack has). */
+const SLACK_TEXT =
+  '{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\n' +
+  '{{ if .Annotations.runbook_url }}<{{ .Annotations.runbook_url }}|Runbook>\n{{ end }}{{ end }}';
+
+/** `receivers`: each checked, names unique; returns the names too, for the routes to refer to. */
+export function renderReceivers(
+  ctx: ConfigContext,
+  receivers: readonly ReceiverProps[],
+): { readonly names: readonly string[]; readonly rendered: object[] } {
+  const names: string[] = [];
+  const rendered = receivers.map((receiver) => {
+    const where = `receiver '${receiver.name}'`;
+    if (typeof receiver.name !== 'string' || !RECEIVER_NAME.test(receiver.name)) {
+      ctx.fail(`${where}: 'name' must be letters, digits, "-", "_" and ".", starting with a letter or digit`);
+    }
+    if (names.includes(receiver.name)) ctx.fail(`${where} is defined twice; receiver names must be unique`);
+    names.push(receiver.name);
+    return renderReceiver(ctx, where, receiver);
+  });
+  return { names, rendered };
+}
+
+function renderReceiver(ctx: ConfigContext, where: string, receiver: ReceiverProps): object {
+  const slack = (receiver.slack ?? []).map((s) => renderSlack(ctx, where, s));
+  const email = (receiver.email ?? []).map((e) => renderEmail(ctx, where, e));
+  const webhook = (receiver.webhook ?? []).map((w) => ({
+    send_resolved: w.sendResolved ?? true,
+    url_file: ctx.secretFile(where, 'url', w.url, 'webhook_configs.url_file'),
+  }));
+  if (slack.length + email.length + webhook.length === 0) {
+    ctx.fail(`${where}: needs at least one integration ('slack', 'email' or 'webhook'), got none`);
+  }
+  return {
+    name: receiver.name,
+    ...(slack.length ? { slack_configs: slack } : {}),
+    ...(email.length ? { email_configs: email } : {}),
+    ...(webhook.length ? { webhook_configs: webhook } : {}),
+  };
+}
+
+function renderSlack(ctx: ConfigContext, where: string, s: SlackReceiverConfig): object {
+  if (typeof s.channel !== 'string' || !s.channel.startsWith('#')) {
+    ctx.fail(`${where}: 'channel' must start with '#', got '${s.channel}'`);
+  }
+  if (!SLACK_CHANNEL.test(s.channel)) {
+    ctx.fail(
+      `${where}: 'channel' must be '#' and a Slack channel name (lower-case letters, digits, "-", "_" and ".", at most 80), got '${s.channel}'`,
+    );
+  }
+  return {
+    send_resolved: s.sendResolved ?? true,
+    api_url_file: ctx.secretFile(where, 'apiUrl', s.apiUrl, 'slack_configs.api_url_file'),
+    channel: s.channel,
+    text: SLACK_TEXT,
+  };
+}
+
+function renderEmail(ctx: ConfigContext, where: string, e: EmailReceiverConfig): object {
+  checkAddresses(ctx, where, e);
+  const { host, port } = e.smarthost;
+  if (typeof host !== 'string' || !HOST.test(host)) {
+    ctx.fail(`${where}: 'smarthost.host' must be a host name or IPv4 address, got '${host}'`);
+  }
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    ctx.fail(`${where}: 'smarthost.port' must be a whole number from 1 to 65535, got ${port}`);
+  }
+  if ((e.authUsername === undefined) !== (e.authPassword === undefined)) {
+    ctx.fail(
+      `${where}: 'authUsername' and 'authPassword' must be given together (SMTP authentication needs both), got only '${e.authUsername === undefined ? 'authPassword' : 'authUsername'}'`,
+    );
+  }
+  return {
+    send_resolved: e.sendResolved ?? false,
+    to: e.to.join(', '),
+    from: e.from,
+    smarthost: `${host}:${port}`,
+    ...(e.authUsername !== undefined && e.authPassword !== undefined
+      ? {
+          auth_username: e.authUsername,
+          auth_password_file: ctx.secretFile(where, 'authPassword', e.authPassword, 'email_configs.auth_password_file'),
+        }
+      : {}),
+    require_tls: e.requireTls ?? true,
+  };
+}
+
+/** Fails unless there is a recipient and every recipient and the sender is `local@domain`. */
+function checkAddresses(ctx: ConfigContext, where: string, e: EmailReceiverConfig): void {
+  if (!Array.isArray(e.to) || e.to.length === 0) ctx.fail(`${where}: 'to' must list at least one email address`);
+  const addresses: ReadonlyArray<readonly [string, string]> = [
+    ...e.to.map((a) => ['to', a] as const),
+    ['from', e.from],
+  ];
+  for (const [field, address] of addresses) {
+    if (typeof address !== 'string' || !EMAIL.test(address)) {
+      ctx.fail(
+        `${where}: '${field}' must be an email address such as 'oncall@example.org' (local part, "@", domain with a dot), got '${address}'`,
+      );
+    }
+  }
+}
