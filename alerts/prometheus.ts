@@ -92,11 +92,45 @@ export const prometheusAlerts = perThresholds((thresholds: Thresholds) => {
     name: 'PrometheusRemoteWriteBehind',
     severity: 'critical',
     expr:
-      `(max_over_time(${selector(M.remoteStorageHighestTimestamp, self)}[${window}]) - ignoring (remote_name, url) group_right ` +
+      // Both gauges are per queue (remote_name, url), so they match one to one.
+      `(max_over_time(${selector(M.remoteStorageQueueHighestTimestamp, self)}[${window}]) - ` +
       `max_over_time(${selector(M.remoteStorageQueueHighestSent, self)}[${window}])) > ${literal(T.remoteWriteBehind.in(Units.seconds))}`,
     for: T.remoteWriteBehindFor,
     summary: AlertText.of`Prometheus ${POD} remote write to ${label('remote_name')} is behind`,
     description: AlertText.of`Remote write from Prometheus ${POD} to ${label('remote_name')} is ${value(Units.seconds)} behind the local head (alert above ${T.remoteWriteBehind}).`,
+    tests: (interval) => {
+      const queue = { ...self, instance: 'prometheus-0', remote_name: 'mimir', url: 'https://mimir.example.org/push' };
+      const limit = T.remoteWriteBehind.in(Units.seconds);
+      const steps = Math.ceil(T.remoteWriteBehindFor.times(2).milliseconds / interval.milliseconds);
+      /** Both queue gauges advancing with the clock, the sent one `lag` seconds behind. */
+      const lagging = (lag: number) => [
+        {
+          series: seriesText(M.remoteStorageQueueHighestTimestamp.name, queue),
+          values: `${1000 + lag}+${interval.seconds}x${steps}`,
+        },
+        {
+          series: seriesText(M.remoteStorageQueueHighestSent.name, queue),
+          values: `1000+${interval.seconds}x${steps}`,
+        },
+      ];
+      return [
+        {
+          name: 'a queue twice the threshold behind fires after for',
+          interval,
+          input: lagging(limit * 2),
+          checks: [
+            { at: T.remoteWriteBehindFor.minus(interval), firing: [] },
+            { at: T.remoteWriteBehindFor.plus(interval), firing: [{ labels: queue, value: limit * 2 }] },
+          ],
+        },
+        {
+          name: 'a queue half the threshold behind stays quiet',
+          interval,
+          input: lagging(limit / 2),
+          checks: [{ at: T.remoteWriteBehindFor.plus(interval), firing: [] }],
+        },
+      ];
+    },
   });
 
   const targetDown = new AlertRule({

@@ -1,6 +1,12 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { DEVICE_TARGETS, NODE_EXPORTER_METRICS, PROMETHEUS_METRICS, SERVICE_METRICS } from '../lib';
+import {
+  DEVICE_TARGETS,
+  HARDWARE_EXPORTER_JOB,
+  NODE_EXPORTER_METRICS,
+  PROMETHEUS_METRICS,
+  SERVICE_METRICS,
+} from '../lib';
 
 /**
  * A simulated fleet's history in the OpenMetrics text format that
@@ -30,7 +36,7 @@ interface Family {
 const S = SERVICE_METRICS;
 const N = NODE_EXPORTER_METRICS;
 const DEVICES_JOB = DEVICE_TARGETS.job;
-const HW_JOB = 'hardware-exporter';
+const HW_JOB = HARDWARE_EXPORTER_JOB;
 
 /** A deterministic value in [0, 1) for (device, series, step): noise without Math.random. */
 export function noise(d: number, s: number, i: number): number {

@@ -1,5 +1,5 @@
 /**
- * Query cost at fleet scale, with Debian's real Prometheus: backfill 6 hours of a simulated
+ * Query cost at fleet scale, with the real Prometheus on PATH: backfill 6 hours of a simulated
  * fleet (every metric of the service contract and node_exporter-shaped hardware series, one sample
  * a minute) with `promtool tsdb create-blocks-from openmetrics`, backfill the recording rules'
  * history with `promtool tsdb create-blocks-from rules`, then time every PromQL query of every
@@ -87,6 +87,9 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** Keeps the backfilled history, in prometheus.yml as the --storage.tsdb.retention.* flags are deprecated. */
+const RETENTION = 'storage:\n  tsdb:\n    retention:\n      time: 30d\n';
+
 interface Running {
   readonly url: string;
   stop(): Promise<void>;
@@ -99,7 +102,6 @@ async function startPrometheus(configFile: string, dataDir: string): Promise<Run
     [
       `--config.file=${configFile}`,
       `--storage.tsdb.path=${dataDir}`,
-      '--storage.tsdb.retention.time=30d',
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
     ],
@@ -204,7 +206,10 @@ export async function measureFleet(devices: number, runs: number = RUNS): Promis
     mkdirSync(rulesDir);
     for (const [file, text] of Object.entries(stack.rules.files)) writeFileSync(join(rulesDir, file), text);
     const configFile = join(dir, 'prometheus.yml');
-    writeFileSync(configFile, `global:\n  evaluation_interval: 1m\nrule_files:\n  - ${rulesDir}/*.rules.yaml\n`);
+    writeFileSync(
+      configFile,
+      `global:\n  evaluation_interval: 1m\nrule_files:\n  - ${rulesDir}/*.rules.yaml\n${RETENTION}`,
+    );
 
     // Recording rules need their own history: evaluated over the backfilled range by promtool.
     let prom = await startPrometheus(configFile, data);
@@ -308,7 +313,7 @@ export async function measureActiveSeriesMemory(
     };
     writeFileSync(
       configFile,
-      `global:\n  scrape_interval: 10s\n  scrape_timeout: 10s\nscrape_configs:\n  - job_name: fleet\n    static_configs: [{ targets: ['127.0.0.1:${port}'] }]\n`,
+      `global:\n  scrape_interval: 10s\n  scrape_timeout: 10s\nscrape_configs:\n  - job_name: fleet\n    static_configs: [{ targets: ['127.0.0.1:${port}'] }]\n${RETENTION}`,
     );
     const prom = await startPrometheus(configFile, join(dir, 'data'));
     running.push(prom);

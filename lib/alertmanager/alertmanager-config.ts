@@ -37,16 +37,13 @@ export type AlertmanagerFileField =
   | 'webhook_configs.url_file';
 
 /**
- * The first Alertmanager release that reads each `*_file` field: an older Alertmanager rejects the
- * whole configuration. A test checks the pinned image (lib/k8s/images.ts) against this table, and
- * Debian's 0.25 amtool against its 0.25 boundary.
+ * The first Alertmanager release that reads each `*_file` field (read from config/notifiers.go at
+ * the release tags): an older Alertmanager rejects the whole configuration. A test checks the
+ * pinned image (lib/k8s/images.ts) against this table, and the pinned amtool against it.
  */
 export const ALERTMANAGER_FILE_FIELDS: Readonly<Record<AlertmanagerFileField, string>> = {
-  /** prometheus/alertmanager#2534, released in 0.22.0. */
   'slack_configs.api_url_file': '0.22.0',
-  /** prometheus/alertmanager#3038, released in 0.25.0. */
   'email_configs.auth_password_file': '0.25.0',
-  /** prometheus/alertmanager#3223, released in 0.26.0. */
   'webhook_configs.url_file': '0.26.0',
 };
 

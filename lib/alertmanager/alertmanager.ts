@@ -57,6 +57,7 @@ import {
   type AlertRoutingProps,
   defaultRouting,
 } from './alertmanager-config';
+import { ALERTMANAGER_APP_NAME } from './names';
 
 /** Alertmanager's ports: the web UI and API (Prometheus posts alerts here), and gossip between peers (TCP and UDP). */
 export const ALERTMANAGER_PORTS = { web: 9093, cluster: 9094 } as const;
@@ -82,7 +83,7 @@ export const ALERTMANAGER_RESOURCES: ComputeResources = {
 };
 
 export interface AlertmanagerProps {
-  /** Name of the StatefulSet and the web Service; the other objects are named after it. @default 'alertmanager' */
+  /** Name of the StatefulSet and the web Service; the other objects are named after it. @default ALERTMANAGER_APP_NAME */
   readonly name?: string;
   /** The stack instance, as `app.kubernetes.io/instance`. @default 'liquid-audio-nets' */
   readonly instance?: string;
@@ -168,7 +169,7 @@ export class Alertmanager extends Construct {
 
   public constructor(scope: Construct, id: string, props: AlertmanagerProps = {}) {
     super(scope, id);
-    this.name = props.name ?? 'alertmanager';
+    this.name = props.name ?? ALERTMANAGER_APP_NAME;
     this.owner = `alertmanager '${this.name}'`;
     const nameProblem = dnsLabelProblem(`${this.name}-headless`);
     if (nameProblem) this.fail(`'name' with '-headless' appended ${nameProblem}`);
@@ -190,7 +191,7 @@ export class Alertmanager extends Construct {
     const configData = this.configData();
     this.hash = contentHash(configData);
     this.labels = recommendedLabels({
-      name: 'alertmanager',
+      name: ALERTMANAGER_APP_NAME,
       component: 'alert-router',
       instance: this.instance,
       version: imageVersion(this.image),

@@ -55,8 +55,8 @@ export const SERVICE_METRICS = {
 
 /**
  * Series Prometheus writes for every target (`up`) and its own metrics that the self-monitoring
- * alerts use. Checked against the /metrics of Debian's Prometheus 2.42 in the test suite and
- * present under the same names in the pinned 3.13 (the kube-prometheus mixin alerts on them).
+ * alerts use. test/programs/prometheus3.test.ts checks each against the /metrics of
+ * the pinned Prometheus, with a HELP text that does not call it deprecated.
  */
 export const PROMETHEUS_METRICS = {
   up: metric('up', 'gauge', Units.count, '1 if the last scrape of the target succeeded, 0 if it failed.'),
@@ -90,11 +90,11 @@ export const PROMETHEUS_METRICS = {
     Units.count,
     'Alertmanagers Prometheus is connected to.',
   ),
-  remoteStorageHighestTimestamp: metric(
-    'prometheus_remote_storage_highest_timestamp_in_seconds',
+  remoteStorageQueueHighestTimestamp: metric(
+    'prometheus_remote_storage_queue_highest_timestamp_seconds',
     'gauge',
     Units.seconds,
-    'Newest timestamp appended to the local storage.',
+    'Newest timestamp a remote-write queue has enqueued.',
   ),
   remoteStorageQueueHighestSent: metric(
     'prometheus_remote_storage_queue_highest_sent_timestamp_seconds',

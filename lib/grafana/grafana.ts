@@ -16,7 +16,8 @@ import { Construct } from 'constructs';
 import {
   Cores,
   DEFAULT_CATALOGUE,
-  Duration,
+  DEFAULT_SCRAPE_INTERVAL,
+  type Duration,
   dnsLabelProblem,
   dnsSubdomainProblem,
   Gibibytes,
@@ -109,7 +110,7 @@ export interface GrafanaProps {
   readonly image?: ContainerImage;
   /** @default GRAFANA_RESOURCES */
   readonly resources?: ComputeResources;
-  /** Prometheus' scrape interval: the finest step Grafana queries (`timeInterval`). @default Duration.seconds(30) */
+  /** Prometheus' scrape interval: the finest step Grafana queries (`timeInterval`). @default DEFAULT_SCRAPE_INTERVAL */
   readonly scrapeInterval?: Duration;
   /** Version of the Prometheus server behind `prometheusUrl`. @default - the version of IMAGES.prometheus */
   readonly prometheusVersion?: string;
@@ -182,7 +183,7 @@ export class Grafana extends Construct {
     this.rootUrl = props.rootUrl;
     this.tlsSecretName = props.tlsSecretName;
     this.cookieSecure = props.tlsSecretName !== undefined || (props.rootUrl?.startsWith('https://') ?? false);
-    this.scrapeInterval = props.scrapeInterval ?? Duration.seconds(30);
+    this.scrapeInterval = props.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL;
     this.prometheusVersion = props.prometheusVersion ?? imageVersion(IMAGES.prometheus);
     this.folder = props.folder ?? 'liquid-audio-nets';
     this.catalogue = props.catalogue ?? DEFAULT_CATALOGUE;

@@ -29,6 +29,7 @@ import {
   selectorLabels,
   serviceAccount,
 } from '../k8s';
+import { NODE_EXPORTER_APP_NAME } from './names';
 
 export const NODE_EXPORTER_PORT = 9100;
 
@@ -80,7 +81,7 @@ export interface HardwareExporterProps {
  * non-root, read-only, with every capability dropped.
  */
 export class HardwareExporter extends Construct {
-  public readonly name = 'node-exporter';
+  public readonly name = NODE_EXPORTER_APP_NAME;
   public readonly namespace: string;
   public readonly image: ContainerImage;
   public readonly daemonSet: ApiObject;

@@ -34,7 +34,7 @@ export const IMAGES = {
   /**
    * Alertmanager 0.35.0, the newest version the Go module proxy serves (0.35.1 is not), so the
    * tests run the very version the pods do. Receiver secrets are read from files (webhook
-   * `url_file` needs 0.26): see ALERTMANAGER_FILE_FIELDS in lib/alertmanager-config.ts.
+   * `url_file` needs 0.26): see ALERTMANAGER_FILE_FIELDS in lib/alertmanager/alertmanager-config.ts.
    */
   alertmanager: image('quay.io/prometheus/alertmanager', 'v0.35.0'),
   /**

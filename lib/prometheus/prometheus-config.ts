@@ -1,11 +1,11 @@
-import { Duration, labelNameProblem } from '../core';
+import { Duration, labelNameProblem, type Quantity, Units } from '../core';
 import type { WebClientSecurity } from '../k8s';
 import { checkSecretRef, type SecretKeyRef, secretFilePath } from '../k8s';
 
 /**
  * prometheus.yml as typed values. Field names follow Prometheus' configuration reference
- * (https://prometheus.io/docs/prometheus/latest/configuration/configuration/); every field used
- * here exists in both the pinned image (3.13) and Debian's 2.42 that checks it in the tests.
+ * (https://prometheus.io/docs/prometheus/latest/configuration/configuration/), checked against
+ * config/config.go of the pinned version; the pinned promtool and Prometheus judge the result in the tests.
  */
 
 export type RelabelAction = 'replace' | 'keep' | 'drop' | 'labeldrop' | 'labelkeep' | 'labelmap' | 'hashmod';
@@ -40,6 +40,19 @@ export interface StaticTargets {
   readonly targets: readonly string[];
 }
 
+/**
+ * The exposition formats Prometheus can parse, as `scrape_protocols` and `fallback_scrape_protocol`
+ * name them (config.ScrapeProtocolsHeaders, case-sensitive).
+ */
+export const SCRAPE_PROTOCOLS = [
+  'PrometheusProto',
+  'PrometheusText0.0.4',
+  'PrometheusText1.0.0',
+  'OpenMetricsText0.0.1',
+  'OpenMetricsText1.0.0',
+] as const;
+export type ScrapeProtocol = (typeof SCRAPE_PROTOCOLS)[number];
+
 /** Per-scrape limits: a target that exceeds one fails its scrape (and `up` shows it), the server lives on. */
 export interface ScrapeLimits {
   /** Samples one scrape may return. */
@@ -63,6 +76,11 @@ export interface ScrapeJob {
   readonly relabel?: readonly RelabelRule[];
   /** How to authenticate to and verify the targets (scheme, basic auth, TLS). @default - plain HTTP */
   readonly client?: WebClientSecurity;
+  /**
+   * How to parse a reply whose Content-Type is missing or unknown, which Prometheus 3 otherwise
+   * fails the scrape on (`up` 0). @default 'PrometheusText0.0.4' - the classic text format
+   */
+  readonly fallbackScrapeProtocol?: ScrapeProtocol;
 }
 
 export interface RemoteWriteQueue {
@@ -95,6 +113,12 @@ export interface RemoteWrite {
 /** Where remote-write Secrets are mounted in the Prometheus container. */
 export const PROMETHEUS_SECRETS_ROOT = '/etc/prometheus/secrets';
 
+/** When the TSDB deletes its oldest blocks: past `time`, or when the blocks exceed `size`. */
+export interface TsdbRetention {
+  readonly time: Duration;
+  readonly size: Quantity<'data'>;
+}
+
 export interface PrometheusConfigProps {
   readonly scrapeInterval: Duration;
   readonly scrapeTimeout: Duration;
@@ -109,6 +133,7 @@ export interface PrometheusConfigProps {
   readonly ruleFiles: readonly string[];
   readonly jobs: readonly ScrapeJob[];
   readonly remoteWrite: readonly RemoteWrite[];
+  readonly retention: TsdbRetention;
 }
 
 /** Checks the typed configuration; `owner` names the object in errors. */
@@ -204,7 +229,18 @@ export function renderPrometheusConfig(props: PrometheusConfigProps): object {
     rule_files: [...props.ruleFiles],
     scrape_configs: props.jobs.map(renderJob),
     ...(props.remoteWrite.length > 0 ? { remote_write: props.remoteWrite.map(renderRemoteWrite) } : {}),
+    // Here, not in the --storage.tsdb.retention.* flags that Prometheus 3.8 deprecated; a reload applies it.
+    storage: {
+      tsdb: {
+        retention: { time: props.retention.time.toPrometheus(), size: prometheusBytes(props.retention.size) },
+      },
+    },
   };
+}
+
+/** Prometheus' sizes count in powers of two (`1KB` is 1024 B, units.Base2Bytes); whole mebibytes are exact enough. */
+function prometheusBytes(q: Quantity<'data'>): string {
+  return `${Math.floor(q.in(Units.mebibytes))}MB`;
 }
 
 function renderJob(job: ScrapeJob): object {
@@ -212,6 +248,7 @@ function renderJob(job: ScrapeJob): object {
     job_name: job.name,
     ...(job.interval ? { scrape_interval: job.interval.toPrometheus() } : {}),
     metrics_path: job.metricsPath ?? '/metrics',
+    fallback_scrape_protocol: job.fallbackScrapeProtocol ?? 'PrometheusText0.0.4',
     ...(job.honorLabels ? { honor_labels: true } : {}),
     ...job.client?.prometheusClient(),
     sample_limit: job.limits.sampleLimit,

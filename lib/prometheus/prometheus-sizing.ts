@@ -1,4 +1,13 @@
-import { Cores, Duration, Gibibytes, Mebibytes, Millicores, type Quantity, Units } from '../core';
+import {
+  Cores,
+  DEFAULT_SCRAPE_INTERVAL,
+  Duration,
+  Gibibytes,
+  Mebibytes,
+  Millicores,
+  type Quantity,
+  Units,
+} from '../core';
 import type { ComputeResources } from '../k8s';
 
 /**
@@ -21,7 +30,7 @@ export interface FleetSizingProps {
   readonly devices: number;
   /** @default SERIES_PER_DEVICE */
   readonly seriesPerDevice?: number;
-  /** @default Duration.seconds(30) */
+  /** @default DEFAULT_SCRAPE_INTERVAL */
   readonly scrapeInterval?: Duration;
   /** @default Duration.days(15) */
   readonly retention?: Duration;
@@ -50,7 +59,7 @@ export function sizePrometheus(props: FleetSizingProps): PrometheusSizing {
   const perDevice = props.seriesPerDevice ?? SERIES_PER_DEVICE;
   if (!Number.isInteger(perDevice) || perDevice < 1)
     throw new Error(`${owner}: 'seriesPerDevice' must be a whole number of at least 1, got ${perDevice}`);
-  const interval = props.scrapeInterval ?? Duration.seconds(30);
+  const interval = props.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL;
   const retention = props.retention ?? Duration.days(15);
   if (!interval.isValid() || interval.isZero())
     throw new Error(`${owner}: 'scrapeInterval' must be a positive duration, got ${interval}`);

@@ -11,7 +11,18 @@ import {
   type VolumeMount,
 } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { Cores, Duration, dnsLabelProblem, Gibibytes, Millicores, type Quantity, toYaml, Units } from '../core';
+import {
+  Cores,
+  DEFAULT_EVALUATION_INTERVAL,
+  DEFAULT_SCRAPE_INTERVAL,
+  Duration,
+  dnsLabelProblem,
+  Gibibytes,
+  Millicores,
+  type Quantity,
+  toYaml,
+  Units,
+} from '../core';
 import {
   type ComputeResources,
   type ContainerImage,
@@ -48,6 +59,7 @@ import {
   type WebSecurity,
   WebServerSecurity,
 } from '../k8s';
+import { PROMETHEUS_APP_NAME } from './names';
 import {
   checkPrometheusConfig,
   PROMETHEUS_SECRETS_ROOT,
@@ -74,7 +86,7 @@ export interface PrometheusProps {
   readonly alertmanagers: readonly string[];
   /** Scrape jobs besides Prometheus' own. @default - none */
   readonly scrapeJobs?: readonly ScrapeJob[];
-  /** Name of the StatefulSet, its Services and ServiceAccount. @default 'prometheus' */
+  /** Name of the StatefulSet, its Services and ServiceAccount. @default PROMETHEUS_APP_NAME */
   readonly name?: string;
   /** Identical servers scraping the same targets (an HA pair by default). @default 2 */
   readonly replicas?: number;
@@ -95,11 +107,11 @@ export interface PrometheusProps {
   readonly retentionSize?: Quantity<'data'>;
   /** @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
-  /** @default Duration.seconds(30) - battery-powered devices answer every 30 s; 15 s doubles their work for little */
+  /** @default DEFAULT_SCRAPE_INTERVAL (30 s, its reason beside it in lib/core/intervals.ts) */
   readonly scrapeInterval?: Duration;
   /** @default Duration.seconds(10) */
   readonly scrapeTimeout?: Duration;
-  /** @default Duration.seconds(30) */
+  /** @default DEFAULT_EVALUATION_INTERVAL */
   readonly evaluationInterval?: Duration;
   /** Labels added to every series and alert leaving this server. @default - `cluster` and `replica` only */
   readonly externalLabels?: Readonly<Record<string, string>>;
@@ -159,18 +171,18 @@ export class Prometheus extends Construct {
 
   public constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id);
-    this.name = props.name ?? 'prometheus';
+    this.name = props.name ?? PROMETHEUS_APP_NAME;
     this.owner = `Prometheus '${this.name}'`;
     this.namespace = chartNamespace(this, this.owner);
     const nameProblem = dnsLabelProblem(this.name);
     if (nameProblem) throw new Error(`${this.owner}: 'name' ${nameProblem}`);
     this.replicas = checkReplicas(this.owner, props.replicas ?? 2);
     this.retention = checkRetention(this.owner, props.retention ?? Duration.days(15));
-    this.scrapeInterval = props.scrapeInterval ?? Duration.seconds(30);
+    this.scrapeInterval = props.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL;
     const sizing = resolveSizing(this.owner, props, this.scrapeInterval, this.retention);
     this.storage = sizing.storage;
     this.retentionSize = sizing.retentionSize;
-    this.evaluationInterval = props.evaluationInterval ?? Duration.seconds(30);
+    this.evaluationInterval = props.evaluationInterval ?? DEFAULT_EVALUATION_INTERVAL;
     this.image = props.image ?? IMAGES.prometheus;
     checkWebSecurity(this.owner, 'webSecurity', props.webSecurity);
     this.web = new WebServerSecurity(props.webSecurity, PROMETHEUS_ROOT);
@@ -184,7 +196,7 @@ export class Prometheus extends Construct {
     const configData = this.configData();
     this.hash = contentHash({ ...configData, ...props.rules.files });
     this.labels = recommendedLabels({
-      name: 'prometheus',
+      name: PROMETHEUS_APP_NAME,
       component: 'server',
       instance: props.instance,
       version: imageVersion(this.image),
@@ -218,6 +230,7 @@ export class Prometheus extends Construct {
         ...(props.scrapeJobs ?? []),
       ],
       remoteWrite: props.remoteWrite ?? [],
+      retention: { time: this.retention, size: this.retentionSize },
     };
     checkPrometheusConfig(this.owner, configProps);
     return toYaml(renderPrometheusConfig(configProps));
@@ -314,8 +327,6 @@ export class Prometheus extends Construct {
       args: [
         `--config.file=${CONFIG_DIR}/prometheus.yml`,
         `--storage.tsdb.path=${DATA_DIR}`,
-        `--storage.tsdb.retention.time=${this.retention.toPrometheus()}`,
-        `--storage.tsdb.retention.size=${prometheusBytes(this.retentionSize)}`,
         `--web.listen-address=:${PROMETHEUS_PORT}`,
         ...this.web.flags,
       ],
@@ -443,9 +454,4 @@ function remoteWriteSecrets(remoteWrite: readonly RemoteWrite[]): string[] {
   return distinctSecrets(
     remoteWrite.flatMap((rw) => [rw.basicAuthPassword, rw.bearerToken].filter((r) => r !== undefined)),
   );
-}
-
-/** Prometheus' size flags count in powers of two (`1KB` is 1024 B); whole mebibytes are exact enough. */
-function prometheusBytes(q: Quantity<'data'>): string {
-  return `${Math.floor(q.in(Units.mebibytes))}MB`;
 }

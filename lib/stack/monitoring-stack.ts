@@ -1,16 +1,24 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ALERTMANAGER_PORTS, Alertmanager, type AlertmanagerProps, type AlertRoutingProps } from '../alertmanager';
-import { DEFAULT_CATALOGUE, Duration, type MetricCatalogue } from '../core';
+import {
+  ALERTMANAGER_APP_NAME,
+  ALERTMANAGER_JOB,
+  ALERTMANAGER_PORTS,
+  Alertmanager,
+  type AlertmanagerProps,
+  type AlertRoutingProps,
+} from '../alertmanager';
+import { DEFAULT_CATALOGUE, DEFAULT_EVALUATION_INTERVAL, type Duration, type MetricCatalogue } from '../core';
 import { GRAFANA_PORT, Grafana, type GrafanaProps } from '../grafana';
-import { HardwareExporter, type HardwareExporterProps, NODE_EXPORTER_PORT } from '../hardware';
+import { HardwareExporter, type HardwareExporterProps, NODE_EXPORTER_APP_NAME, NODE_EXPORTER_PORT } from '../hardware';
 import { labelValueProblem, recommendedLabels, StackNamespace, WebClientSecurity, type WebSecurity } from '../k8s';
 import { OTEL_PORTS, OtelCollector, type OtelCollectorProps } from '../otel';
 import {
   componentJob,
   devicesJob,
   hardwareExporterJob,
+  PROMETHEUS_APP_NAME,
   PROMETHEUS_PORT,
   Prometheus,
   type PrometheusProps,
@@ -84,8 +92,7 @@ export interface StackConfig {
   readonly deviceNamespaces?: readonly string[];
   /**
    * How often alert rules are evaluated; a rule's non-zero `for` must be at least this long.
-   * @default Duration.seconds(30) - two evaluations a minute, cheap on a small fleet, and
-   * alerts fire within 30 s of their `for` running out
+   * @default DEFAULT_EVALUATION_INTERVAL (30 s, its reason beside it in lib/core/intervals.ts)
    */
   readonly evaluationInterval?: Duration;
   /** The runbook document every alert links to, with an anchor per alert. */
@@ -118,8 +125,8 @@ export const COMPONENT_NAMES = {
     exporterPort: OTEL_PORTS.prometheus,
     telemetryPort: OTEL_PORTS.telemetry,
   },
-  hardwareExporter: { appName: 'node-exporter', port: NODE_EXPORTER_PORT },
-  alertmanager: { appName: 'alertmanager', port: ALERTMANAGER_PORTS.web },
+  hardwareExporter: { appName: NODE_EXPORTER_APP_NAME, port: NODE_EXPORTER_PORT },
+  alertmanager: { appName: ALERTMANAGER_APP_NAME, port: ALERTMANAGER_PORTS.web },
 } as const;
 
 /** The whole monitoring stack: one chart (one file in dist/) per component, in apply order. */
@@ -146,7 +153,7 @@ export class MonitoringStack extends Construct {
     if (instanceProblem) throw new Error(`stack '${id}': 'instance' ${instanceProblem}: '${this.instance}'`);
     this.namespace = config.namespace ?? 'monitoring';
     this.hardwareNamespace = config.hardwareNamespace ?? `${this.namespace}-hardware`;
-    this.evaluationInterval = config.evaluationInterval ?? Duration.seconds(30);
+    this.evaluationInterval = config.evaluationInterval ?? DEFAULT_EVALUATION_INTERVAL;
     this.ruleGroups = config.alertGroups.map(
       (group) =>
         new RuleGroup({
@@ -193,7 +200,7 @@ export class MonitoringStack extends Construct {
     prometheusChart.addDependency(namespaceChart);
     this.rules = new PrometheusRules(prometheusChart, 'Rules', {
       groups: this.ruleGroups,
-      labels: recommendedLabels({ name: 'prometheus', component: 'alert-rules', instance: this.instance }),
+      labels: recommendedLabels({ name: PROMETHEUS_APP_NAME, component: 'alert-rules', instance: this.instance }),
     });
     const { grafana, otelCollector, hardwareExporter, alertmanager: am } = COMPONENT_NAMES;
     const grafanaFromPrometheus = security.grafanaTlsSecretName
@@ -215,7 +222,7 @@ export class MonitoringStack extends Construct {
       scrapeJobs: [
         devicesJob(config.deviceNamespaces),
         hardwareExporterJob(this.hardwareNamespace, hardwareExporter.appName, hardwareExporter.port),
-        componentJob('alertmanager', this.namespace, am.appName, am.port, SCRAPE_LIMITS.alertmanager, {
+        componentJob(ALERTMANAGER_JOB, this.namespace, am.appName, am.port, SCRAPE_LIMITS.alertmanager, {
           client: amFromPrometheus,
         }),
         componentJob('grafana', this.namespace, grafana.appName, grafana.port, SCRAPE_LIMITS.grafana, {

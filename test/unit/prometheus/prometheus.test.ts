@@ -76,22 +76,19 @@ describe('Prometheus', () => {
     expect(container.volumeMounts).toContainEqual({ name: 'data', mountPath: '/prometheus' });
   });
 
-  test('typed retention time and size become flags; size defaults to 80% of the volume', () => {
-    expect(container.args).toEqual(
-      expect.arrayContaining([
-        '--storage.tsdb.retention.time=15d',
-        '--storage.tsdb.retention.size=40960MB',
-        '--storage.tsdb.path=/prometheus',
-      ]),
+  test('typed retention time and size go to prometheus.yml, not the deprecated flags; size defaults to 80% of the volume', () => {
+    expect(config.storage).toEqual({ tsdb: { retention: { time: '15d', size: '40960MB' } } });
+    expect(container.args).toContain('--storage.tsdb.path=/prometheus');
+    expect(container.args.filter((a: string) => a.startsWith('--storage.tsdb.retention'))).toEqual([]);
+    const custom = build({
+      retention: Duration.days(30),
+      storage: Gibibytes.of(100),
+      retentionSize: Mebibytes.of(61440),
+    });
+    expect(custom.config.storage.tsdb.retention).toEqual({ time: '30d', size: '61440MB' });
+    expect(one(custom.manifests, 'StatefulSet').spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(
+      '100Gi',
     );
-    const custom = one(
-      build({ retention: Duration.days(30), storage: Gibibytes.of(100), retentionSize: Mebibytes.of(61440) }).manifests,
-      'StatefulSet',
-    );
-    expect(custom.spec.template.spec.containers[0].args).toEqual(
-      expect.arrayContaining(['--storage.tsdb.retention.time=30d', '--storage.tsdb.retention.size=61440MB']),
-    );
-    expect(custom.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('100Gi');
   });
 
   test('pinned image, resources, probes on /-/ready and /-/healthy', () => {
@@ -168,7 +165,7 @@ describe('Prometheus', () => {
     expect(one(manifests, 'ConfigMap', 'prometheus-config').data['prometheus.yml']).toBe(prometheus.configText);
   });
 
-  test('it scrapes itself at every peer, and every job is limited', () => {
+  test('it scrapes itself at every peer, and every job is limited and has a fallback protocol', () => {
     expect(config.scrape_configs[0]).toMatchObject({
       job_name: 'prometheus',
       static_configs: [{ targets: prometheus.peers }],
@@ -176,6 +173,7 @@ describe('Prometheus', () => {
     for (const job of config.scrape_configs) {
       expect(job.sample_limit).toBeGreaterThan(0);
       expect(job.label_limit).toBeGreaterThan(0);
+      expect(job.fallback_scrape_protocol).toBe('PrometheusText0.0.4');
     }
   });
 

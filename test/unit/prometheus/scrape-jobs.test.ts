@@ -3,6 +3,7 @@ import {
   DEVICE_DEFAULT_PORT,
   Duration,
   devicesJob,
+  Gibibytes,
   hardwareExporterJob,
   podAnnotationLabel,
   renderPrometheusConfig,
@@ -21,6 +22,7 @@ const render = (jobs: Parameters<typeof renderPrometheusConfig>[0]['jobs']) =>
       ruleFiles: [],
       jobs,
       remoteWrite: [],
+      retention: { time: Duration.days(15), size: Gibibytes.of(40) },
     }) as any
   ).scrape_configs;
 
@@ -92,6 +94,23 @@ describe('discovery blocks', () => {
       target_label: 'device',
       action: 'replace',
     });
+  });
+
+  test('every job reads a reply without a Content-Type as the classic text format, unless told otherwise', () => {
+    const jobs = render([
+      devicesJob(),
+      hardwareExporterJob('monitoring-hardware', 'node-exporter', 9100),
+      componentJob('grafana', 'monitoring', 'grafana', 3000, SCRAPE_LIMITS.grafana),
+      componentJob('otel', 'monitoring', 'otel', 8889, SCRAPE_LIMITS.otelExported, {
+        fallbackScrapeProtocol: 'OpenMetricsText1.0.0',
+      }),
+    ]);
+    expect(jobs.map((j: any) => j.fallback_scrape_protocol)).toEqual([
+      'PrometheusText0.0.4',
+      'PrometheusText0.0.4',
+      'PrometheusText0.0.4',
+      'OpenMetricsText1.0.0',
+    ]);
   });
 
   test('annotation names map to the meta labels Prometheus derives', () => {

@@ -1,4 +1,5 @@
 import { App, Testing } from 'cdk8s';
+import { parse } from 'yaml';
 import { config } from '../../../config';
 import { MonitoringStack } from '../../../lib';
 import { byKind, chartById, type Manifest, SEED_SEVERITIES } from '../../support/manifests';
@@ -59,6 +60,22 @@ describe('MonitoringStack', () => {
     const { stack } = synthStack();
     const severities = Object.fromEntries(stack.ruleGroups.flatMap((g) => g.rules.map((r) => [r.name, r.severity])));
     expect(severities).toMatchObject(SEED_SEVERITIES);
+  });
+
+  test('every scrape job of the stack parses a reply without a Content-Type as the classic text format', () => {
+    const { stack } = synthStack();
+    const jobs = parse(stack.prometheus.configText).scrape_configs as Array<Record<string, unknown>>;
+    expect(jobs.map((j) => j.job_name)).toEqual([
+      'prometheus',
+      'liquid-audio-nets',
+      'hardware-exporter',
+      'alertmanager',
+      'grafana',
+      'otel-collector',
+      'otel-collector-telemetry',
+    ]);
+    for (const job of jobs)
+      expect([job.job_name, job.fallback_scrape_protocol]).toEqual([job.job_name, 'PrometheusText0.0.4']);
   });
 
   test('an App with the stack synthesizes without errors', () => {
