@@ -24,8 +24,11 @@ export function imageVersion(img: ContainerImage): string {
 export const IMAGES = {
   /** Prometheus 3.13.2; the tests run promtool and Prometheus built from module v0.313.2. */
   prometheus: image('quay.io/prometheus/prometheus', 'v3.13.2'),
-  /** node_exporter 1.12.0: the hwmon, thermal_zone, powersupplyclass, rapl and cpufreq collectors. */
-  nodeExporter: image('quay.io/prometheus/node-exporter', 'v1.12.0'),
+  /**
+   * node_exporter 1.12.1, for its hwmon, thermal_zone, powersupplyclass, rapl and cpufreq
+   * collectors. The module proxy serves no source for 1.12.0, so the tests could not run it.
+   */
+  nodeExporter: image('quay.io/prometheus/node-exporter', 'v1.12.1'),
   /**
    * The contrib distribution of the OpenTelemetry collector. The tests run a collector built with
    * the collector builder from the same component versions.

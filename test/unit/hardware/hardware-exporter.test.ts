@@ -22,7 +22,7 @@ describe('HardwareExporter', () => {
 
   test('a DaemonSet of the pinned node_exporter with host network and PID namespace', () => {
     expect(ds.metadata).toMatchObject({ name: 'node-exporter', namespace: 'monitoring-hardware' });
-    expect(container.image).toBe('quay.io/prometheus/node-exporter:v1.12.0');
+    expect(container.image).toBe('quay.io/prometheus/node-exporter:v1.12.1');
     expect(pod).toMatchObject({ hostNetwork: true, hostPID: true, dnsPolicy: 'ClusterFirstWithHostNet' });
     expect(container.ports).toEqual([{ name: 'metrics', containerPort: 9100, hostPort: 9100, protocol: 'TCP' }]);
   });
