@@ -39,7 +39,8 @@ export function generatedRules(count: number): AlertGroupConfig[] {
       severity: i % 2 ? 'warning' : 'critical',
       metric,
       op: '>',
-      threshold: new Quantity(10 + i, metric.unit),
+      // A fraction cannot pass 100%; every other unit takes any amount.
+      threshold: new Quantity(metric.unit.dimension === 'fraction' ? (i % 100) / 100 : 10 + i, metric.unit),
       for: Duration.minutes(5),
       summary: AlertText.of`Fleet rule ${i} on ${label('device')}`,
       description: AlertText.of`Generated rule ${i} for the scale benchmark.`,
