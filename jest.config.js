@@ -1,4 +1,8 @@
-/** Jest runs the TypeScript sources through swc (type-checking is tsc's job, run before jest). */
+/**
+ * Jest runs the TypeScript sources through swc (type-checking is tsc's job, run before jest).
+ * The suites that start real servers wait on them more than they compute, so more workers than
+ * cores run them side by side; the global setup puts the pinned programs first on PATH.
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
@@ -9,6 +13,8 @@ module.exports = {
       { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
     ],
   },
+  globalSetup: '<rootDir>/test/support/programs-setup.ts',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  maxWorkers: 4,
   testTimeout: 60000,
 };

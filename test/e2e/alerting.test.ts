@@ -1,5 +1,5 @@
 /**
- * End to end: the rendered stack running on loopback (Debian's Prometheus HA pair, three gossiping
+ * End to end: the rendered stack running on loopback (the pinned Prometheus HA pair, three gossiping
  * Alertmanager peers, node_exporter), a simulated fleet of liquid-audio-nets devices each playing a
  * scenario, and sinks recording every notification. For every seed alert: the right device raises
  * exactly its alert, with its severity, delivered once to the right receiver's integrations,

@@ -1,6 +1,6 @@
 /**
  * The operational commands (scripts/ops, compiled by tsc into build/scripts/ops) run against the
- * real processes of a local stack: Debian's Prometheus pair, three Alertmanager peers and
+ * real processes of a local stack: the pinned Prometheus pair, three Alertmanager peers and
  * node_exporter, the simulated devices, and a stand-in for Grafana's health endpoint (no Grafana
  * binary is available here). Each command is checked on a healthy stack and on a failure: a
  * component down or unreachable, a device missing a metric.

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Chart, Testing } from 'cdk8s';
@@ -15,23 +15,18 @@ import {
   type SecretKeyRef,
   secretFilePath,
 } from '../../lib';
-import {
-  type AlertmanagerPeer,
-  forAlertmanager025,
-  startAlertmanagerCluster,
-  TEST_PEER_TIMEOUT,
-} from '../support/alertmanager';
+import { type AlertmanagerPeer, startAlertmanagerCluster, TEST_PEER_TIMEOUT } from '../support/alertmanager';
 import { HttpSink, LOOPBACK, SmtpSink, sleep, waitUntil } from '../support/loopback';
 import { byKind, type Manifest } from '../support/manifests';
 import { run } from '../support/programs';
 
 /**
- * Three real Alertmanager peers (Debian's 0.25) gossiping on 127.0.0.1, running the configuration
+ * Three real Alertmanager peers (the pinned version) gossiping on 127.0.0.1, running the configuration
  * taken from the rendered ConfigMap, deliver to an HTTP sink (Slack, paging webhook, dead man's
  * switch) and an SMTP sink served by this test. Alerts are posted to every peer, as Prometheus
  * does; each must be notified exactly once, also after a peer is killed.
  */
-const BIN = 'prometheus-alertmanager';
+const BIN = 'alertmanager';
 /** How long a peer waits per position before notifying (15s by default); short, so the test stays short. */
 const PEER_TIMEOUT = TEST_PEER_TIMEOUT;
 /** After the expected notifications arrived, how long a duplicate would still have to arrive: every peer's turn, and a margin. */
@@ -148,10 +143,7 @@ describe('a cluster of three real Alertmanagers with the generated configuration
     expect(configText).toBe(am.configText);
     expect(am.config.secretRefs.every((ref) => values.has(ref))).toBe(true);
     const configFile = join(dir, 'alertmanager.yml');
-    writeFileSync(
-      configFile,
-      forAlertmanager025(configText, (urlFile) => readFileSync(urlFile, 'utf8')),
-    );
+    writeFileSync(configFile, configText);
 
     // Bounded: every peer ready, in a settled cluster of three.
     peers.push(...(await startAlertmanagerCluster({ configFile, dir })));

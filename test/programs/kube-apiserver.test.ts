@@ -27,15 +27,26 @@ function kubectl(args: readonly string[], input?: string) {
   return plane.kubectl(args, input);
 }
 
-/** A Pod made of a workload's template, as its controller would create it. */
+interface WorkloadSpec {
+  template: { metadata?: { labels?: Record<string, string> }; spec: { volumes?: unknown[] } };
+  volumeClaimTemplates?: Array<{ metadata: { name: string } }>;
+}
+
+/**
+ * A Pod made of a workload's template, as its controller would create it: the StatefulSet
+ * controller adds a volume per claim template, bound to the claim of the pod's ordinal.
+ */
 function podOf(workload: KubeObject, name = `${workload.metadata?.name}-admission`): KubeObject {
-  const template = (workload.spec as { template: { metadata?: { labels?: Record<string, string> }; spec: unknown } })
-    .template;
+  const { template, volumeClaimTemplates = [] } = workload.spec as WorkloadSpec;
+  const claims = volumeClaimTemplates.map((c) => ({
+    name: c.metadata.name,
+    persistentVolumeClaim: { claimName: `${c.metadata.name}-${workload.metadata?.name}-0` },
+  }));
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace: workload.metadata?.namespace, labels: template.metadata?.labels },
-    spec: template.spec,
+    spec: { ...template.spec, volumes: [...(template.spec.volumes ?? []), ...claims] },
   };
 }
 
@@ -91,7 +102,7 @@ describe('kubectl apply --server-side --validate=strict -f dist/', () => {
     const broken = { ...configMap, metadata: { ...configMap?.metadata, name: 'strict-check' }, dataa: { x: 'y' } };
     const result = kubectl(['apply', '--server-side', '--validate=strict', '-f', '-'], JSON.stringify(broken));
     expect(result.status).not.toBe(0);
-    expect(result.stderr).toMatch(/unknown field "dataa"/);
+    expect(result.stderr).toMatch(/\.dataa: field not declared in schema/);
   });
 });
 

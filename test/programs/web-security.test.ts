@@ -1,6 +1,6 @@
 /**
  * Authentication and TLS, judged by the real programs: the web configurations the stack renders
- * (through the very command of their init containers) pass `promtool check web-config`; Debian's
+ * (through the very command of their init containers) pass `promtool check web-config`; the pinned
  * Prometheus and Alertmanager serve them with a certificate made by openssl; Prometheus reaches
  * itself and Alertmanager with the client settings the stack renders; requests without
  * credentials, or over plain HTTP, are refused.
@@ -20,7 +20,6 @@ import {
   secretFilePath,
   WebServerSecurity,
 } from '../../lib';
-import { forAlertmanager025 } from '../support/alertmanager';
 import { freePort, waitFor } from '../support/http';
 import { byKind, chartById, type Manifest } from '../support/manifests';
 import { run } from '../support/programs';
@@ -119,12 +118,7 @@ beforeAll(async () => {
   const secretsRoot = join(dir, 'am-secrets');
   for (const ref of Object.values(DEFAULT_RECEIVER_SECRETS))
     put(secretFilePath(secretsRoot, ref), 'http://127.0.0.1:9/unused');
-  put(
-    join(dir, 'alertmanager.yml'),
-    forAlertmanager025(amConfig['alertmanager.yml'].split('/etc/alertmanager/secrets').join(secretsRoot), (f) =>
-      readFileSync(f, 'utf8'),
-    ),
-  );
+  put(join(dir, 'alertmanager.yml'), amConfig['alertmanager.yml'].split('/etc/alertmanager/secrets').join(secretsRoot));
   amPort = await freePort();
   const amArgs = (amPod.spec.template.spec.containers[0].args as string[])
     .filter((a) => !a.startsWith('--cluster.'))
@@ -136,7 +130,7 @@ beforeAll(async () => {
       return local(a);
     });
   let amLog = '';
-  alertmanager = spawn('prometheus-alertmanager', [...amArgs, '--cluster.listen-address='], {
+  alertmanager = spawn('alertmanager', [...amArgs, '--cluster.listen-address='], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   alertmanager.stdout!.on('data', (d) => (amLog += d));
@@ -232,7 +226,7 @@ describe('the rendered web configurations', () => {
   });
 });
 
-describe('Debian Prometheus serving the web configuration', () => {
+describe('Prometheus serving the web configuration', () => {
   test('a request without credentials gets 401', async () => {
     expect((await httpsGet(`https://127.0.0.1:${promPort}/api/v1/status/buildinfo`, certs.ca)).status).toBe(401);
   });

@@ -1,29 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
 import { Duration } from '../../lib';
 import { freePort, LOOPBACK, waitUntil } from './loopback';
 import { spawnProgram, stopProcess } from './processes';
 import { run } from './programs';
 
-/**
- * Debian's Alertmanager and amtool are 0.25, which predates webhook `url_file` (0.26). They judge
- * a copy of the generated configuration in which only that field is swapped for `url`; every
- * other byte of meaning is the generated one (test/unit/alertmanager/alertmanager-config.test.ts checks that).
- */
-export function forAlertmanager025(configText: string, urlFor: (urlFile: string) => string): string {
-  const config = parse(configText) as { receivers?: Array<{ webhook_configs?: Array<Record<string, unknown>> }> };
-  for (const receiver of config.receivers ?? []) {
-    receiver.webhook_configs = receiver.webhook_configs?.map((webhook) => {
-      const { url_file: urlFile, ...rest } = webhook;
-      return typeof urlFile === 'string' ? { ...rest, url: urlFor(urlFile) } : webhook;
-    });
-  }
-  return stringify(config, { lineWidth: 0 });
-}
-
-/** The version of a Debian Prometheus-family program, from `<program> --version` (`0.25.0`). */
+/** The version of a Prometheus-family program, from `<program> --version` (`0.35.0`). */
 export function programVersion(program: string): string {
   const result = run(program, ['--version'], '/');
   const match = /version (\d+\.\d+\.\d+)/.exec(result.stdout + result.stderr);
@@ -46,7 +29,7 @@ export interface AlertmanagerPeer {
 }
 
 export interface AlertmanagerClusterOptions {
-  /** The configuration file every peer reads (already adapted with forAlertmanager025). */
+  /** The configuration file every peer reads. */
   readonly configFile: string;
   /** Folder for the peers' data folders and logs. */
   readonly dir: string;
@@ -72,10 +55,10 @@ const FAST_GOSSIP: readonly string[] = [
   '--cluster.reconnect-interval=1s',
 ];
 
-const ALERTMANAGER_BIN = 'prometheus-alertmanager';
+const ALERTMANAGER_BIN = 'alertmanager';
 
 /**
- * Starts Debian's Alertmanager peers gossiping on 127.0.0.1 with the rendered StatefulSet's flags
+ * Starts Alertmanager peers (the pinned build) gossiping on 127.0.0.1 with the rendered StatefulSet's flags
  * (paths, listen and advertise addresses and the peer list replaced by loopback ones, FAST_GOSSIP
  * added), and waits (bounded) until every peer is ready in a cluster of all of them. Every process
  * is tracked (test/support/processes.ts); on a failed start the peers already started are stopped.

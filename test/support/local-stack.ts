@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Testing } from 'cdk8s';
@@ -23,7 +23,7 @@ import {
   secretFilePath,
   Units,
 } from '../../lib';
-import { type AlertmanagerPeer, forAlertmanager025, startAlertmanagerCluster } from './alertmanager';
+import { type AlertmanagerPeer, startAlertmanagerCluster } from './alertmanager';
 import { type DeviceSpec, Fleet, type SimulatedDevice } from './fleet';
 import { type GrafanaStandIn, startGrafanaStandIn } from './grafana-standin';
 import { freePort, waitFor } from './http';
@@ -41,7 +41,7 @@ import {
 } from './prometheus-local';
 
 /**
- * The whole stack on loopback, from the rendered manifests: Debian's Prometheus (every replica of
+ * The whole stack on loopback, from the rendered manifests: the pinned Prometheus (every replica of
  * the StatefulSet), Alertmanager (every peer, gossiping) and node_exporter, each run with the
  * configuration and flags taken from the synthesized ConfigMaps and pod specs; discovery swapped
  * for targets carrying the `__meta_kubernetes_*` labels (localCopy; the devices in a file that
@@ -204,10 +204,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const [ref, value] of secrets) writeSecret(secretsRoot, ref, value);
     const amConfigFile = join(dir, 'alertmanager.yml');
     const amLocal = rendered.alertmanagerYml.split(ALERTMANAGER_SECRETS_ROOT).join(secretsRoot);
-    writeFileSync(
-      amConfigFile,
-      forAlertmanager025(amLocal, (urlFile) => readFileSync(urlFile, 'utf8')),
-    );
+    writeFileSync(amConfigFile, amLocal);
     const am = workload(alertmanagerManifests, 'StatefulSet');
     const amDir = join(dir, 'alertmanager');
     mkdirSync(amDir);

@@ -13,7 +13,7 @@ export interface ExporterPaths {
 }
 
 /**
- * Debian's real node_exporter on a loopback port, with the container args of the rendered
+ * The real node_exporter (the pinned build) on a loopback port, with the container args of the rendered
  * DaemonSet: the host mounts (/host/proc, /host/sys, /host/root) become this machine's own, the
  * textfile folder a test folder, the listen address a loopback port; every other flag as rendered.
  */
@@ -34,7 +34,7 @@ export async function startNodeExporter(
     return flag in replaced ? `${flag}=${replaced[flag]}` : arg;
   });
   let output = '';
-  const child = spawnProgram('prometheus-node-exporter', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnProgram('node_exporter', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const failed = new Promise<never>((_, reject) =>

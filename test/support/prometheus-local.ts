@@ -39,7 +39,7 @@ export function writeFileSdTargets(file: string, targets: readonly DiscoveredTar
 
 /**
  * A loopback copy of a rendered prometheus.yml: every discovery block (kubernetes_sd_configs,
- * which Debian's Prometheus is built without, and the in-cluster DNS names of static jobs) is
+ * which needs a cluster with running pods, and the in-cluster DNS names of static jobs) is
  * swapped for static targets (or a watched targets file, `fileSd`) that carry the labels discovery
  * would set, so the real relabelling rules run unchanged; mounted paths point at local folders.
  * Nothing else is touched.
@@ -72,7 +72,7 @@ export interface RunningPrometheus {
 }
 
 /**
- * Starts Debian's `prometheus` on a loopback port with `configText`, the container args of the
+ * Starts the pinned `prometheus` on a loopback port with `configText`, the container args of the
  * rendered StatefulSet (paths and listen address replaced), and `env`. Resolves when /-/ready answers.
  */
 export async function startPrometheus(
@@ -97,8 +97,6 @@ export async function startPrometheus(
     const [flag] = arg.split('=');
     return flag in replaced ? `${flag}=${replaced[flag]}` : arg;
   });
-  // Prometheus 3 expands ${VAR} in external labels by default; Debian's 2.42 needs the feature flag.
-  args.push('--enable-feature=expand-external-labels');
   let output = '';
   const child = spawnProgram('prometheus', args, {
     env: { ...process.env, ...env },

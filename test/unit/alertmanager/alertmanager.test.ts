@@ -215,7 +215,7 @@ describe('Alertmanager', () => {
   });
 
   test('every flag the StatefulSet passes is one the real Alertmanager knows', () => {
-    const help = run('prometheus-alertmanager', ['--help'], '/');
+    const help = run('alertmanager', ['--help'], '/');
     const known = new Set([...(help.stdout + help.stderr).matchAll(/--([a-z][a-z0-9.-]*)/g)].map((m) => m[1]));
     const flags = (container.args as string[]).map((a) => a.replace(/^--/, '').split('=')[0]);
     expect(flags.filter((f) => !known.has(f))).toEqual([]);
