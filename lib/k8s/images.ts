@@ -49,7 +49,8 @@ export const IMAGES = {
 
 /**
  * The Kubernetes API server, and the etcd it stores in, that judge dist/ in the tests
- * (`kubectl apply --server-side --validate=strict`, Pod Security admission, RBAC).
+ * (`kubectl apply --server-side --validate=strict`, Pod Security admission, RBAC). The etcd is
+ * the one Kubernetes 1.36.3 names in its build/dependencies.yaml.
  */
 export const KUBERNETES_VERSION = 'v1.36.3';
-export const ETCD_VERSION = 'v3.6.16';
+export const ETCD_VERSION = 'v3.6.8';

@@ -42,11 +42,11 @@ import { stillRunning } from '../support/processes';
 import { getJson } from '../support/prometheus-local';
 
 /**
- * One minute of production time is one second here: a 5m `for` is 5s, the 6h accuracy baseline 6m
- * ending 1m ago, Alertmanager's 30s group_wait 0.5s and 5m group_interval 5s. Scrapes and rule
- * evaluations run every second.
+ * Two minutes of production time are one second here: a 5m `for` is 2.5s, the 6h accuracy baseline
+ * 3m ending 30s ago, Alertmanager's 30s group_wait 0.25s and 5m group_interval 2.5s. Scrapes and
+ * rule evaluations run every second, still finer than the shortest `for` (DeviceOffline's, 1s).
  */
-const FACTOR = 1 / 60;
+const FACTOR = 1 / 120;
 const seconds = (from: number, until: number): FaultWindow => ({
   from: Duration.seconds(from),
   until: Duration.seconds(until),
@@ -104,13 +104,13 @@ const CASES: readonly Case[] = [
   },
   { alert: 'DeviceOffline', device: 'edge-08', spec: { scenario: SCENARIOS.deviceDown(seconds(3, 30)) } },
   { alert: 'DeviceOffline', device: 'edge-09', spec: { scenario: SCENARIOS.deviceGone(seconds(3, 25)) } },
-  // The baseline of ModelAccuracyDegrading ends 1m (here 1s x 60) ago: the drop comes after a minute of history.
+  // The baseline of ModelAccuracyDegrading ends 1h (here 30s) ago: the drop comes after that much history.
   {
     alert: 'ModelAccuracyDegrading',
     device: 'edge-10',
-    spec: { scenario: SCENARIOS.accuracyDegrading(seconds(65, 100), Percent.of(91)), nominal: scoring(Percent.of(97)) },
-    // The 10s window's mean drops 6 points once 5/6 of it holds the drop: 8 of its samples at least.
-    onset: Duration.seconds(8),
+    spec: { scenario: SCENARIOS.accuracyDegrading(seconds(35, 60), Percent.of(91)), nominal: scoring(Percent.of(97)) },
+    // The 5s window's mean drops 6 points once 5/6 of it holds the drop: 4 of its samples at least.
+    onset: Duration.seconds(4),
   },
 ];
 const NOMINAL_DEVICES = ['edge-01', 'edge-02'];
@@ -324,7 +324,7 @@ describe('the stack under test is the one that ships', () => {
       expect([name, rule(name).severity]).toEqual([name, severity]);
       expect([name, rule(name).for.milliseconds]).toEqual([name, Math.round(shipped.for.milliseconds * FACTOR)]);
     }
-    expect(local!.stack.alertmanager.config.timing.groupWait.milliseconds).toBe(500);
+    expect(local!.stack.alertmanager.config.timing.groupWait.milliseconds).toBe(250);
   });
 });
 

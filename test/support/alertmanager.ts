@@ -40,10 +40,10 @@ export interface AlertmanagerClusterOptions {
 }
 
 /** How long a peer waits per position before it notifies, in the tests (15 s by default). */
-export const TEST_PEER_TIMEOUT = Duration.seconds(2);
+export const TEST_PEER_TIMEOUT = Duration.seconds(1);
 
 /**
- * Gossip settings for a cluster on loopback: a peer waits 2 s per position before notifying
+ * Gossip settings for a cluster on loopback: a peer waits 1 s per position before notifying
  * (15 s by default) and membership settles in about a second, so a test stays short.
  */
 const FAST_GOSSIP: readonly string[] = [
