@@ -24,7 +24,6 @@ import {
  */
 
 // Re-exported because lib/alertmanager/alertmanager.ts imports them from this file.
-export { defaultRouting } from './product-routing';
 export type { AlertRoutingProps } from './routing';
 
 /** Where the Alertmanager container finds the receivers' Secrets, one folder per Secret. */

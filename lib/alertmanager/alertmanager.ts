@@ -51,12 +51,7 @@ import {
   type WebSecurity,
   WebServerSecurity,
 } from '../k8s';
-import {
-  ALERTMANAGER_SECRETS_ROOT,
-  AlertmanagerConfig,
-  type AlertRoutingProps,
-  defaultRouting,
-} from './alertmanager-config';
+import { ALERTMANAGER_SECRETS_ROOT, AlertmanagerConfig, type AlertRoutingProps } from './alertmanager-config';
 import { ALERTMANAGER_APP_NAME } from './names';
 
 /** Alertmanager's ports: the web UI and API (Prometheus posts alerts here), and gossip between peers (TCP and UDP). */
@@ -97,8 +92,8 @@ export interface AlertmanagerProps {
   readonly replicas?: number;
   /** @default IMAGES.alertmanager */
   readonly image?: ContainerImage;
-  /** Receivers, routes and inhibitions. @default defaultRouting() */
-  readonly routing?: AlertRoutingProps;
+  /** Receivers, routes and inhibitions: the product's are in alerts/routing.ts. */
+  readonly routing: AlertRoutingProps;
   /**
    * Each peer's volume for silences and the notification log. They take kilobytes to a few
    * megabytes; 1 GiB is the smallest volume most storage classes provision.
@@ -167,7 +162,7 @@ export class Alertmanager extends Construct {
   /** The folder the receivers' Secrets are mounted under. */
   private readonly secretsRoot: string;
 
-  public constructor(scope: Construct, id: string, props: AlertmanagerProps = {}) {
+  public constructor(scope: Construct, id: string, props: AlertmanagerProps) {
     super(scope, id);
     this.name = props.name ?? ALERTMANAGER_APP_NAME;
     this.owner = `alertmanager '${this.name}'`;
@@ -242,10 +237,10 @@ export class Alertmanager extends Construct {
     checkWebSecurity(this.owner, 'webSecurity', props.webSecurity);
   }
 
-  private renderConfig(routing: AlertRoutingProps | undefined): AlertmanagerConfig {
+  private renderConfig(routing: AlertRoutingProps): AlertmanagerConfig {
     return new AlertmanagerConfig({
       alertmanager: this.name,
-      routing: routing ?? defaultRouting(),
+      routing,
       secretsRoot: this.secretsRoot,
       retention: this.retention,
     });

@@ -3,7 +3,6 @@ export * from './alertmanager-config';
 export type { InhibitRuleProps } from './inhibitions';
 export { type LabelMatcher, labelIs, labelIsNot, renderMatcher } from './matchers';
 export * from './names';
-export * from './product-routing';
 export type {
   EmailReceiverConfig,
   ReceiverProps,

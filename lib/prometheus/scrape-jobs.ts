@@ -1,5 +1,4 @@
 import { DEVICE_TARGETS } from '../core';
-import { HARDWARE_EXPORTER_JOB } from '../hardware';
 import type { PodDiscovery, RelabelRule, ScrapeJob, ScrapeLimits } from './prometheus-config';
 
 /**
@@ -130,10 +129,10 @@ export function devicesJob(namespaces?: readonly string[]): ScrapeJob {
   };
 }
 
-/** node_exporter on every node (hostNetwork, port 9100), labelled with its device. */
-export function hardwareExporterJob(namespace: string, appName: string, port: number): ScrapeJob {
+/** node_exporter on every node (hostNetwork), labelled with its device; the stack names the job. */
+export function hardwareExporterJob(job: string, namespace: string, appName: string, port: number): ScrapeJob {
   return {
-    name: HARDWARE_EXPORTER_JOB,
+    name: job,
     discovery: pods([namespace], `app.kubernetes.io/name=${appName}`),
     limits: SCRAPE_LIMITS.hardwareExporter,
     relabel: [keepPort(port), DEVICE_FROM_NODE, ...POD_IDENTITY],

@@ -11,7 +11,13 @@ import {
 } from '../alertmanager';
 import { DEFAULT_CATALOGUE, DEFAULT_EVALUATION_INTERVAL, type Duration, type MetricCatalogue } from '../core';
 import { GRAFANA_PORT, Grafana, type GrafanaProps } from '../grafana';
-import { HardwareExporter, type HardwareExporterProps, NODE_EXPORTER_APP_NAME, NODE_EXPORTER_PORT } from '../hardware';
+import {
+  HARDWARE_EXPORTER_JOB,
+  HardwareExporter,
+  type HardwareExporterProps,
+  NODE_EXPORTER_APP_NAME,
+  NODE_EXPORTER_PORT,
+} from '../hardware';
 import { labelValueProblem, recommendedLabels, StackNamespace, WebClientSecurity, type WebSecurity } from '../k8s';
 import { OTEL_PORTS, OtelCollector, type OtelCollectorProps } from '../otel';
 import {
@@ -221,7 +227,12 @@ export class MonitoringStack extends Construct {
       webSecurity: security.prometheus,
       scrapeJobs: [
         devicesJob(config.deviceNamespaces),
-        hardwareExporterJob(this.hardwareNamespace, hardwareExporter.appName, hardwareExporter.port),
+        hardwareExporterJob(
+          HARDWARE_EXPORTER_JOB,
+          this.hardwareNamespace,
+          hardwareExporter.appName,
+          hardwareExporter.port,
+        ),
         componentJob(ALERTMANAGER_JOB, this.namespace, am.appName, am.port, SCRAPE_LIMITS.alertmanager, {
           client: amFromPrometheus,
         }),

@@ -11,12 +11,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, YamlOutputType } from 'cdk8s';
-import { scaleDurations, THRESHOLDS } from '../../alerts';
+import { DEFAULT_RECEIVERS, scaleDurations, THRESHOLDS } from '../../alerts';
 import { stackConfig } from '../../config';
 import {
   type AlertRule,
   Celsius,
-  DEFAULT_RECEIVERS,
   Duration,
   Hertz,
   Megabytes,

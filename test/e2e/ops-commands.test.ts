@@ -8,7 +8,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_RECEIVERS, SERVICE_METRICS } from '../../lib';
+import { DEFAULT_RECEIVERS } from '../../alerts';
+import { SERVICE_METRICS } from '../../lib';
 import { exposition } from '../support/device-simulator';
 import { type Readings, SCENARIOS } from '../support/fleet';
 import { freePort, waitFor } from '../support/http';

@@ -3,15 +3,21 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Chart, Testing } from 'cdk8s';
-import { deviceOffline, EXAMPLE_DEVICE, highMemoryUsage, lowThroughput, watchdog } from '../../alerts';
+import {
+  DEFAULT_RECEIVER_SECRETS,
+  DEFAULT_TIMING,
+  defaultRouting,
+  deviceOffline,
+  EXAMPLE_DEVICE,
+  highMemoryUsage,
+  lowThroughput,
+  watchdog,
+} from '../../alerts';
 import {
   ALERTMANAGER_METRICS,
   Alertmanager,
   type AlertRule,
-  DEFAULT_RECEIVER_SECRETS,
-  DEFAULT_TIMING,
   Duration,
-  defaultRouting,
   type SecretKeyRef,
   secretFilePath,
 } from '../../lib';

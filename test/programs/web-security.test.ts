@@ -11,15 +11,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { hashSync } from 'bcryptjs';
 import { Testing } from 'cdk8s';
+import { DEFAULT_RECEIVER_SECRETS } from '../../alerts';
 import { config } from '../../config';
-import {
-  DEFAULT_RECEIVER_SECRETS,
-  Duration,
-  HASH_PLACEHOLDER,
-  MonitoringStack,
-  secretFilePath,
-  WebServerSecurity,
-} from '../../lib';
+import { Duration, HASH_PLACEHOLDER, MonitoringStack, secretFilePath, WebServerSecurity } from '../../lib';
 import { freePort, waitFor } from '../support/http';
 import { byKind, chartById, type Manifest } from '../support/manifests';
 import { run } from '../support/programs';

@@ -3,17 +3,21 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Testing } from 'cdk8s';
-import { scaleDurations, THRESHOLDS, type Thresholds } from '../../alerts';
+import {
+  DEFAULT_RECEIVER_SECRETS,
+  DEFAULT_TIMING,
+  defaultRouting,
+  scaleDurations,
+  THRESHOLDS,
+  type Thresholds,
+} from '../../alerts';
 import { stackConfig } from '../../config';
 import {
   ALERTMANAGER_PORTS,
   ALERTMANAGER_SECRETS_ROOT,
   Celsius,
-  DEFAULT_RECEIVER_SECRETS,
-  DEFAULT_TIMING,
   DEVICE_TARGETS,
   Duration,
-  defaultRouting,
   MonitoringStack,
   NODE_EXPORTER_PORT,
   type NotificationTiming,

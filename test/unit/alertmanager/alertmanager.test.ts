@@ -1,9 +1,9 @@
 import { Chart, Testing } from 'cdk8s';
+import { defaultRouting } from '../../../alerts';
 import {
   Alertmanager,
   type AlertmanagerProps,
   Duration,
-  defaultRouting,
   Gibibytes,
   IMAGES,
   Mebibytes,
@@ -13,10 +13,10 @@ import {
 import { byKind, type Manifest, RESTRICTED_CONTAINER_SECURITY } from '../../support/manifests';
 import { run } from '../../support/programs';
 
-/** Synthesizes an Alertmanager in a chart of `namespace` (none with null). */
-function synth(props: AlertmanagerProps = {}, namespace: string | null = 'monitoring') {
+/** Synthesizes an Alertmanager, with the product's routing unless given, in a chart of `namespace` (none with null). */
+function synth(props: Partial<AlertmanagerProps> = {}, namespace: string | null = 'monitoring') {
   const chart = namespace === null ? Testing.chart() : new Chart(Testing.app(), 'alertmanager', { namespace });
-  const am = new Alertmanager(chart, 'Alertmanager', props);
+  const am = new Alertmanager(chart, 'Alertmanager', { routing: defaultRouting(), ...props });
   const manifests = Testing.synth(chart) as Manifest[];
   const one = (kind: string, name?: string) => {
     const found = byKind(manifests, kind).filter((m) => name === undefined || m.metadata.name === name);
