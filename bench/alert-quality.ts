@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { THRESHOLDS } from '../alerts';
 import { missedGoals, QUALITY_REPORT, type QualityRow, renderQualityReport } from './alert-quality-report';
 import { alertQuality, FULL, ruleGroups, SHORT, thresholdsFor } from './alert-quality-scenarios';
+import { usePinnedPrograms } from './pinned-programs';
 
 /**
  * `npm run alert-quality`: every device alert replayed through long simulated histories by the
@@ -12,6 +13,7 @@ import { alertQuality, FULL, ruleGroups, SHORT, thresholdsFor } from './alert-qu
  * `--short` runs the test suite's lengths and only prints.
  */
 async function main(): Promise<void> {
+  usePinnedPrograms();
   const short = process.argv.includes('--short');
   const lengths = short ? SHORT : FULL;
   const started = Date.now();

@@ -29,6 +29,7 @@ import { App } from 'cdk8s';
 import { stackConfig } from '../config';
 import { MonitoringStack } from '../lib';
 import { deviceName, FAMILIES, type FleetHistory, SERIES_PER_DEVICE, writeFleetHistory } from './fleet-history';
+import { usePinnedPrograms } from './pinned-programs';
 
 const SIZES = (process.env.FLEET_SIZES ?? '1000,10000').split(',').map(Number);
 const RUNS = Number(process.env.QUERY_RUNS ?? 7);
@@ -330,6 +331,7 @@ export async function measureActiveSeriesMemory(
 }
 
 async function main(): Promise<void> {
+  usePinnedPrograms();
   console.log(
     `query cost at fleet scale: ${SIZES.join(', ')} devices x ${SERIES_PER_DEVICE} series, ${HOURS} h at 1m, ${RUNS} runs per query, ${cpus().length} cores, node ${process.version}`,
   );
