@@ -1,13 +1,7 @@
 /**
- * Shared pieces of the dashboards: Grafana units derived from the catalogue's units, threshold
- * steps from the typed alert thresholds, the `device` variable, and panels built with the
- * foundation SDK's builders.
- *
- * Only `@grafana/grafana-foundation-sdk/dashboard` (with `common`, which it loads anyway) is
- * loaded at run time: about 14 ms. The panel plugins', the Prometheus query's and the unit ids'
- * types (`timeseries`, `stat`, `prometheus`, `units`) are imported as types only: the first three
- * modules load the SDK's v2 dashboard schemas too, which would add about 35 ms to every synth.
- * The values below are still checked against those types at compile time.
+ * Shared pieces of the dashboards: Grafana units, threshold lines, the `device` variable, panels.
+ * Only the SDK's `dashboard` module is loaded at run time; the panel, query and unit modules are
+ * imported as types only, because they load the SDK's v2 schemas too (README: "Performance").
  */
 
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
@@ -40,10 +34,8 @@ export type { Thresholds };
 export const PROMETHEUS_DATASOURCE: common.DataSourceRef = { ...GRAFANA_DATASOURCES.prometheus };
 
 /**
- * The Grafana unit id of every unit the stack knows; a unit added to lib/units.ts does not
- * compile until it has one here. Each id is checked against the SDK's unit constants at compile
- * time (`satisfies typeof units.Milliseconds` only accepts `'ms'`). A 0-1 ratio shows as a
- * percentage (`percentunit`: 0.9 is 90%).
+ * The Grafana unit id of every unit the stack knows (a new unit does not compile without one),
+ * each checked against the SDK's unit constants at compile time; a 0-1 ratio shows as a percentage.
  */
 export const GRAFANA_UNITS: { readonly [K in keyof typeof Units]: string } = {
   seconds: 's' satisfies typeof units.Seconds,

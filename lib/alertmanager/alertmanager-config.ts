@@ -11,16 +11,9 @@ import {
 } from './routing';
 
 /**
- * Alertmanager's configuration (`alertmanager.yml`) as typed values: receivers (receivers.ts), the
- * routing tree (routing.ts) and inhibition rules (inhibitions.ts). Every credential is a
- * SecretKeyRef that the configuration names by file (`api_url_file`, `auth_password_file`,
- * `url_file`), so no secret value is ever rendered. What the product routes where is in
- * alerts/routing.ts.
- *
- * Field names follow Alertmanager's configuration reference (docs/configuration.md of
- * prometheus/alertmanager): `route` (`receiver`, `group_by`, `matchers`, `group_wait`,
- * `group_interval`, `repeat_interval`, `routes`), `receivers` (`slack_configs`, `email_configs`,
- * `webhook_configs`) and `inhibit_rules` (`source_matchers`, `target_matchers`, `equal`).
+ * `alertmanager.yml` as typed values (receivers.ts, routing.ts, inhibitions.ts), field names as in
+ * Alertmanager's configuration reference. Every credential is a SecretKeyRef named by file
+ * (`*_file`), so no secret is rendered; what the product routes where is in alerts/routing.ts.
  */
 
 // Re-exported because lib/alertmanager/alertmanager.ts imports them from this file.

@@ -119,10 +119,9 @@ export interface AlertmanagerProps {
 }
 
 /**
- * Alertmanager as a StatefulSet of gossiping peers: each peer is named in `--cluster.peer` through
- * a headless Service, keeps silences and the notification log on its own volume, and reads
- * `alertmanager.yml` from a ConfigMap whose hash rolls the pods when it changes. The receivers'
- * credentials are mounted read-only from their Secrets and named by file in the configuration.
+ * Alertmanager as a StatefulSet of gossiping peers, named to each other through a headless Service,
+ * each with its silences and notification log on its own volume; receiver credentials are mounted
+ * from their Secrets and named by file. A configuration change rolls the pods.
  */
 export class Alertmanager extends Construct {
   public readonly name: string;

@@ -1,17 +1,9 @@
-export * from './alertmanager';
-export * from './alertmanager-config';
+export { ALERTMANAGER_PORTS, Alertmanager, type AlertmanagerProps } from './alertmanager';
 export type { InhibitRuleProps } from './inhibitions';
-export { type LabelMatcher, labelIs, labelIsNot, renderMatcher } from './matchers';
-export * from './names';
-export type {
-  EmailReceiverConfig,
-  ReceiverProps,
-  SlackReceiverConfig,
-  SmtpServer,
-  WebhookReceiverConfig,
-} from './receivers';
+export { type LabelMatcher, labelIs, labelIsNot } from './matchers';
+export { ALERTMANAGER_APP_NAME, ALERTMANAGER_JOB } from './names';
+export type { ReceiverProps, SmtpServer } from './receivers';
 export {
-  ALERTMANAGER_BUILTIN_TIMING,
   type AlertRoutingProps,
   type DeadMansSwitchProps,
   type NotificationTiming,

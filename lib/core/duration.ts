@@ -1,9 +1,6 @@
 /**
- * A span of time, held in milliseconds, rendered in Prometheus' duration form (`1h30m`, `15s`).
- *
- * Durations are values: they are never bare strings in this code base, so a malformed duration
- * cannot reach a generated file. Whoever consumes a duration validates it against its own rules
- * (a rule's `for`, a retention) and names itself in the error.
+ * A span of time in milliseconds, rendered in Prometheus' form (`1h30m`), never a bare string.
+ * Whoever consumes a duration validates it against its own rules and names itself in the error.
  */
 export class Duration {
   /** The zero duration: a rule that fires on its first matching evaluation. */

@@ -1,8 +1,50 @@
-export * from './duration';
-export * from './intervals';
-export * from './markdown';
-export * from './metrics';
-export * from './names';
-export * from './promql';
-export * from './units';
-export * from './yaml';
+export { Duration } from './duration';
+export { DEFAULT_EVALUATION_INTERVAL, DEFAULT_SCRAPE_INTERVAL } from './intervals';
+export { markdownCell, markdownTable } from './markdown';
+export {
+  ALERTMANAGER_METRICS,
+  DEFAULT_CATALOGUE,
+  DEVICE_TARGETS,
+  METRIC_NAME,
+  type Metric,
+  MetricCatalogue,
+  NODE_EXPORTER_METRICS,
+  PROMETHEUS_METRICS,
+  SERVICE_METRICS,
+} from './metrics';
+export { ALERT_NAME, dnsLabelProblem, dnsSubdomainProblem, labelNameProblem } from './names';
+export {
+  analysePromQL,
+  type Comparison,
+  compareValue,
+  literal,
+  type Matchers,
+  type PromQLAnalysis,
+  type Smoothing,
+  selector,
+  smoothed,
+  smoothingProblem,
+} from './promql';
+export {
+  Bytes,
+  Celsius,
+  Cores,
+  Count,
+  type Dimension,
+  formatAmount,
+  Gibibytes,
+  Hertz,
+  Mebibytes,
+  Megabytes,
+  Millicores,
+  Milliseconds,
+  Milliwatts,
+  Percent,
+  Quantity,
+  Ratio,
+  Seconds,
+  type Unit,
+  Units,
+  Watts,
+} from './units';
+export { toYaml } from './yaml';

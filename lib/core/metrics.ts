@@ -105,8 +105,7 @@ export const PROMETHEUS_METRICS = {
 } as const;
 
 /**
- * What node_exporter exposes about a device's hardware, as the recording rules read it (names
- * checked against Debian's node_exporter 1.5 and unchanged in the pinned 1.12): hwmon and
+ * What node_exporter exposes about a device's hardware, as the recording rules read it: hwmon and
  * thermal_zone temperatures, CPU time, power_supply capacity, RAPL energy counters.
  */
 export const NODE_EXPORTER_METRICS = {
@@ -138,13 +137,8 @@ export const NODE_EXPORTER_METRICS = {
 } as const;
 
 /**
- * Alertmanager's own metrics that the self-monitoring alerts (alerts/alertmanager.ts) query.
- *
- * Checked against the /metrics of Debian's Alertmanager 0.25 in test/alertmanager-cluster.test.ts
- * (every name below must appear there), and present under the same names in the pinned 0.35:
- * 0.33 removed only `alertmanager_marked_alerts`, and 0.34 only added values (`authError`,
- * `rateLimited`) to the `reason` label of `alertmanager_notifications_failed_total`, which the
- * alerts sum away.
+ * Alertmanager's own metrics that the self-monitoring alerts (alerts/alertmanager.ts) query; the
+ * cluster test finds each, with its type, on the /metrics of the pinned Alertmanager.
  */
 export const ALERTMANAGER_METRICS = {
   configLastReloadSuccessful: metric(

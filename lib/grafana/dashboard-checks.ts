@@ -4,11 +4,8 @@ import { analysePromQL } from '../core';
 import { GRAFANA_UID_PATTERN, GRAFANA_UID_RULE, type GrafanaDatasourceRef } from './grafana-provisioning';
 
 /**
- * Cross-reference checks on dashboards, run at synth: what Grafana would only reveal as an empty
- * panel or a dashboard that silently fails to load. Each failure is one sentence naming the
- * dashboard (by uid) and the panel (by title and id).
- *
- * Only types are imported from the foundation SDK: the checks load none of its code.
+ * Cross-reference checks on dashboards, run at synth: what Grafana would only show as an empty
+ * panel or a dashboard that fails to load. Each failure is one sentence naming dashboard and panel.
  */
 
 export interface DashboardCheckContext {

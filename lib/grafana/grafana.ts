@@ -128,11 +128,9 @@ export interface GrafanaProps {
 }
 
 /**
- * Grafana as a single-replica Deployment whose whole state is provisioned from code: datasources
- * and a dashboard provider in Grafana's standard provisioning folders, one ConfigMap per dashboard,
- * the admin credentials read from a mounted Secret. Its SQLite database lives on an emptyDir, so
- * a restart starts from the provisioned state (and logs users out). A change to any provisioning
- * or dashboard file changes the pod template's `checksum/config` and rolls the pod.
+ * Grafana as a one-replica Deployment whose state is provisioned from code (datasources, one
+ * ConfigMap per dashboard, admin credentials from a Secret). Its database is on an emptyDir: a
+ * restart starts from the provisioned state; a provisioning change rolls the pod.
  */
 export class Grafana extends Construct {
   public readonly name: string;

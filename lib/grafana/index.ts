@@ -1,3 +1,2 @@
-export * from './dashboard-checks';
-export * from './grafana';
-export * from './grafana-provisioning';
+export { GRAFANA_PORT, Grafana, type GrafanaProps } from './grafana';
+export { GRAFANA_DATASOURCES } from './grafana-provisioning';

@@ -1,16 +1,42 @@
-export * from './cluster-scoped';
-export * from './component';
-export * from './content-hash';
-export * from './disruption-budget';
-export * from './images';
-export * from './kube-quantities';
-export * from './labels';
-export * from './manifest-limits';
-export * from './namespace';
-export * from './network-policies';
-export * from './pod-hardening';
-export * from './pod-plumbing';
-export * from './secret-ref';
-export * from './stateful-peers';
-export * from './stateful-set';
-export * from './web-security';
+export { clusterScoped } from './cluster-scoped';
+export { chartNamespace, checkReplicas, selectorLabels } from './component';
+export { contentHash } from './content-hash';
+export { type DisruptionBudgetProps, disruptionBudget } from './disruption-budget';
+export { type ContainerImage, IMAGES, imageRef, imageVersion } from './images';
+export { type ComputeResources, dataProblem, kubeBytes, kubeResources } from './kube-quantities';
+export { type ComponentLabels, checkLabelValues, labelValueProblem, PART_OF, recommendedLabels } from './labels';
+export { KUBECTL_APPLY_ANNOTATION_LIMIT } from './manifest-limits';
+export { StackNamespace, type StackNamespaceProps } from './namespace';
+export {
+  type AllowProps,
+  allowEgress,
+  allowIngress,
+  defaultDeny,
+  type PodGroup,
+  type TrafficPeer,
+} from './network-policies';
+export { NOBODY, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-hardening';
+export {
+  type ConfigMapProps,
+  type ContainerProbes,
+  checkedConfigMap,
+  containerPort,
+  type HttpProbesProps,
+  httpProbes,
+  type NamedPort,
+  podServiceAccount,
+  podTemplateMetadata,
+  type ServiceAccountProps,
+  serviceAccount,
+  servicePort,
+  spreadOverNodes,
+} from './pod-plumbing';
+export { checkSecretRef, distinctSecrets, type SecretKeyRef, secretFilePath, secretMountPath } from './secret-ref';
+export { peerAddresses } from './stateful-peers';
+export {
+  type HeadlessServiceProps,
+  headlessService,
+  type VolumeClaimTemplateProps,
+  volumeClaimTemplate,
+} from './stateful-set';
+export { checkWebSecurity, WebClientSecurity, type WebSecurity, WebServerSecurity } from './web-security';

@@ -1,8 +1,6 @@
 /**
- * Size limits an object must respect to be applied. Client-side `kubectl apply` copies the whole
- * object into the `kubectl.kubernetes.io/last-applied-configuration` annotation, and all of an
- * object's annotations together may hold at most 256 KiB; the API server stores at most 1 MiB in
- * a ConfigMap. The smaller limit decides.
+ * Client-side `kubectl apply` copies an object into its last-applied annotation, and all of an
+ * object's annotations may hold at most 256 KiB (a ConfigMap at most 1 MiB): the smaller decides.
  */
 export const KUBECTL_APPLY_ANNOTATION_LIMIT = 262_144;
 

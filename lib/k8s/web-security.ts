@@ -24,9 +24,8 @@ export interface WebSecurity {
    */
   readonly basicAuth?: BasicAuth;
   /**
-   * Serve HTTPS with the `tls.crt` and `tls.key` of a `kubernetes.io/tls` Secret; clients verify
-   * it with its `ca.crt`, as cert-manager writes them. The certificate must name the Service and
-   * every peer (`*.<name>-headless.<namespace>.svc`).
+   * Serve HTTPS from a `kubernetes.io/tls` Secret (with `ca.crt`, as cert-manager writes it) naming
+   * the Service and every peer (`*.<name>-headless.<namespace>.svc`).
    * @default - plain HTTP
    */
   readonly tlsSecretName?: string;

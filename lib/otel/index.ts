@@ -1,2 +1,1 @@
-export * from './otel-collector';
-export * from './otel-config';
+export { OTEL_PORTS, OtelCollector, type OtelCollectorProps } from './otel-collector';

@@ -1,10 +1,8 @@
 import type { Duration } from '../core';
 
 /**
- * The OpenTelemetry collector's configuration as typed components, checked the way the collector
- * checks it at start-up, so a broken pipeline stops the synth instead of a pod. Field names follow
- * the collector's component READMEs (otlp receiver, memory_limiter and batch processors,
- * prometheus and otlp exporters, health_check extension, service telemetry readers).
+ * The collector's configuration as typed components, checked as the collector checks it at
+ * start-up, so a broken pipeline stops the synth, not a pod; `otelcol validate` judges it in tests.
  */
 
 /** OTLP from devices and services, over gRPC and HTTP. */

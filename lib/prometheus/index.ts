@@ -1,6 +1,5 @@
-export * from './names';
-export * from './prometheus';
-export * from './prometheus-config';
-export * from './prometheus-rules';
-export * from './prometheus-sizing';
-export * from './scrape-jobs';
+export { PROMETHEUS_APP_NAME, PROMETHEUS_JOB } from './names';
+export { PROMETHEUS_PORT, Prometheus, type PrometheusProps } from './prometheus';
+export type { ScrapeJob, ScrapeLimits } from './prometheus-config';
+export { PrometheusRules, type PrometheusRulesProps, renderRuleFile } from './prometheus-rules';
+export { componentJob, devicesJob, hardwareExporterJob, SCRAPE_LIMITS } from './scrape-jobs';

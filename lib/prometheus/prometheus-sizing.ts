@@ -47,10 +47,8 @@ export interface PrometheusSizing {
 const mib = (bytes: number) => Mebibytes.of(Math.ceil(bytes / 2 ** 20));
 
 /**
- * Memory: the head's heap doubled for Go's garbage collector (GOGC=100), plus 256 MiB for the
- * rest of the process and queries; the limit half again as much. Disk: every sample kept for the
- * retention, plus the write-ahead log (about 3 hours of samples, uncompressed at ~16 bytes each),
- * with 30% headroom for compaction; `retention.size` stops at 80% of the volume.
+ * Memory: the head's heap doubled for Go's GC (GOGC=100) plus 256 MiB, the limit half again. Disk:
+ * the retention's samples plus ~3 h of WAL at ~16 bytes a sample, 30% headroom; size at 80%.
  */
 export function sizePrometheus(props: FleetSizingProps): PrometheusSizing {
   const owner = 'sizePrometheus';

@@ -96,10 +96,8 @@ export function peersJob(name: string, peers: readonly string[], limits: ScrapeL
 }
 
 /**
- * The liquid-audio-nets pods: any pod, in `namespaces` (every namespace by default), that opts in
- * with `prometheus.io/scrape: "true"`; `prometheus.io/port` (default 8080) and
- * `prometheus.io/path` (default /metrics) say where its metrics are. The `device` label is the
- * node the pod runs on.
+ * The liquid-audio-nets pods in `namespaces` (all by default) annotated `prometheus.io/scrape:
+ * "true"`, at `prometheus.io/port` (8080) and `prometheus.io/path` (/metrics); `device` is the node.
  */
 export function devicesJob(namespaces?: readonly string[]): ScrapeJob {
   const annotation = (a: keyof typeof DEVICE_SCRAPE_ANNOTATIONS) => podAnnotationLabel(DEVICE_SCRAPE_ANNOTATIONS[a]);

@@ -1,6 +1,17 @@
-export * from './alert-catalogue';
-export * from './alert-rule';
-export * from './alert-text';
-export * from './recording-rule';
-export * from './rule-group';
-export * from './rule-test';
+export { renderAlertCatalogue } from './alert-catalogue';
+export {
+  AlertRule,
+  type AlertRuleProps,
+  type AlertShaping,
+  type LineAlert,
+  type LineSeverity,
+  type Severity,
+  type ThresholdAlertProps,
+  ThresholdAlertRule,
+  type ThresholdAlertRuleProps,
+  type ThresholdLine,
+} from './alert-rule';
+export { AlertText, type LabelRef, label, type ValueRef, value } from './alert-text';
+export { RecordingRule, type RecordingRuleProps } from './recording-rule';
+export { RuleGroup, type RuleGroupProps } from './rule-group';
+export { seriesText } from './rule-test';

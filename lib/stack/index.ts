@@ -1,3 +1,13 @@
-export * from './monitoring-stack';
-export * from './stack-network-policies';
-export * from './staged-app';
+export {
+  type AlertGroupConfig,
+  type AlertmanagerOptions,
+  type GrafanaOptions,
+  type HardwareExporterOptions,
+  MonitoringStack,
+  type OtelCollectorOptions,
+  type PrometheusOptions,
+  type StackConfig,
+  type StackSecurity,
+} from './monitoring-stack';
+export type { NetworkPolicyOptions } from './stack-network-policies';
+export { StagedApp, type StagedAppProps, synthOrExit } from './staged-app';

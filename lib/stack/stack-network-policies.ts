@@ -20,10 +20,8 @@ export interface NetworkPolicyOptions {
   /** Namespaces whose pods may push OTLP to the collector. @default - the device namespaces, or every namespace when those are not limited */
   readonly otlpClientNamespaces?: readonly string[];
   /**
-   * Deny egress by default too, then allow DNS and what each component needs: Prometheus
-   * anywhere (it scrapes pods in every namespace and remote-writes), Alertmanager to its peers
-   * and to HTTPS and SMTP receivers, Grafana to Prometheus and Alertmanager, the collector to
-   * its traces endpoint's port.
+   * Deny egress too, then allow DNS and what each component needs (Prometheus anywhere: it scrapes
+   * every namespace; Alertmanager its peers and receivers; Grafana its datasources).
    * @default false - egress open
    */
   readonly restrictEgress?: boolean;
