@@ -1,11 +1,15 @@
-// Imports lib's modules, not '../lib': lib/alertmanager/product-routing.ts re-exports this file for
-// older imports, so '../lib' is still loading when this file runs.
-import type { InhibitRuleProps } from '../lib/alertmanager/inhibitions';
-import { labelIs, labelIsNot } from '../lib/alertmanager/matchers';
-import type { SmtpServer } from '../lib/alertmanager/receivers';
-import { type AlertRoutingProps, type NotificationTiming, severityRoute } from '../lib/alertmanager/routing';
-import { DEVICE_TARGETS, Duration } from '../lib/core';
-import type { SecretKeyRef } from '../lib/k8s';
+import {
+  type AlertRoutingProps,
+  DEVICE_TARGETS,
+  Duration,
+  type InhibitRuleProps,
+  labelIs,
+  labelIsNot,
+  type NotificationTiming,
+  type SecretKeyRef,
+  type SmtpServer,
+  severityRoute,
+} from '../lib';
 
 /**
  * Who hears about which alert of liquid-audio-nets, how soon and how often: the product's

@@ -1,4 +1,5 @@
-import { type Duration, markdownCell, markdownTable } from '../lib';
+import type { Duration } from '../lib';
+import { markdownCell, markdownTable } from '../lib/core';
 import { type AlertQuality, formatSeconds, type ScenarioLengths } from './alert-quality-scenarios';
 
 /** Where `npm run alert-quality` writes its results, relative to the repository; alerts/thresholds.ts links here. */

@@ -7,18 +7,18 @@ import { THRESHOLDS, type Thresholds, unshaped } from '../alerts';
 import { stackConfig } from '../config';
 import {
   type AlertRule,
-  DEFAULT_EVALUATION_INTERVAL,
   DEVICE_TARGETS,
   type Dimension,
   Duration,
   type Metric,
   PROMETHEUS_METRICS,
   type Quantity,
-  RuleGroup,
-  renderRuleFile,
   SERVICE_METRICS,
   seriesText,
 } from '../lib';
+import { DEFAULT_EVALUATION_INTERVAL } from '../lib/core';
+import { renderRuleFile } from '../lib/prometheus';
+import { RuleGroup } from '../lib/rules';
 import { FAMILIES, noise } from './fleet-history';
 
 /**

@@ -1,7 +1,7 @@
 // The package's public API: what config.ts, alerts/ and dashboards/ use, and what a platform team
-// needs to write its own config. The rest of each folder's index is for the folders above it.
+// needs to write its own config. The rest of each folder's index.ts is for the folders above it.
 
-// alertmanager: also the routing a stack is given (alerts/routing.ts).
+// alertmanager: its job name, the Watchdog, and the routing a stack is given (alerts/routing.ts).
 export {
   ALERTMANAGER_JOB,
   type AlertRoutingProps,
@@ -52,11 +52,13 @@ export {
   Units,
   Watts,
 } from './core';
+// grafana: the datasources dashboards query.
 export { GRAFANA_DATASOURCES } from './grafana';
+// hardware: the exporter's job and port, which hardware alerts select by.
 export { HARDWARE_EXPORTER_JOB, NODE_EXPORTER_PORT } from './hardware';
 // k8s: a credential read from a Secret (receivers, TLS, basic auth).
 export type { SecretKeyRef } from './k8s';
-// prometheus, alertmanager, hardware, grafana: the names alerts and dashboards select by.
+// prometheus: its job name, which its self-monitoring alerts select by.
 export { PROMETHEUS_JOB } from './prometheus';
 // rules: alert and recording rules as values, their texts, and the lines they draw on dashboards.
 export {

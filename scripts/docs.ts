@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
 import { config } from '../config';
-import { MonitoringStack, renderAlertCatalogue } from '../lib';
+import { MonitoringStack } from '../lib';
+import { renderAlertCatalogue } from '../lib/rules';
 
 const stack = new MonitoringStack(new App(), 'stack', config);
 const target = join(__dirname, '../../docs/alert-catalogue.md');

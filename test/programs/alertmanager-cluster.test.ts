@@ -13,14 +13,9 @@ import {
   lowThroughput,
   watchdog,
 } from '../../alerts';
-import {
-  ALERTMANAGER_METRICS,
-  Alertmanager,
-  type AlertRule,
-  Duration,
-  type SecretKeyRef,
-  secretFilePath,
-} from '../../lib';
+import { ALERTMANAGER_METRICS, type AlertRule, Duration, type SecretKeyRef } from '../../lib';
+import { Alertmanager } from '../../lib/alertmanager/alertmanager';
+import { secretFilePath } from '../../lib/k8s/secret-ref';
 import { type AlertmanagerPeer, startAlertmanagerCluster, TEST_PEER_TIMEOUT } from '../support/alertmanager';
 import { HttpSink, LOOPBACK, SmtpSink, sleep, waitUntil } from '../support/loopback';
 import { byKind, type Manifest } from '../support/manifests';

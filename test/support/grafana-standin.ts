@@ -1,4 +1,4 @@
-import { IMAGES, imageVersion } from '../../lib';
+import { IMAGES, imageVersion } from '../../lib/k8s/images';
 import { type LoopbackServer, serve } from './http';
 
 /**

@@ -13,8 +13,6 @@ import {
 } from '../../alerts';
 import { stackConfig } from '../../config';
 import {
-  ALERTMANAGER_PORTS,
-  ALERTMANAGER_SECRETS_ROOT,
   Celsius,
   DEVICE_TARGETS,
   Duration,
@@ -24,9 +22,11 @@ import {
   Percent,
   type Quantity,
   type SecretKeyRef,
-  secretFilePath,
   Units,
 } from '../../lib';
+import { ALERTMANAGER_PORTS } from '../../lib/alertmanager/alertmanager';
+import { ALERTMANAGER_SECRETS_ROOT } from '../../lib/alertmanager/alertmanager-config';
+import { secretFilePath } from '../../lib/k8s/secret-ref';
 import { type AlertmanagerPeer, startAlertmanagerCluster } from './alertmanager';
 import { type DeviceSpec, Fleet, type SimulatedDevice } from './fleet';
 import { type GrafanaStandIn, startGrafanaStandIn } from './grafana-standin';

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { PROMETHEUS_SECRETS_ROOT } from '../../lib';
+import { PROMETHEUS_SECRETS_ROOT } from '../../lib/prometheus/prometheus-config';
 import { freePort, waitFor } from './http';
 import { spawnProgram, stopProcess } from './processes';
 

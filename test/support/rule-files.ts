@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { type RuleGroup, renderRuleFile } from '../../lib';
+import { renderRuleFile } from '../../lib/prometheus/prometheus-rules';
+import type { RuleGroup } from '../../lib/rules/rule-group';
 
 /**
  * Writes each group's rule file and its generated promtool tests into a fresh folder, as

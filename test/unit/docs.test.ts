@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { config } from '../../config';
-import { MonitoringStack, renderAlertCatalogue } from '../../lib';
+import { MonitoringStack } from '../../lib';
+import { renderAlertCatalogue } from '../../lib/rules/alert-catalogue';
 
 const docs = join(__dirname, '../../docs');
 const stack = new MonitoringStack(Testing.app(), 'stack', config);

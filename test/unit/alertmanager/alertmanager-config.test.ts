@@ -10,18 +10,14 @@ import {
   MODEL_QUALITY_ALERTS,
   watchdog,
 } from '../../../alerts';
+import { type AlertRoutingProps, Duration, labelIs, type SecretKeyRef, severityRoute } from '../../../lib';
 import {
   ALERTMANAGER_FILE_FIELDS,
   AlertmanagerConfig,
   type AlertmanagerFileField,
-  type AlertRoutingProps,
-  Duration,
-  IMAGES,
-  labelIs,
-  type SecretKeyRef,
-  severityRoute,
   versionAtLeast,
-} from '../../../lib';
+} from '../../../lib/alertmanager/alertmanager-config';
+import { IMAGES } from '../../../lib/k8s/images';
 import { programVersion } from '../../support/alertmanager';
 import { SEED_SEVERITIES } from '../../support/manifests';
 import { run } from '../../support/programs';

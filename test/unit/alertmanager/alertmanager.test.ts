@@ -1,15 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import { defaultRouting } from '../../../alerts';
-import {
-  Alertmanager,
-  type AlertmanagerProps,
-  Duration,
-  Gibibytes,
-  IMAGES,
-  Mebibytes,
-  Millicores,
-  type SecretKeyRef,
-} from '../../../lib';
+import { Duration, Gibibytes, Mebibytes, Millicores, type SecretKeyRef } from '../../../lib';
+import { Alertmanager, type AlertmanagerProps } from '../../../lib/alertmanager/alertmanager';
+import { IMAGES } from '../../../lib/k8s/images';
 import { byKind, type Manifest, RESTRICTED_CONTAINER_SECURITY } from '../../support/manifests';
 import { run } from '../../support/programs';
 

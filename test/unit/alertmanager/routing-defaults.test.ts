@@ -3,14 +3,9 @@ import { parse } from 'yaml';
 import * as alerts from '../../../alerts';
 import { config } from '../../../config';
 import * as lib from '../../../lib';
-import {
-  ALERTMANAGER_BUILTIN_TIMING,
-  AlertmanagerConfig,
-  type AlertRoutingProps,
-  Duration,
-  labelIs,
-  MonitoringStack,
-} from '../../../lib';
+import { type AlertRoutingProps, Duration, labelIs, MonitoringStack } from '../../../lib';
+import { AlertmanagerConfig } from '../../../lib/alertmanager/alertmanager-config';
+import { ALERTMANAGER_BUILTIN_TIMING } from '../../../lib/alertmanager/routing';
 
 /** A routing that leaves every optional field to the library. */
 const minimal: AlertRoutingProps = {

@@ -1,15 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALERTMANAGER_ALERTS, THRESHOLDS } from '../../../alerts';
-import {
-  ALERTMANAGER_METRICS,
-  analysePromQL,
-  Duration,
-  PROMETHEUS_METRICS,
-  RuleGroup,
-  renderRuleFile,
-  Units,
-} from '../../../lib';
+import { ALERTMANAGER_METRICS, Duration, PROMETHEUS_METRICS, Units } from '../../../lib';
+import { analysePromQL } from '../../../lib/core/promql';
+import { renderRuleFile } from '../../../lib/prometheus/prometheus-rules';
+import { RuleGroup } from '../../../lib/rules/rule-group';
 import { run } from '../../support/programs';
 import { testFileName, writeRuleFiles } from '../../support/rule-files';
 

@@ -3,16 +3,9 @@ import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { EXAMPLE_DEVICE, THRESHOLDS } from '../../../alerts';
 import { config } from '../../../config';
-import {
-  AlertRule,
-  AlertText,
-  Duration,
-  Milliseconds,
-  MonitoringStack,
-  RuleGroup,
-  renderRuleFile,
-  SERVICE_METRICS,
-} from '../../../lib';
+import { AlertRule, AlertText, Duration, Milliseconds, MonitoringStack, SERVICE_METRICS } from '../../../lib';
+import { renderRuleFile } from '../../../lib/prometheus/prometheus-rules';
+import { RuleGroup } from '../../../lib/rules/rule-group';
 import { run } from '../../support/programs';
 import { testFileName, writeRuleFiles } from '../../support/rule-files';
 

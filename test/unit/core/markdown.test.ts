@@ -1,4 +1,5 @@
-import { DEFAULT_EVALUATION_INTERVAL, DEFAULT_SCRAPE_INTERVAL, markdownCell, markdownTable } from '../../../lib';
+import { DEFAULT_EVALUATION_INTERVAL, DEFAULT_SCRAPE_INTERVAL } from '../../../lib/core/intervals';
+import { markdownCell, markdownTable } from '../../../lib/core/markdown';
 
 describe('markdownTable', () => {
   test('pads every column to its widest cell, at least three wide, as Biome formats Markdown', () => {

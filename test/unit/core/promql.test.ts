@@ -1,4 +1,5 @@
-import { analysePromQL, compare, Milliseconds, Percent, SERVICE_METRICS, Seconds, selector } from '../../../lib';
+import { Milliseconds, Percent, SERVICE_METRICS, Seconds, selector } from '../../../lib';
+import { analysePromQL, compare } from '../../../lib/core/promql';
 
 describe('PromQL builders', () => {
   test('selector sorts matchers and quotes values', () => {

@@ -24,8 +24,6 @@ import {
   systemOverviewDashboard,
 } from '../../../dashboards';
 import {
-  analysePromQL,
-  checkDashboards,
   Duration,
   GRAFANA_DATASOURCES,
   Percent,
@@ -33,6 +31,8 @@ import {
   Seconds,
   type ThresholdAlertRule,
 } from '../../../lib';
+import { analysePromQL } from '../../../lib/core/promql';
+import { checkDashboards } from '../../../lib/grafana/dashboard-checks';
 
 type Target = { refId: string; expr: string; datasource: { type: string; uid: string } };
 const panels = (d: Dashboard) => (d.panels ?? []) as Panel[];

@@ -1,14 +1,8 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DASHBOARD_CATALOGUE } from '../../../alerts';
 import { performanceDashboard, systemOverviewDashboard } from '../../../dashboards';
-import {
-  checkDashboard,
-  checkDashboards,
-  type DashboardCheckContext,
-  GRAFANA_DATASOURCES,
-  MetricCatalogue,
-  Units,
-} from '../../../lib';
+import { GRAFANA_DATASOURCES, MetricCatalogue, Units } from '../../../lib';
+import { checkDashboard, checkDashboards, type DashboardCheckContext } from '../../../lib/grafana/dashboard-checks';
 
 const context: DashboardCheckContext = {
   datasources: Object.values(GRAFANA_DATASOURCES),

@@ -3,16 +3,10 @@ import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { DASHBOARD_CATALOGUE, THRESHOLDS } from '../../../alerts';
 import { buildDashboards, DASHBOARDS, performanceDashboard } from '../../../dashboards';
-import {
-  COMPONENT_NAMES,
-  Cores,
-  Duration,
-  Grafana,
-  type GrafanaProps,
-  KUBECTL_APPLY_ANNOTATION_LIMIT,
-  Mebibytes,
-  Seconds,
-} from '../../../lib';
+import { Cores, Duration, Mebibytes, Seconds } from '../../../lib';
+import { Grafana, type GrafanaProps } from '../../../lib/grafana/grafana';
+import { KUBECTL_APPLY_ANNOTATION_LIMIT } from '../../../lib/k8s/manifest-limits';
+import { COMPONENT_NAMES } from '../../../lib/stack/monitoring-stack';
 import { byKind, type Manifest, RESTRICTED_CONTAINER_SECURITY } from '../../support/manifests';
 
 const PROPS: GrafanaProps = {

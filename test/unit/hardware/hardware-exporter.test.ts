@@ -1,11 +1,11 @@
 import { Chart, Testing } from 'cdk8s';
 import { config } from '../../../config';
+import { MonitoringStack } from '../../../lib';
 import {
   HARDWARE_EXPORTER_EXCEPTIONS,
   HardwareExporter,
   type HardwareExporterProps,
-  MonitoringStack,
-} from '../../../lib';
+} from '../../../lib/hardware/hardware-exporter';
 import { byKind, type Manifest, RESTRICTED_CONTAINER_SECURITY } from '../../support/manifests';
 
 function build(overrides: Partial<HardwareExporterProps> = {}) {

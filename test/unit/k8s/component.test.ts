@@ -1,5 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
-import { chartNamespace, checkReplicas, recommendedLabels, selectorLabels } from '../../../lib';
+import { chartNamespace, checkReplicas, selectorLabels } from '../../../lib/k8s/component';
+import { recommendedLabels } from '../../../lib/k8s/labels';
 
 describe('chartNamespace', () => {
   test("returns the namespace of the scope's chart", () => {

@@ -1,16 +1,16 @@
 import { Testing } from 'cdk8s';
 import type { Probe } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KUBECTL_APPLY_ANNOTATION_LIMIT } from '../../../lib/k8s/manifest-limits';
 import {
   checkedConfigMap,
   containerPort,
   httpProbes,
-  KUBECTL_APPLY_ANNOTATION_LIMIT,
   podServiceAccount,
   podTemplateMetadata,
   serviceAccount,
   servicePort,
   spreadOverNodes,
-} from '../../../lib';
+} from '../../../lib/k8s/pod-plumbing';
 import { byKind, type Manifest } from '../../support/manifests';
 
 describe('ports', () => {

@@ -1,5 +1,6 @@
 import { Testing } from 'cdk8s';
-import { Gibibytes, headlessService, Mebibytes, volumeClaimTemplate } from '../../../lib';
+import { Gibibytes, Mebibytes } from '../../../lib';
+import { headlessService, volumeClaimTemplate } from '../../../lib/k8s/stateful-set';
 import { byKind, type Manifest } from '../../support/manifests';
 
 describe('headlessService', () => {

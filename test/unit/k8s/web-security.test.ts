@@ -1,7 +1,9 @@
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { config } from '../../../config';
-import { HASH_PLACEHOLDER, MonitoringStack, type StackSecurity } from '../../../lib';
+import { MonitoringStack } from '../../../lib';
+import { HASH_PLACEHOLDER } from '../../../lib/k8s/web-security';
+import type { StackSecurity } from '../../../lib/stack/monitoring-stack';
 import { byKind, chartById, type Manifest } from '../../support/manifests';
 
 const auth = (c: string) => ({

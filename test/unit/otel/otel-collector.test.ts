@@ -1,13 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import {
-  Mebibytes,
-  Millicores,
-  OtelCollector,
-  OtelCollectorConfig,
-  type OtelCollectorConfigProps,
-  type OtelCollectorProps,
-} from '../../../lib';
+import { Mebibytes, Millicores } from '../../../lib';
+import { OtelCollector, type OtelCollectorProps } from '../../../lib/otel/otel-collector';
+import { OtelCollectorConfig, type OtelCollectorConfigProps } from '../../../lib/otel/otel-config';
 import { byKind, type Manifest } from '../../support/manifests';
 
 function build(overrides: Partial<OtelCollectorProps> = {}) {

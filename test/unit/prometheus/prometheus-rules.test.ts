@@ -1,5 +1,7 @@
 import { Testing } from 'cdk8s';
-import { AlertRule, AlertText, Duration, PrometheusRules, RuleGroup, renderRuleFile } from '../../../lib';
+import { AlertRule, AlertText, Duration } from '../../../lib';
+import { PrometheusRules, renderRuleFile } from '../../../lib/prometheus/prometheus-rules';
+import { RuleGroup } from '../../../lib/rules/rule-group';
 import { byKind, type Manifest } from '../../support/manifests';
 
 const rule = (name: string, description = 'low') =>

@@ -1,14 +1,9 @@
 import { Chart, Testing } from 'cdk8s';
 import { SERIES_PER_DEVICE as BENCH_SERIES_PER_DEVICE } from '../../../bench/fleet-history';
-import {
-  Duration,
-  MEASURED,
-  Prometheus,
-  PrometheusRules,
-  SERIES_PER_DEVICE,
-  sizePrometheus,
-  Units,
-} from '../../../lib';
+import { Duration, Units } from '../../../lib';
+import { Prometheus } from '../../../lib/prometheus/prometheus';
+import { PrometheusRules } from '../../../lib/prometheus/prometheus-rules';
+import { MEASURED, SERIES_PER_DEVICE, sizePrometheus } from '../../../lib/prometheus/prometheus-sizing';
 import { byKind, type Manifest } from '../../support/manifests';
 
 describe('sizePrometheus', () => {

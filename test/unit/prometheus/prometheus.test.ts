@@ -1,17 +1,10 @@
 import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import {
-  AlertRule,
-  AlertText,
-  Duration,
-  devicesJob,
-  Gibibytes,
-  Mebibytes,
-  Prometheus,
-  type PrometheusProps,
-  PrometheusRules,
-  RuleGroup,
-} from '../../../lib';
+import { AlertRule, AlertText, Duration, Gibibytes, Mebibytes } from '../../../lib';
+import { Prometheus, type PrometheusProps } from '../../../lib/prometheus/prometheus';
+import { PrometheusRules } from '../../../lib/prometheus/prometheus-rules';
+import { devicesJob } from '../../../lib/prometheus/scrape-jobs';
+import { RuleGroup } from '../../../lib/rules/rule-group';
 import { byKind, type Manifest, RESTRICTED_CONTAINER_SECURITY } from '../../support/manifests';
 
 const AMS = [

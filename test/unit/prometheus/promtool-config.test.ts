@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { parse, stringify } from 'yaml';
 import { config } from '../../../config';
-import { MonitoringStack, SCRAPE_PROTOCOLS } from '../../../lib';
+import { MonitoringStack } from '../../../lib';
+import { SCRAPE_PROTOCOLS } from '../../../lib/prometheus/prometheus-config';
 import { run } from '../../support/programs';
 
 const dir = mkdtempSync(join(tmpdir(), 'promtool-config-'));

@@ -1,14 +1,13 @@
+import { Duration, Gibibytes } from '../../../lib';
+import { renderPrometheusConfig } from '../../../lib/prometheus/prometheus-config';
 import {
   componentJob,
   DEVICE_DEFAULT_PORT,
-  Duration,
   devicesJob,
-  Gibibytes,
   hardwareExporterJob,
   podAnnotationLabel,
-  renderPrometheusConfig,
   SCRAPE_LIMITS,
-} from '../../../lib';
+} from '../../../lib/prometheus/scrape-jobs';
 
 const render = (jobs: Parameters<typeof renderPrometheusConfig>[0]['jobs']) =>
   (

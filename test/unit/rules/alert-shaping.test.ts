@@ -1,13 +1,6 @@
-import {
-  AlertRule,
-  type AlertShaping,
-  AlertText,
-  Duration,
-  Milliseconds,
-  RuleGroup,
-  renderRuleFile,
-  SERVICE_METRICS,
-} from '../../../lib';
+import { AlertRule, type AlertShaping, AlertText, Duration, Milliseconds, SERVICE_METRICS } from '../../../lib';
+import { renderRuleFile } from '../../../lib/prometheus/prometheus-rules';
+import { RuleGroup } from '../../../lib/rules/rule-group';
 import { run } from '../../support/programs';
 import { testFileName, writeRuleFiles } from '../../support/rule-files';
 

@@ -1,4 +1,5 @@
-import { AlertText, formatGoG, label, Milliseconds, Units, value } from '../../../lib';
+import { AlertText, label, Milliseconds, Units, value } from '../../../lib';
+import { formatGoG } from '../../../lib/rules/alert-text';
 
 describe('AlertText', () => {
   const text = AlertText.of`Latency on ${label('device')} is ${value(Units.milliseconds)}, above ${Milliseconds.of(25)}`;

@@ -1,4 +1,6 @@
-import { Duration, RecordingRule, RuleGroup, renderRuleFile, SERVICE_METRICS, Units } from '../../../lib';
+import { Duration, RecordingRule, SERVICE_METRICS, Units } from '../../../lib';
+import { renderRuleFile } from '../../../lib/prometheus/prometheus-rules';
+import { RuleGroup } from '../../../lib/rules/rule-group';
 import { run } from '../../support/programs';
 import { testFileName, writeRuleFiles } from '../../support/rule-files';
 

@@ -1,4 +1,5 @@
-import { AlertRule, AlertText, Duration, RuleGroup, type RuleGroupProps } from '../../../lib';
+import { AlertRule, AlertText, Duration } from '../../../lib';
+import { RuleGroup, type RuleGroupProps } from '../../../lib/rules/rule-group';
 
 const rule = (name: string, forDuration = Duration.minutes(5)) =>
   new AlertRule({
