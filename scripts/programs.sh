@@ -82,7 +82,7 @@ OTELCOL_HASH=$(sha256sum "$OTELCOL_MANIFEST" | cut -c1-8)
 # Programs: the version printed, the cache directory's version, the build unit that makes it,
 # and how its --version output proves the pin.
 
-PROGRAMS=(prometheus promtool alertmanager amtool node_exporter otelcol etcd kube-apiserver kubectl)
+PROGRAMS=(prometheus promtool alertmanager amtool node_exporter otelcol etcd kube-apiserver kube-controller-manager kubectl)
 declare -A VERSION DIRVERSION UNIT VERSION_ARGS VERSION_EXPECT
 program() { # name version dir-version unit expected-output version-args...
   VERSION[$1]=$2 DIRVERSION[$1]=$3 UNIT[$1]=$4 VERSION_EXPECT[$1]=$5
@@ -96,12 +96,13 @@ program node_exporter "$NODE_EXPORTER_VERSION" "$NODE_EXPORTER_VERSION" node_exp
 program otelcol "$OTELCOL_VERSION" "$OTELCOL_VERSION-$OTELCOL_HASH" otelcol "otelcol version $OTELCOL_VERSION" --version
 program etcd "$ETCD_VERSION" "$ETCD_VERSION" etcd "etcd Version: $ETCD_VERSION" --version
 program kube-apiserver "$KUBERNETES_VERSION" "$KUBERNETES_VERSION" kubernetes "Kubernetes v$KUBERNETES_VERSION" --version
+program kube-controller-manager "$KUBERNETES_VERSION" "$KUBERNETES_VERSION" kubernetes "Kubernetes v$KUBERNETES_VERSION" --version
 program kubectl "$KUBERNETES_VERSION" "$KUBERNETES_VERSION" kubernetes "Client Version: v$KUBERNETES_VERSION" version --client
 
 UNITS=(prometheus alertmanager node_exporter otelcol etcd kubernetes)
 declare -A UNIT_PROGRAMS=(
   [prometheus]="prometheus promtool" [alertmanager]="alertmanager amtool" [node_exporter]=node_exporter
-  [otelcol]=otelcol [etcd]=etcd [kubernetes]="kube-apiserver kubectl"
+  [otelcol]=otelcol [etcd]=etcd [kubernetes]="kube-apiserver kube-controller-manager kubectl"
 )
 
 path_of() { echo "$CACHE/$1/${DIRVERSION[$1]}/$1"; }
@@ -249,7 +250,7 @@ build_kubernetes() {
   echo "ldflags: $ldflags"
   # hack/lib/golang.sh's release tags; it builds both static (CGO_ENABLED=0) with -trimpath.
   (cd wrapper && go build -trimpath -tags selinux,notest,grpcnotrace -ldflags "$ldflags" -o ../out/ \
-    "$mod/cmd/kube-apiserver" "$mod/cmd/kubectl")
+    "$mod/cmd/kube-apiserver" "$mod/cmd/kube-controller-manager" "$mod/cmd/kubectl")
 }
 
 build_otelcol() {
@@ -449,7 +450,7 @@ sync_all() {
   local p=github.com/prometheus/prometheus k=k8s.io/kubernetes
   sync_wrapper prometheus "$p" "$PROMETHEUS_MODULE_VERSION" - "$p/cmd/prometheus" "$p/cmd/promtool"
   sync_wrapper etcd go.etcd.io/etcd/server/v3 "v$ETCD_VERSION" "v$ETCD_VERSION" go.etcd.io/etcd/server/v3
-  sync_wrapper kubernetes "$k" "v$KUBERNETES_VERSION" "$KUBE_STAGING_VERSION" "$k/cmd/kube-apiserver" "$k/cmd/kubectl"
+  sync_wrapper kubernetes "$k" "v$KUBERNETES_VERSION" "$KUBE_STAGING_VERSION" "$k/cmd/kube-apiserver" "$k/cmd/kube-controller-manager" "$k/cmd/kubectl"
 }
 
 # ---------------------------------------------------------------------------------------------

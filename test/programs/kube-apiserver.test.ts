@@ -1,4 +1,5 @@
 import { DIST_DIR, type KubeObject, loadDist } from '../support/dist';
+import { waitFor } from '../support/http';
 import { type ControlPlane, startControlPlane } from '../support/kube-apiserver';
 import { stillRunning } from '../support/processes';
 
@@ -177,5 +178,34 @@ describe('what each ServiceAccount may do on the API', () => {
         );
       }
     }
+  });
+});
+
+describe('the workload controllers create the pods through the same admission', () => {
+  const owned = docs.filter((d) => ['Deployment', 'StatefulSet'].includes(d.object.kind)).map((d) => d.object);
+
+  beforeAll(() => plane.startControllers());
+
+  test('every StatefulSet and Deployment gets its first pod, with no creation refused', async () => {
+    const pods = await waitFor(
+      'a pod of every StatefulSet and Deployment',
+      async () => {
+        const list = JSON.parse(kubectl(['get', 'pods', '-A', '-o', 'json']).stdout) as {
+          items: Array<{
+            metadata: { namespace: string; name: string; ownerReferences?: Array<{ kind: string; name: string }> };
+          }>;
+        };
+        const names = list.items.map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
+        const covered = owned.every((w) =>
+          names.some((n) => n.startsWith(`${w.metadata?.namespace}/${w.metadata?.name}-`)),
+        );
+        return covered ? names : undefined;
+      },
+      60_000,
+      500,
+    );
+    expect(pods).toEqual(expect.arrayContaining(['monitoring/prometheus-0', 'monitoring/alertmanager-0']));
+    const refused = kubectl(['get', 'events', '-A', '--field-selector=reason=FailedCreate', '-o', 'name']);
+    expect(refused.stdout.trim()).toBe('');
   });
 });

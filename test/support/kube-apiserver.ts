@@ -15,6 +15,11 @@ import { spawnProgram, stopProcess, whichProgram } from './processes';
 export interface ControlPlane {
   readonly server: string;
   readonly kubeconfig: string;
+  /**
+   * Starts kube-controller-manager with the workload controllers (Deployment, ReplicaSet,
+   * StatefulSet, DaemonSet, ServiceAccount): they create pods through the same admission.
+   */
+  startControllers(): void;
   /** Runs kubectl against the control plane. */
   kubectl(args: readonly string[], input?: string): { status: number | null; stdout: string; stderr: string };
   stop(): Promise<void>;
@@ -112,11 +117,28 @@ export async function startControlPlane(): Promise<ControlPlane> {
     500,
   );
   // The default ServiceAccount of a namespace comes from the controller manager, which does not run here.
+  let controllers: ChildProcess | undefined;
   return {
     server,
     kubeconfig: config,
     kubectl,
+    startControllers() {
+      controllers ??= spawnProgram(
+        'kube-controller-manager',
+        [
+          `--kubeconfig=${config}`,
+          '--controllers=deployment,replicaset,statefulset,daemonset,serviceaccount',
+          '--leader-elect=false',
+          '--use-service-account-credentials=false',
+          '--bind-address=127.0.0.1',
+          '--secure-port=0',
+          '--v=0',
+        ],
+        { stdio: 'ignore' },
+      );
+    },
     async stop() {
+      if (controllers) await stopProcess(controllers);
       await stopProcess(apiServer);
       await stopProcess(etcd);
       rmSync(dir, { recursive: true, force: true });

@@ -16,6 +16,7 @@ const PINS: ReadonlyArray<readonly [string, readonly string[], string, RegExp]> 
   ['otelcol', ['--version'], imageVersion(IMAGES.otelCollector), /version (\S+)/m],
   ['etcd', ['--version'], bare(ETCD_VERSION), /^etcd Version: (\S+)/m],
   ['kube-apiserver', ['--version'], bare(KUBERNETES_VERSION), /^Kubernetes v(\S+)/m],
+  ['kube-controller-manager', ['--version'], bare(KUBERNETES_VERSION), /^Kubernetes v(\S+)/m],
   ['kubectl', ['version', '--client'], bare(KUBERNETES_VERSION), /^Client Version: v(\S+)/m],
 ];
 
