@@ -51,6 +51,16 @@ export function checkDashboards(dashboards: readonly Dashboard[], context: Dashb
 
 /** Fails with one sentence on the first problem found in one dashboard. */
 export function checkDashboard(dashboard: Dashboard, context: DashboardCheckContext): void {
+  const where = checkIdentity(dashboard);
+  const refs = new ReferenceChecks(context);
+  for (const variable of dashboard.templating?.list ?? []) checkVariable(where, variable, refs);
+  const panels = allPanels(dashboard);
+  checkPanels(where, panels, refs);
+  checkOverlaps(where, panels);
+}
+
+/** A valid uid and a title; returns how failures name the dashboard. */
+function checkIdentity(dashboard: Dashboard): string {
   const uid = dashboard.uid;
   if (typeof uid !== 'string' || !GRAFANA_UID_PATTERN.test(uid)) {
     const name = typeof uid === 'string' ? `dashboard '${uid}'` : `dashboard titled '${dashboard.title}'`;
@@ -60,17 +70,28 @@ export function checkDashboard(dashboard: Dashboard, context: DashboardCheckCont
   if (typeof dashboard.title !== 'string' || dashboard.title.trim() === '') {
     throw new Error(`${where}: 'title' must not be empty`);
   }
-  const datasources = new Map(context.datasources.map((d) => [d.uid, d]));
-  const known = [...datasources.keys()].join(', ');
+  return where;
+}
 
-  const checkDatasource = (subject: string, ref: { type?: string; uid?: string } | undefined): GrafanaDatasourceRef => {
+/** What panels, targets and variables refer to: provisioned datasources, and metrics in the catalogue. */
+class ReferenceChecks {
+  private readonly datasources: ReadonlyMap<string, GrafanaDatasourceRef>;
+  private readonly known: string;
+
+  public constructor(private readonly context: DashboardCheckContext) {
+    this.datasources = new Map(context.datasources.map((d) => [d.uid, d]));
+    this.known = [...this.datasources.keys()].join(', ');
+  }
+
+  /** The provisioned datasource `ref` names. */
+  public datasource(subject: string, ref: { type?: string; uid?: string } | undefined): GrafanaDatasourceRef {
     if (ref === undefined || typeof ref.uid !== 'string') {
-      throw new Error(`${subject} has no datasource uid; set one of the provisioned datasources (${known})`);
+      throw new Error(`${subject} has no datasource uid; set one of the provisioned datasources (${this.known})`);
     }
-    const provisioned = datasources.get(ref.uid);
+    const provisioned = this.datasources.get(ref.uid);
     if (!provisioned)
       throw new Error(
-        `${subject} uses datasource uid '${ref.uid}', which is not a provisioned datasource (provisioned: ${known})`,
+        `${subject} uses datasource uid '${ref.uid}', which is not a provisioned datasource (provisioned: ${this.known})`,
       );
     if (ref.type !== undefined && ref.type !== provisioned.type) {
       throw new Error(
@@ -78,22 +99,23 @@ export function checkDashboard(dashboard: Dashboard, context: DashboardCheckCont
       );
     }
     return provisioned;
-  };
+  }
 
-  const checkPromQL = (subject: string, expr: unknown): void => {
+  /** Valid PromQL, once Grafana has expanded its range variables, selecting only catalogued metrics. */
+  public promQL(subject: string, expr: unknown): void {
     if (typeof expr !== 'string' || expr.trim() === '') throw new Error(`${subject} has no PromQL expression ('expr')`);
     const analysis = analysePromQL(expr.replace(RANGE_VARIABLES, '5m'));
     if (analysis.syntaxError !== undefined)
       throw new Error(`${subject} is not valid PromQL (${analysis.syntaxError}): ${expr}`);
     for (const metric of analysis.metricNames) {
-      if (!context.catalogue.has(metric))
+      if (!this.context.catalogue.has(metric))
         throw new Error(`${subject} selects metric '${metric}', which is not in the metric catalogue`);
     }
-  };
+  }
+}
 
-  for (const variable of dashboard.templating?.list ?? []) checkVariable(where, variable, checkDatasource, checkPromQL);
-
-  const panels = allPanels(dashboard);
+/** Panel by panel: a unique id, a place on the grid, then its targets. */
+function checkPanels(where: string, panels: readonly (Panel | RowPanel)[], refs: ReferenceChecks): void {
   const ids = new Map<number, string>();
   for (const panel of panels) {
     const title = panel.title ?? '';
@@ -110,24 +132,30 @@ export function checkDashboard(dashboard: Dashboard, context: DashboardCheckCont
       );
     ids.set(panel.id, title);
     checkGridPos(subject, panel.gridPos);
-
-    if (panel.type === 'row') continue;
-    const targets = ((panel as Panel).targets ?? []) as unknown as Target[];
-    if (targets.length === 0) continue;
-    const panelSource = checkDatasource(subject, (panel as Panel).datasource);
-    const refIds = new Set<string>();
-    targets.forEach((target, index) => {
-      const refId = target.refId;
-      if (typeof refId !== 'string' || refId === '') throw new Error(`${subject}: target ${index + 1} has no 'refId'`);
-      if (refIds.has(refId))
-        throw new Error(`${subject}: target ${refId} is defined twice; refIds must be unique within a panel`);
-      refIds.add(refId);
-      const targetSubject = `${subject}: target ${refId}`;
-      const source = target.datasource === undefined ? panelSource : checkDatasource(targetSubject, target.datasource);
-      if (source.type === 'prometheus') checkPromQL(targetSubject, target.expr);
-    });
+    if (panel.type !== 'row') checkTargets(subject, panel as Panel, refs);
   }
+}
 
+/** Unique refIds, and each target's datasource (the panel's by default) and PromQL. */
+function checkTargets(subject: string, panel: Panel, refs: ReferenceChecks): void {
+  const targets = (panel.targets ?? []) as unknown as Target[];
+  if (targets.length === 0) return;
+  const panelSource = refs.datasource(subject, panel.datasource);
+  const refIds = new Set<string>();
+  targets.forEach((target, index) => {
+    const refId = target.refId;
+    if (typeof refId !== 'string' || refId === '') throw new Error(`${subject}: target ${index + 1} has no 'refId'`);
+    if (refIds.has(refId))
+      throw new Error(`${subject}: target ${refId} is defined twice; refIds must be unique within a panel`);
+    refIds.add(refId);
+    const targetSubject = `${subject}: target ${refId}`;
+    const source = target.datasource === undefined ? panelSource : refs.datasource(targetSubject, target.datasource);
+    if (source.type === 'prometheus') refs.promQL(targetSubject, target.expr);
+  });
+}
+
+/** No two panels (already checked to have an id and a place) share a cell of the grid. */
+function checkOverlaps(where: string, panels: readonly (Panel | RowPanel)[]): void {
   const placed = panels.map((p) => ({ title: p.title ?? '', id: p.id as number, pos: p.gridPos as GridPos }));
   for (let i = 0; i < placed.length; i++) {
     for (let j = i + 1; j < placed.length; j++) {
@@ -187,27 +215,22 @@ const LABEL_VALUES = /^\s*label_values\(\s*(?:(.*),\s*)?([a-zA-Z_][a-zA-Z0-9_]*)
 const QUERY_RESULT = /^\s*query_result\((.*)\)\s*$/s;
 const LABEL_NAMES = /^\s*label_names\(\s*\)\s*$/;
 
-function checkVariable(
-  where: string,
-  variable: VariableModel,
-  checkDatasource: (subject: string, ref: { type?: string; uid?: string } | undefined) => GrafanaDatasourceRef,
-  checkPromQL: (subject: string, expr: unknown) => void,
-): void {
+function checkVariable(where: string, variable: VariableModel, refs: ReferenceChecks): void {
   const subject = `${where}: variable '${variable.name}'`;
   if (variable.type !== 'query') return;
-  const source = checkDatasource(subject, variable.datasource);
+  const source = refs.datasource(subject, variable.datasource);
   if (source.type !== 'prometheus') return;
   const query =
     typeof variable.query === 'string' ? variable.query : (variable.query as { query?: unknown } | undefined)?.query;
   if (typeof query !== 'string') throw new Error(`${subject} has no query`);
   const labelValues = LABEL_VALUES.exec(query);
   if (labelValues) {
-    if (labelValues[1] !== undefined) checkPromQL(`${subject} (label_values)`, labelValues[1]);
+    if (labelValues[1] !== undefined) refs.promQL(`${subject} (label_values)`, labelValues[1]);
     return;
   }
   const result = QUERY_RESULT.exec(query);
   if (result) {
-    checkPromQL(`${subject} (query_result)`, result[1]);
+    refs.promQL(`${subject} (query_result)`, result[1]);
     return;
   }
   if (LABEL_NAMES.test(query)) return;

@@ -85,87 +85,14 @@ export class OtelCollectorConfig {
   public readonly ports: ReadonlyMap<string, number>;
 
   public constructor(owner: string, props: OtelCollectorConfigProps) {
-    const fail = (message: string): never => {
+    const fail: Fail = (message) => {
       throw new Error(`${owner}: ${message}`);
     };
-    const sections = {
-      receiver: props.receivers,
-      processor: props.processors,
-      exporter: props.exporters,
-      extension: props.extensions,
-    } as const;
-    for (const [section, components] of Object.entries(sections)) {
-      for (const [id, component] of Object.entries(components)) {
-        if (id.split('/')[0] !== component.kind)
-          fail(`${section} '${id}' must be named '${component.kind}' or '${component.kind}/<name>'`);
-      }
-    }
-    const used = { receiver: new Set<string>(), processor: new Set<string>(), exporter: new Set<string>() };
-    for (const [id, pipeline] of Object.entries(props.pipelines)) {
-      const signal = id.split('/')[0];
-      if (!['metrics', 'traces', 'logs'].includes(signal))
-        fail(`pipeline '${id}' must be named after its signal (metrics, traces or logs), got '${signal}'`);
-      if (pipeline.receivers.length === 0) fail(`pipeline '${id}' has no receiver`);
-      if (pipeline.exporters.length === 0) fail(`pipeline '${id}' has no exporter`);
-      for (const [kind, ids, defined] of [
-        ['receiver', pipeline.receivers, props.receivers],
-        ['processor', pipeline.processors, props.processors],
-        ['exporter', pipeline.exporters, props.exporters],
-      ] as const) {
-        for (const ref of ids) {
-          if (!(ref in defined))
-            fail(
-              `pipeline '${id}' names ${kind} '${ref}', which is not defined (defined: ${Object.keys(defined).join(', ') || 'none'})`,
-            );
-          used[kind].add(ref);
-        }
-      }
-      const kinds = pipeline.processors.map((p) => props.processors[p].kind);
-      if (kinds[0] !== 'memory_limiter')
-        fail(`pipeline '${id}' must start with a memory_limiter processor, got [${pipeline.processors.join(', ')}]`);
-      if (kinds[kinds.length - 1] !== 'batch')
-        fail(`pipeline '${id}' must end with a batch processor, got [${pipeline.processors.join(', ')}]`);
-    }
-    for (const [kind, defined] of [
-      ['receiver', props.receivers],
-      ['processor', props.processors],
-      ['exporter', props.exporters],
-    ] as const) {
-      for (const id of Object.keys(defined)) {
-        if (!used[kind].has(id))
-          fail(`${kind} '${id}' is defined but no pipeline uses it; remove it or add it to a pipeline`);
-      }
-    }
-    const ports = new Map<string, number>();
-    const listen = (what: string, port: number) => {
-      if (!Number.isInteger(port) || port < 1 || port > 65535)
-        fail(`${what} port must be a whole number from 1 to 65535, got ${port}`);
-      for (const [other, p] of ports) if (p === port) fail(`${what} and ${other} both listen on port ${port}`);
-      ports.set(what, port);
-    };
-    for (const [id, r] of Object.entries(props.receivers)) {
-      listen(`receiver '${id}' (grpc)`, r.grpcPort);
-      listen(`receiver '${id}' (http)`, r.httpPort);
-    }
-    for (const [id, e] of Object.entries(props.exporters))
-      if (e.kind === 'prometheus') listen(`exporter '${id}'`, e.port);
-    for (const [id, x] of Object.entries(props.extensions)) listen(`extension '${id}'`, x.port);
-    listen('the collector telemetry', props.telemetryPort);
-    for (const [id, p] of Object.entries(props.processors)) {
-      if (p.kind === 'memory_limiter') {
-        if (!(p.limitPercentage > 0 && p.limitPercentage <= 100))
-          fail(`processor '${id}': 'limitPercentage' must be more than 0 and at most 100, got ${p.limitPercentage}`);
-        if (!(p.spikeLimitPercentage >= 0 && p.spikeLimitPercentage < p.limitPercentage)) {
-          fail(
-            `processor '${id}': 'spikeLimitPercentage' must be at least 0 and below 'limitPercentage' (${p.limitPercentage}), got ${p.spikeLimitPercentage}`,
-          );
-        }
-      }
-    }
-    for (const [id, e] of Object.entries(props.exporters)) {
-      if (e.kind === 'otlp' && !/^[a-zA-Z0-9.-]+:\d+$/.test(e.endpoint))
-        fail(`exporter '${id}': 'endpoint' must be host:port, got '${e.endpoint}'`);
-    }
+    checkComponentIds(props, fail);
+    checkPipelines(props, fail);
+    const ports = listeningPorts(props, fail);
+    checkMemoryLimiters(props, fail);
+    checkOtlpExporters(props, fail);
     this.props = props;
     this.ports = ports;
   }
@@ -214,4 +141,115 @@ export class OtelCollectorConfig {
 
 function mapValues<T, U>(record: Readonly<Record<string, T>>, f: (value: T) => U): Record<string, U> {
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, f(v)]));
+}
+
+/** Throws one line naming the collector's owner. */
+type Fail = (message: string) => never;
+
+/** Pipelines name their components, which are defined in these sections. */
+type PipelineSection = 'receiver' | 'processor' | 'exporter';
+
+/** A component's id is its kind, or its kind and a name after a `/`. */
+function checkComponentIds(props: OtelCollectorConfigProps, fail: Fail): void {
+  const sections = {
+    receiver: props.receivers,
+    processor: props.processors,
+    exporter: props.exporters,
+    extension: props.extensions,
+  } as const;
+  for (const [section, components] of Object.entries(sections)) {
+    for (const [id, component] of Object.entries(components)) {
+      if (id.split('/')[0] !== component.kind)
+        fail(`${section} '${id}' must be named '${component.kind}' or '${component.kind}/<name>'`);
+    }
+  }
+}
+
+/** Every pipeline is well formed, then every receiver, processor and exporter is in one. */
+function checkPipelines(props: OtelCollectorConfigProps, fail: Fail): void {
+  const used = { receiver: new Set<string>(), processor: new Set<string>(), exporter: new Set<string>() };
+  for (const [id, pipeline] of Object.entries(props.pipelines)) checkPipeline(id, pipeline, props, used, fail);
+  for (const [kind, defined] of [
+    ['receiver', props.receivers],
+    ['processor', props.processors],
+    ['exporter', props.exporters],
+  ] as const) {
+    for (const id of Object.keys(defined)) {
+      if (!used[kind].has(id))
+        fail(`${kind} '${id}' is defined but no pipeline uses it; remove it or add it to a pipeline`);
+    }
+  }
+}
+
+/** Named after its signal, with a receiver and an exporter, defined components, and its processors in order; records what it uses. */
+function checkPipeline(
+  id: string,
+  pipeline: OtelPipeline,
+  props: OtelCollectorConfigProps,
+  used: Readonly<Record<PipelineSection, Set<string>>>,
+  fail: Fail,
+): void {
+  const signal = id.split('/')[0];
+  if (!['metrics', 'traces', 'logs'].includes(signal))
+    fail(`pipeline '${id}' must be named after its signal (metrics, traces or logs), got '${signal}'`);
+  if (pipeline.receivers.length === 0) fail(`pipeline '${id}' has no receiver`);
+  if (pipeline.exporters.length === 0) fail(`pipeline '${id}' has no exporter`);
+  for (const [kind, ids, defined] of [
+    ['receiver', pipeline.receivers, props.receivers],
+    ['processor', pipeline.processors, props.processors],
+    ['exporter', pipeline.exporters, props.exporters],
+  ] as const) {
+    for (const ref of ids) {
+      if (!(ref in defined))
+        fail(
+          `pipeline '${id}' names ${kind} '${ref}', which is not defined (defined: ${Object.keys(defined).join(', ') || 'none'})`,
+        );
+      used[kind].add(ref);
+    }
+  }
+  const kinds = pipeline.processors.map((p) => props.processors[p].kind);
+  if (kinds[0] !== 'memory_limiter')
+    fail(`pipeline '${id}' must start with a memory_limiter processor, got [${pipeline.processors.join(', ')}]`);
+  if (kinds[kinds.length - 1] !== 'batch')
+    fail(`pipeline '${id}' must end with a batch processor, got [${pipeline.processors.join(', ')}]`);
+}
+
+/** Every port the collector listens on, by what listens; each a valid port, none shared. */
+function listeningPorts(props: OtelCollectorConfigProps, fail: Fail): Map<string, number> {
+  const ports = new Map<string, number>();
+  const listen = (what: string, port: number) => {
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      fail(`${what} port must be a whole number from 1 to 65535, got ${port}`);
+    for (const [other, p] of ports) if (p === port) fail(`${what} and ${other} both listen on port ${port}`);
+    ports.set(what, port);
+  };
+  for (const [id, r] of Object.entries(props.receivers)) {
+    listen(`receiver '${id}' (grpc)`, r.grpcPort);
+    listen(`receiver '${id}' (http)`, r.httpPort);
+  }
+  for (const [id, e] of Object.entries(props.exporters))
+    if (e.kind === 'prometheus') listen(`exporter '${id}'`, e.port);
+  for (const [id, x] of Object.entries(props.extensions)) listen(`extension '${id}'`, x.port);
+  listen('the collector telemetry', props.telemetryPort);
+  return ports;
+}
+
+function checkMemoryLimiters(props: OtelCollectorConfigProps, fail: Fail): void {
+  for (const [id, p] of Object.entries(props.processors)) {
+    if (p.kind !== 'memory_limiter') continue;
+    if (!(p.limitPercentage > 0 && p.limitPercentage <= 100))
+      fail(`processor '${id}': 'limitPercentage' must be more than 0 and at most 100, got ${p.limitPercentage}`);
+    if (!(p.spikeLimitPercentage >= 0 && p.spikeLimitPercentage < p.limitPercentage)) {
+      fail(
+        `processor '${id}': 'spikeLimitPercentage' must be at least 0 and below 'limitPercentage' (${p.limitPercentage}), got ${p.spikeLimitPercentage}`,
+      );
+    }
+  }
+}
+
+function checkOtlpExporters(props: OtelCollectorConfigProps, fail: Fail): void {
+  for (const [id, e] of Object.entries(props.exporters)) {
+    if (e.kind === 'otlp' && !/^[a-zA-Z0-9.-]+:\d+$/.test(e.endpoint))
+      fail(`exporter '${id}': 'endpoint' must be host:port, got '${e.endpoint}'`);
+  }
 }

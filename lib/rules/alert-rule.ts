@@ -66,69 +66,80 @@ export class AlertRule {
   private readonly tests?: RuleTests;
 
   public constructor(props: AlertRuleProps) {
-    const fail = (message: string): never => {
-      throw new Error(`alert '${props.name}': ${message}`);
-    };
-    if (typeof props.name !== 'string' || !ALERT_NAME.test(props.name)) {
-      throw new Error(
-        `alert '${props.name}': 'name' must match ${ALERT_NAME.source} (letters, digits and "_", not starting with a digit)`,
-      );
-    }
-    if (!SEVERITIES.includes(props.severity)) {
-      fail(`'severity' must be one of ${SEVERITIES.join(', ')}, got '${props.severity}'`);
-    }
-    const forDuration = props.for ?? Duration.ZERO;
-    if (!forDuration.isValid()) fail(`'for' ${forDuration.describeInvalid()}`);
-    const keepFiringFor = props.keepFiringFor ?? Duration.ZERO;
-    if (!keepFiringFor.isValid()) fail(`'keepFiringFor' ${keepFiringFor.describeInvalid()}`);
+    checkName(props.name);
+    this.name = props.name;
+    this.expr = props.expr;
+    this.for = props.for ?? Duration.ZERO;
+    this.keepFiringFor = props.keepFiringFor ?? Duration.ZERO;
+    this.severity = props.severity;
+    this.summary = props.summary;
+    this.description = props.description;
+    this.runbook = props.runbook ?? props.name.toLowerCase();
+    this.labels = Object.freeze({ ...(props.labels ?? {}) });
+    this.tests = props.tests;
+    this.checkSeverityAndDurations();
+    this.checkExpr(props.catalogue ?? DEFAULT_CATALOGUE);
+    this.checkLabels();
+    this.checkTexts();
+    this.checkRunbook();
+  }
 
-    const analysis = analysePromQL(props.expr);
-    if (analysis.syntaxError !== undefined) {
-      fail(`'expr' is not valid PromQL (${analysis.syntaxError}): ${props.expr}`);
+  private fail(message: string): never {
+    throw new Error(`alert '${this.name}': ${message}`);
+  }
+
+  private checkSeverityAndDurations(): void {
+    if (!SEVERITIES.includes(this.severity)) {
+      this.fail(`'severity' must be one of ${SEVERITIES.join(', ')}, got '${this.severity}'`);
     }
-    const catalogue = props.catalogue ?? DEFAULT_CATALOGUE;
+    if (!this.for.isValid()) this.fail(`'for' ${this.for.describeInvalid()}`);
+    if (!this.keepFiringFor.isValid()) this.fail(`'keepFiringFor' ${this.keepFiringFor.describeInvalid()}`);
+  }
+
+  /** Valid PromQL selecting only metrics of `catalogue`. */
+  private checkExpr(catalogue: MetricCatalogue): void {
+    const analysis = analysePromQL(this.expr);
+    if (analysis.syntaxError !== undefined) {
+      this.fail(`'expr' is not valid PromQL (${analysis.syntaxError}): ${this.expr}`);
+    }
     for (const metricName of analysis.metricNames) {
       if (!catalogue.has(metricName)) {
-        fail(
+        this.fail(
           `'expr' selects metric '${metricName}', which is not in the metric catalogue (known: ${catalogue.names.join(', ')})`,
         );
       }
     }
+  }
 
-    const labels = props.labels ?? {};
-    for (const [key, val] of Object.entries(labels)) {
+  private checkLabels(): void {
+    for (const [key, val] of Object.entries(this.labels)) {
       const problem = labelNameProblem(key);
-      if (problem) fail(`label name '${key}' ${problem}`);
-      if (RESERVED_LABELS.has(key)) fail(`label '${key}' is set by the rule itself; use the 'severity' field`);
-      if (val === '') fail(`label '${key}' must not be empty`);
+      if (problem) this.fail(`label name '${key}' ${problem}`);
+      if (RESERVED_LABELS.has(key)) this.fail(`label '${key}' is set by the rule itself; use the 'severity' field`);
+      if (val === '') this.fail(`label '${key}' must not be empty`);
     }
+  }
+
+  /** Summary and description: non-empty Go templates referring to valid label names. */
+  private checkTexts(): void {
     for (const [field, text] of [
-      ['summary', props.summary],
-      ['description', props.description],
+      ['summary', this.summary],
+      ['description', this.description],
     ] as const) {
-      if (text.toGoTemplate().trim() === '') fail(`'${field}' must not be empty`);
+      if (text.toGoTemplate().trim() === '') this.fail(`'${field}' must not be empty`);
       const templateProblem = goTemplateProblem(text.toGoTemplate());
-      if (templateProblem) fail(`'${field}' is not a valid Go template: ${templateProblem}`);
+      if (templateProblem) this.fail(`'${field}' is not a valid Go template: ${templateProblem}`);
       for (const ref of text.labelNames) {
         const problem = labelNameProblem(ref);
-        if (problem) fail(`'${field}' refers to label '${ref}', which ${problem}`);
+        if (problem) this.fail(`'${field}' refers to label '${ref}', which ${problem}`);
       }
     }
-    const runbook = props.runbook ?? props.name.toLowerCase();
-    if (!/^[a-z0-9][a-z0-9-]*$/.test(runbook)) {
-      fail(`'runbook' must be an anchor of lower-case letters, digits and "-", got '${runbook}'`);
-    }
+  }
 
-    this.name = props.name;
-    this.expr = props.expr;
-    this.for = forDuration;
-    this.keepFiringFor = keepFiringFor;
-    this.severity = props.severity;
-    this.summary = props.summary;
-    this.description = props.description;
-    this.runbook = runbook;
-    this.labels = Object.freeze({ ...labels });
-    this.tests = props.tests;
+  private checkRunbook(): void {
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(this.runbook)) {
+      this.fail(`'runbook' must be an anchor of lower-case letters, digits and "-", got '${this.runbook}'`);
+    }
   }
 
   /** The labels every firing instance of this alert carries on top of its series' labels. */
@@ -164,6 +175,15 @@ export class AlertRule {
       tests: (interval) =>
         thresholdTests(metric, op, limit, forDuration, interval, { ...series, ...props.matchers }, threshold, shape),
     });
+  }
+}
+
+/** Checked before anything else: every other failure names the alert. */
+function checkName(name: string): void {
+  if (typeof name !== 'string' || !ALERT_NAME.test(name)) {
+    throw new Error(
+      `alert '${name}': 'name' must match ${ALERT_NAME.source} (letters, digits and "_", not starting with a digit)`,
+    );
   }
 }
 
@@ -291,55 +311,96 @@ function thresholdTests(
   shape: TestShape,
 ): RuleTestCase[] {
   const up = op === '>' || op === '>=';
-  const past = up ? limit + nudge(limit) : limit - nudge(limit);
-  const inside = up ? limit - nudge(limit) : limit + nudge(limit);
-  const sampleInterval = evaluationInterval;
-  const span = forDuration.times(2).plus(evaluationInterval.times(4));
-  const series = seriesText(metric.name, labels);
-  const firesAt = forDuration.plus(evaluationInterval);
-  const checks = [];
-  if (!forDuration.isZero()) checks.push({ at: forDuration.minus(evaluationInterval), firing: [] });
-  checks.push({ at: firesAt, firing: [{ labels, value: past }] });
-  const cases: RuleTestCase[] = [
-    {
-      name: `${metric.name} just past ${threshold} (${past}) fires after ${forDuration}`,
-      interval: sampleInterval,
-      input: [{ series, values: constantFor(past, span, sampleInterval) }],
-      checks,
-    },
-    {
-      name: `${metric.name} just inside ${threshold} (${inside}) never fires`,
-      interval: sampleInterval,
-      input: [{ series, values: constantFor(inside, span, sampleInterval) }],
-      checks: [
-        { at: firesAt, firing: [] },
-        { at: span, firing: [] },
-      ],
-    },
-  ];
-  if (!shape.keepFiringFor.isZero()) {
-    // Past the threshold until `span`, then far inside it: the expression stops matching at once
-    // (or, for max/min over a window, once the window has passed), and the alert keeps firing
-    // for keepFiringFor with the last value it had.
-    const far = up ? 0 : limit * 2;
-    const stops = span.plus(shape.smoothing?.window ?? Duration.ZERO);
-    const after = stops.plus(shape.keepFiringFor).plus(evaluationInterval.times(4));
-    cases.push({
-      name: `${metric.name} back inside ${threshold} keeps firing for ${shape.keepFiringFor}`,
-      interval: sampleInterval,
-      input: [
-        {
-          series,
-          values: `${constantFor(past, span.minus(sampleInterval), sampleInterval)} ${constantFor(far, after.minus(span), sampleInterval)}`,
-        },
-      ],
-      checks: [
-        { at: span.plus(shape.keepFiringFor).minus(evaluationInterval), firing: [{ labels, value: past }] },
-        { at: after, firing: [] },
-      ],
-    });
-  }
+  const plan: ThresholdTestPlan = {
+    metric,
+    threshold,
+    labels,
+    limit,
+    up,
+    forDuration,
+    evaluationInterval,
+    sampleInterval: evaluationInterval,
+    past: up ? limit + nudge(limit) : limit - nudge(limit),
+    inside: up ? limit - nudge(limit) : limit + nudge(limit),
+    span: forDuration.times(2).plus(evaluationInterval.times(4)),
+    series: seriesText(metric.name, labels),
+    firesAt: forDuration.plus(evaluationInterval),
+  };
+  const cases = [firesWhenPast(plan), quietWhenInside(plan)];
+  if (!shape.keepFiringFor.isZero()) cases.push(keepsFiringWhenBack(plan, shape));
   return cases;
+}
+
+/** What the generated test cases of one threshold alert share. */
+interface ThresholdTestPlan {
+  readonly metric: Metric;
+  readonly threshold: Quantity;
+  readonly labels: Readonly<Record<string, string>>;
+  /** The threshold in the metric's unit. */
+  readonly limit: number;
+  /** Whether the alert fires above the threshold. */
+  readonly up: boolean;
+  readonly forDuration: Duration;
+  readonly evaluationInterval: Duration;
+  readonly sampleInterval: Duration;
+  /** A value just past the threshold, and one just inside it. */
+  readonly past: number;
+  readonly inside: number;
+  /** How long the series of a test case last. */
+  readonly span: Duration;
+  readonly series: string;
+  /** When a series past the threshold from the start has fired. */
+  readonly firesAt: Duration;
+}
+
+/** Just past the threshold: quiet until `for` has passed, then firing. */
+function firesWhenPast(t: ThresholdTestPlan): RuleTestCase {
+  const checks = [];
+  if (!t.forDuration.isZero()) checks.push({ at: t.forDuration.minus(t.evaluationInterval), firing: [] });
+  checks.push({ at: t.firesAt, firing: [{ labels: t.labels, value: t.past }] });
+  return {
+    name: `${t.metric.name} just past ${t.threshold} (${t.past}) fires after ${t.forDuration}`,
+    interval: t.sampleInterval,
+    input: [{ series: t.series, values: constantFor(t.past, t.span, t.sampleInterval) }],
+    checks,
+  };
+}
+
+/** Just inside the threshold: never firing. */
+function quietWhenInside(t: ThresholdTestPlan): RuleTestCase {
+  return {
+    name: `${t.metric.name} just inside ${t.threshold} (${t.inside}) never fires`,
+    interval: t.sampleInterval,
+    input: [{ series: t.series, values: constantFor(t.inside, t.span, t.sampleInterval) }],
+    checks: [
+      { at: t.firesAt, firing: [] },
+      { at: t.span, firing: [] },
+    ],
+  };
+}
+
+/**
+ * Past the threshold until `span`, then far inside it: the expression stops matching at once
+ * (or, for max/min over a window, once the window has passed), and the alert keeps firing
+ * for keepFiringFor with the last value it had.
+ */
+function keepsFiringWhenBack(t: ThresholdTestPlan, shape: TestShape): RuleTestCase {
+  const far = t.up ? 0 : t.limit * 2;
+  const stops = t.span.plus(shape.smoothing?.window ?? Duration.ZERO);
+  const after = stops.plus(shape.keepFiringFor).plus(t.evaluationInterval.times(4));
+  const values = `${constantFor(t.past, t.span.minus(t.sampleInterval), t.sampleInterval)} ${constantFor(far, after.minus(t.span), t.sampleInterval)}`;
+  return {
+    name: `${t.metric.name} back inside ${t.threshold} keeps firing for ${shape.keepFiringFor}`,
+    interval: t.sampleInterval,
+    input: [{ series: t.series, values }],
+    checks: [
+      {
+        at: t.span.plus(shape.keepFiringFor).minus(t.evaluationInterval),
+        firing: [{ labels: t.labels, value: t.past }],
+      },
+      { at: after, firing: [] },
+    ],
+  };
 }
 
 /** What the generated tests need to know of a threshold alert's shaping. */

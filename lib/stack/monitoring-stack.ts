@@ -18,7 +18,14 @@ import {
   NODE_EXPORTER_APP_NAME,
   NODE_EXPORTER_PORT,
 } from '../hardware';
-import { labelValueProblem, recommendedLabels, StackNamespace, WebClientSecurity, type WebSecurity } from '../k8s';
+import {
+  labelValueProblem,
+  type PodGroup,
+  recommendedLabels,
+  StackNamespace,
+  WebClientSecurity,
+  type WebSecurity,
+} from '../k8s';
 import { OTEL_PORTS, OtelCollector, type OtelCollectorProps } from '../otel';
 import {
   componentJob,
@@ -30,6 +37,7 @@ import {
   type PrometheusProps,
   PrometheusRules,
   SCRAPE_LIMITS,
+  type ScrapeJob,
 } from '../prometheus';
 import type { AlertRule, RecordingRule } from '../rules';
 import { RuleGroup } from '../rules';
@@ -160,7 +168,32 @@ export class MonitoringStack extends Construct {
     this.namespace = config.namespace ?? 'monitoring';
     this.hardwareNamespace = config.hardwareNamespace ?? `${this.namespace}-hardware`;
     this.evaluationInterval = config.evaluationInterval ?? DEFAULT_EVALUATION_INTERVAL;
-    this.ruleGroups = config.alertGroups.map(
+    this.ruleGroups = this.renderRuleGroups(config);
+    this.catalogue = catalogueWithRecords(this.ruleGroups);
+
+    const namespaceChart = this.renderNamespace(scope);
+    const componentChart = (chartId: string) => this.renderComponentChart(scope, chartId, namespaceChart);
+    const security = config.security ?? {};
+    this.alertmanager = this.renderAlertmanager(componentChart('alertmanager'), config, security);
+    const prometheusChart = componentChart('prometheus');
+    this.rules = this.renderRules(prometheusChart);
+    this.prometheus = this.renderPrometheus(prometheusChart, config, security);
+    this.grafana = this.renderGrafana(componentChart('grafana'), config, security);
+    this.otelCollector = new OtelCollector(componentChart('otel-collector'), 'OtelCollector', {
+      ...config.otelCollector,
+      instance: this.instance,
+    });
+    const hardwareChart = new Chart(scope, 'hardware-exporter', { namespace: this.hardwareNamespace });
+    this.hardwareExporter = new HardwareExporter(hardwareChart, 'HardwareExporter', {
+      ...config.hardwareExporter,
+      instance: this.instance,
+    });
+    this.networkPolicies = this.renderNetworkPolicies(scope, [namespaceChart, hardwareChart], config);
+  }
+
+  /** One rule group per configured group, evaluated every `evaluationInterval`. */
+  private renderRuleGroups(config: StackConfig): RuleGroup[] {
+    return config.alertGroups.map(
       (group) =>
         new RuleGroup({
           name: group.name,
@@ -170,12 +203,10 @@ export class MonitoringStack extends Construct {
           runbookBaseUrl: config.runbookBaseUrl,
         }),
     );
+  }
 
-    const recorded = this.ruleGroups
-      .flatMap((g) => g.records.map((r) => r.metric))
-      .filter((m) => !DEFAULT_CATALOGUE.has(m.name));
-    this.catalogue = DEFAULT_CATALOGUE.with(...recorded);
-
+  /** The chart every component's chart depends on: the stack's namespace. */
+  private renderNamespace(scope: Construct): Chart {
     const namespaceChart = new Chart(scope, 'namespace', {
       labels: recommendedLabels({
         name: 'liquid-audio-nets-monitoring',
@@ -184,40 +215,48 @@ export class MonitoringStack extends Construct {
       }),
     });
     new StackNamespace(namespaceChart, 'Namespace', { name: this.namespace });
+    return namespaceChart;
+  }
 
-    const alertmanagerChart = new Chart(scope, 'alertmanager', { namespace: this.namespace });
-    alertmanagerChart.addDependency(namespaceChart);
-    const security = config.security ?? {};
-    this.alertmanager = new Alertmanager(alertmanagerChart, 'Alertmanager', {
+  /** A component's chart: its objects in the stack's namespace, applied once the namespace exists. */
+  private renderComponentChart(scope: Construct, chartId: string, namespaceChart: Chart): Chart {
+    const chart = new Chart(scope, chartId, { namespace: this.namespace });
+    chart.addDependency(namespaceChart);
+    return chart;
+  }
+
+  private renderAlertmanager(chart: Chart, config: StackConfig, security: StackSecurity): Alertmanager {
+    return new Alertmanager(chart, 'Alertmanager', {
       ...config.alertmanager,
       instance: this.instance,
       webSecurity: security.alertmanager,
     });
-    const svc = (name: string) => `${name}.${this.namespace}.svc`;
+  }
+
+  private renderRules(chart: Chart): PrometheusRules {
+    return new PrometheusRules(chart, 'Rules', {
+      groups: this.ruleGroups,
+      labels: recommendedLabels({ name: PROMETHEUS_APP_NAME, component: 'alert-rules', instance: this.instance }),
+    });
+  }
+
+  private renderPrometheus(chart: Chart, config: StackConfig, security: StackSecurity): Prometheus {
     /** Clients of Alertmanager and Grafana from Prometheus' pod. */
     const amFromPrometheus = new WebClientSecurity(
       security.alertmanager,
       '/etc/prometheus/clients/alertmanager',
       'am',
-      svc(this.alertmanager.serviceName),
+      this.serviceHost(this.alertmanager.serviceName),
     );
-
-    const prometheusChart = new Chart(scope, 'prometheus', { namespace: this.namespace });
-    prometheusChart.addDependency(namespaceChart);
-    this.rules = new PrometheusRules(prometheusChart, 'Rules', {
-      groups: this.ruleGroups,
-      labels: recommendedLabels({ name: PROMETHEUS_APP_NAME, component: 'alert-rules', instance: this.instance }),
-    });
-    const { grafana, otelCollector, hardwareExporter, alertmanager: am } = COMPONENT_NAMES;
     const grafanaFromPrometheus = security.grafanaTlsSecretName
       ? new WebClientSecurity(
           { tlsSecretName: security.grafanaTlsSecretName },
           '/etc/prometheus/clients/grafana',
           'grafana',
-          svc('grafana'),
+          this.serviceHost('grafana'),
         )
       : undefined;
-    this.prometheus = new Prometheus(prometheusChart, 'Prometheus', {
+    return new Prometheus(chart, 'Prometheus', {
       ...config.prometheus,
       instance: this.instance,
       rules: this.rules,
@@ -225,48 +264,60 @@ export class MonitoringStack extends Construct {
       alertmanagers: this.alertmanager.peers,
       alertmanagerClient: amFromPrometheus,
       webSecurity: security.prometheus,
-      scrapeJobs: [
-        devicesJob(config.deviceNamespaces),
-        hardwareExporterJob(
-          HARDWARE_EXPORTER_JOB,
-          this.hardwareNamespace,
-          hardwareExporter.appName,
-          hardwareExporter.port,
-        ),
-        componentJob(ALERTMANAGER_JOB, this.namespace, am.appName, am.port, SCRAPE_LIMITS.alertmanager, {
-          client: amFromPrometheus,
-        }),
-        componentJob('grafana', this.namespace, grafana.appName, grafana.port, SCRAPE_LIMITS.grafana, {
-          client: grafanaFromPrometheus,
-        }),
-        componentJob(
-          'otel-collector',
-          this.namespace,
-          otelCollector.appName,
-          otelCollector.exporterPort,
-          SCRAPE_LIMITS.otelExported,
-          {
-            honorLabels: true,
-          },
-        ),
-        componentJob(
-          'otel-collector-telemetry',
-          this.namespace,
-          otelCollector.appName,
-          otelCollector.telemetryPort,
-          SCRAPE_LIMITS.otelTelemetry,
-        ),
-      ],
+      scrapeJobs: this.scrapeJobs(config, amFromPrometheus, grafanaFromPrometheus),
     });
+  }
 
-    const grafanaChart = new Chart(scope, 'grafana', { namespace: this.namespace });
-    grafanaChart.addDependency(namespaceChart);
-    this.grafana = new Grafana(grafanaChart, 'Grafana', {
+  /** Prometheus' jobs: the devices, the hardware exporter and every component of the stack. */
+  private scrapeJobs(
+    config: StackConfig,
+    amFromPrometheus: WebClientSecurity,
+    grafanaFromPrometheus: WebClientSecurity | undefined,
+  ): ScrapeJob[] {
+    const { grafana, otelCollector, hardwareExporter, alertmanager: am } = COMPONENT_NAMES;
+    return [
+      devicesJob(config.deviceNamespaces),
+      hardwareExporterJob(
+        HARDWARE_EXPORTER_JOB,
+        this.hardwareNamespace,
+        hardwareExporter.appName,
+        hardwareExporter.port,
+      ),
+      componentJob(ALERTMANAGER_JOB, this.namespace, am.appName, am.port, SCRAPE_LIMITS.alertmanager, {
+        client: amFromPrometheus,
+      }),
+      componentJob('grafana', this.namespace, grafana.appName, grafana.port, SCRAPE_LIMITS.grafana, {
+        client: grafanaFromPrometheus,
+      }),
+      componentJob(
+        'otel-collector',
+        this.namespace,
+        otelCollector.appName,
+        otelCollector.exporterPort,
+        SCRAPE_LIMITS.otelExported,
+        {
+          honorLabels: true,
+        },
+      ),
+      componentJob(
+        'otel-collector-telemetry',
+        this.namespace,
+        otelCollector.appName,
+        otelCollector.telemetryPort,
+        SCRAPE_LIMITS.otelTelemetry,
+      ),
+    ];
+  }
+
+  private renderGrafana(chart: Chart, config: StackConfig, security: StackSecurity): Grafana {
+    const prometheusHost = this.serviceHost(this.prometheus.serviceName);
+    const alertmanagerHost = this.serviceHost(this.alertmanager.serviceName);
+    return new Grafana(chart, 'Grafana', {
       adminSecret: { secretName: 'grafana-credentials' },
       ...config.grafana,
       instance: this.instance,
-      prometheusUrl: `${this.prometheus.scheme}://${svc(this.prometheus.serviceName)}:${PROMETHEUS_PORT}`,
-      alertmanagerUrl: `${this.alertmanager.webSecurity.scheme}://${svc(this.alertmanager.serviceName)}:${am.port}`,
+      prometheusUrl: `${this.prometheus.scheme}://${prometheusHost}:${PROMETHEUS_PORT}`,
+      alertmanagerUrl: `${this.alertmanager.webSecurity.scheme}://${alertmanagerHost}:${COMPONENT_NAMES.alertmanager.port}`,
       tlsSecretName: security.grafanaTlsSecretName,
       prometheusClient: new WebClientSecurity(security.prometheus, '/etc/grafana/clients/prometheus', 'prometheus'),
       alertmanagerClient: new WebClientSecurity(
@@ -278,38 +329,44 @@ export class MonitoringStack extends Construct {
       catalogue: this.catalogue,
       scrapeInterval: this.prometheus.scrapeInterval,
     });
+  }
 
-    const otelChart = new Chart(scope, 'otel-collector', { namespace: this.namespace });
-    otelChart.addDependency(namespaceChart);
-    this.otelCollector = new OtelCollector(otelChart, 'OtelCollector', {
-      ...config.otelCollector,
-      instance: this.instance,
-    });
-
-    const hardwareChart = new Chart(scope, 'hardware-exporter', { namespace: this.hardwareNamespace });
-    this.hardwareExporter = new HardwareExporter(hardwareChart, 'HardwareExporter', {
-      ...config.hardwareExporter,
-      instance: this.instance,
-    });
-
+  /** The policies, in their own chart, applied once both namespaces exist. */
+  private renderNetworkPolicies(
+    scope: Construct,
+    namespaceCharts: readonly Chart[],
+    config: StackConfig,
+  ): StackNetworkPolicies {
     const policyChart = new Chart(scope, 'network-policies');
-    policyChart.addDependency(namespaceChart, hardwareChart);
-    const group = (c: { readonly namespace: string; readonly selector: Readonly<Record<string, string>> }) => ({
-      namespace: c.namespace,
-      selector: c.selector,
-    });
-    this.networkPolicies = new StackNetworkPolicies(policyChart, 'NetworkPolicies', {
+    policyChart.addDependency(...namespaceCharts);
+    return new StackNetworkPolicies(policyChart, 'NetworkPolicies', {
       ...config.networkPolicies,
       instance: this.instance,
       namespace: this.namespace,
       hardwareNamespace: this.hardwareNamespace,
       deviceNamespaces: config.deviceNamespaces,
-      prometheus: group(this.prometheus),
-      alertmanager: group(this.alertmanager),
-      grafana: group(this.grafana),
-      otelCollector: group(this.otelCollector),
-      hardwareExporter: group(this.hardwareExporter),
+      prometheus: podGroup(this.prometheus),
+      alertmanager: podGroup(this.alertmanager),
+      grafana: podGroup(this.grafana),
+      otelCollector: podGroup(this.otelCollector),
+      hardwareExporter: podGroup(this.hardwareExporter),
       grafanaPort: GRAFANA_PORT,
     });
   }
+
+  /** A Service's in-cluster host name in the stack's namespace. */
+  private serviceHost(serviceName: string): string {
+    return `${serviceName}.${this.namespace}.svc`;
+  }
+}
+
+/** The default catalogue plus the metrics the groups' recording rules write. */
+function catalogueWithRecords(groups: readonly RuleGroup[]): MetricCatalogue {
+  const recorded = groups.flatMap((g) => g.records.map((r) => r.metric)).filter((m) => !DEFAULT_CATALOGUE.has(m.name));
+  return DEFAULT_CATALOGUE.with(...recorded);
+}
+
+/** A component's pods as a network policy selects them. */
+function podGroup(c: { readonly namespace: string; readonly selector: Readonly<Record<string, string>> }): PodGroup {
+  return { namespace: c.namespace, selector: c.selector };
 }

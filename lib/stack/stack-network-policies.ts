@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ALERTMANAGER_PORTS } from '../alertmanager';
 import { NODE_EXPORTER_PORT } from '../hardware';
 import {
+  type AllowProps,
   allowEgress,
   allowIngress,
   defaultDeny,
@@ -53,31 +54,36 @@ export class StackNetworkPolicies extends Construct {
   public constructor(scope: Construct, id: string, props: StackNetworkPoliciesProps) {
     super(scope, id);
     this.restrictEgress = props.restrictEgress ?? false;
+    this.renderDefaultDeny(props);
+    this.allowServerIngress(props);
+    this.allowSourceIngress(props);
+    if (this.restrictEgress) this.allowComponentEgress(props);
+    this.labelPolicies(props.instance);
+  }
+
+  /** Both namespaces deny ingress (and egress when restricted) that no allow-list admits. */
+  private renderDefaultDeny(props: StackNetworkPoliciesProps): void {
     const types = this.restrictEgress ? (['Ingress', 'Egress'] as const) : (['Ingress'] as const);
     defaultDeny(this, 'DefaultDeny', props.namespace, types);
     defaultDeny(this, 'HardwareDefaultDeny', props.hardwareNamespace, types);
+  }
 
-    const from = (pods: PodGroup): TrafficPeer => ({ kind: 'pods', pods });
-    const prometheus = from(props.prometheus);
+  /** Prometheus, Alertmanager and Grafana: the servers that Grafana, Prometheus and users query. */
+  private allowServerIngress(props: StackNetworkPoliciesProps): void {
+    const prometheus = fromPods(props.prometheus);
     const grafanaSources = props.grafanaIngressNamespaces ?? ['ingress-nginx'];
-    const otlpClients = props.otlpClientNamespaces ?? props.deviceNamespaces;
-
     allowIngress(this, 'Prometheus', {
       name: 'prometheus-ingress',
       pods: props.prometheus,
       // Grafana queries it; the servers of the HA pair scrape each other.
-      rules: [{ peers: [from(props.grafana), prometheus], ports: [{ port: PROMETHEUS_PORT }] }],
+      rules: [{ peers: [fromPods(props.grafana), prometheus], ports: [{ port: PROMETHEUS_PORT }] }],
     });
     allowIngress(this, 'Alertmanager', {
       name: 'alertmanager-ingress',
       pods: props.alertmanager,
       rules: [
-        { peers: [prometheus, from(props.grafana)], ports: [{ port: ALERTMANAGER_PORTS.web }] },
-        // Gossip between the peers only.
-        {
-          peers: [from(props.alertmanager)],
-          ports: [{ port: ALERTMANAGER_PORTS.cluster }, { port: ALERTMANAGER_PORTS.cluster, protocol: 'UDP' }],
-        },
+        { peers: [prometheus, fromPods(props.grafana)], ports: [{ port: ALERTMANAGER_PORTS.web }] },
+        alertmanagerGossip(props.alertmanager),
       ],
     });
     allowIngress(this, 'Grafana', {
@@ -90,6 +96,12 @@ export class StackNetworkPolicies extends Construct {
           : []),
       ],
     });
+  }
+
+  /** The collector and the node exporter: what Prometheus scrapes, and the collector's OTLP clients. */
+  private allowSourceIngress(props: StackNetworkPoliciesProps): void {
+    const prometheus = fromPods(props.prometheus);
+    const otlpClients = props.otlpClientNamespaces ?? props.deviceNamespaces;
     allowIngress(this, 'OtelCollector', {
       name: 'otel-collector-ingress',
       pods: props.otelCollector,
@@ -106,48 +118,39 @@ export class StackNetworkPolicies extends Construct {
       pods: props.hardwareExporter,
       rules: [{ peers: [prometheus], ports: [{ port: NODE_EXPORTER_PORT }] }],
     });
+  }
 
-    if (this.restrictEgress) {
-      const dns: TrafficPeer = { kind: 'namespaces', names: ['kube-system'] };
-      const dnsPorts = [{ port: 53, protocol: 'UDP' as const }, { port: 53 }];
-      const anywhere: TrafficPeer = { kind: 'cidr', cidr: '0.0.0.0/0' };
-      allowEgress(this, 'PrometheusEgress', {
-        name: 'prometheus-egress',
-        pods: props.prometheus,
-        rules: [{ peers: [anywhere], ports: [] }],
-      });
-      allowEgress(this, 'AlertmanagerEgress', {
-        name: 'alertmanager-egress',
-        pods: props.alertmanager,
-        rules: [
-          { peers: [dns], ports: dnsPorts },
-          {
-            peers: [from(props.alertmanager)],
-            ports: [{ port: ALERTMANAGER_PORTS.cluster }, { port: ALERTMANAGER_PORTS.cluster, protocol: 'UDP' }],
-          },
-          // Slack and webhooks over HTTPS; SMTP submission, implicit TLS and relay.
-          { peers: [anywhere], ports: [{ port: 443 }, { port: 587 }, { port: 465 }, { port: 25 }] },
-        ],
-      });
-      allowEgress(this, 'GrafanaEgress', {
-        name: 'grafana-egress',
-        pods: props.grafana,
-        rules: [
-          { peers: [dns], ports: dnsPorts },
-          { peers: [prometheus], ports: [{ port: PROMETHEUS_PORT }] },
-          { peers: [from(props.alertmanager)], ports: [{ port: ALERTMANAGER_PORTS.web }] },
-        ],
-      });
-      allowEgress(this, 'OtelCollectorEgress', {
-        name: 'otel-collector-egress',
-        pods: props.otelCollector,
-        rules: [
-          { peers: [dns], ports: dnsPorts },
-          { peers: [anywhere], ports: [{ port: OTEL_PORTS.grpc }] },
-        ],
-      });
-    }
-    this.labelPolicies(props.instance);
+  /** With egress denied: DNS, and what each component must reach. */
+  private allowComponentEgress(props: StackNetworkPoliciesProps): void {
+    allowEgress(this, 'PrometheusEgress', {
+      name: 'prometheus-egress',
+      pods: props.prometheus,
+      rules: [{ peers: [ANYWHERE], ports: [] }],
+    });
+    allowEgress(this, 'AlertmanagerEgress', {
+      name: 'alertmanager-egress',
+      pods: props.alertmanager,
+      rules: [
+        DNS,
+        alertmanagerGossip(props.alertmanager),
+        // Slack and webhooks over HTTPS; SMTP submission, implicit TLS and relay.
+        { peers: [ANYWHERE], ports: [{ port: 443 }, { port: 587 }, { port: 465 }, { port: 25 }] },
+      ],
+    });
+    allowEgress(this, 'GrafanaEgress', {
+      name: 'grafana-egress',
+      pods: props.grafana,
+      rules: [
+        DNS,
+        { peers: [fromPods(props.prometheus)], ports: [{ port: PROMETHEUS_PORT }] },
+        { peers: [fromPods(props.alertmanager)], ports: [{ port: ALERTMANAGER_PORTS.web }] },
+      ],
+    });
+    allowEgress(this, 'OtelCollectorEgress', {
+      name: 'otel-collector-egress',
+      pods: props.otelCollector,
+      rules: [DNS, { peers: [ANYWHERE], ports: [{ port: OTEL_PORTS.grpc }] }],
+    });
   }
 
   /** The recommended labels on every policy; `name` is the application whose pods it selects. */
@@ -159,4 +162,27 @@ export class StackNetworkPolicies extends Construct {
       for (const [key, value] of Object.entries(labels)) node.metadata.addLabel(key, value);
     }
   }
+}
+
+type PolicyRule = AllowProps['rules'][number];
+
+/** Any address, in the cluster or outside it. */
+const ANYWHERE: TrafficPeer = { kind: 'cidr', cidr: '0.0.0.0/0' };
+
+/** The cluster's DNS, in kube-system, over UDP and TCP. */
+const DNS: PolicyRule = {
+  peers: [{ kind: 'namespaces', names: ['kube-system'] }],
+  ports: [{ port: 53, protocol: 'UDP' }, { port: 53 }],
+};
+
+function fromPods(pods: PodGroup): TrafficPeer {
+  return { kind: 'pods', pods };
+}
+
+/** Gossip between the Alertmanager peers only, over TCP and UDP. */
+function alertmanagerGossip(alertmanager: PodGroup): PolicyRule {
+  return {
+    peers: [fromPods(alertmanager)],
+    ports: [{ port: ALERTMANAGER_PORTS.cluster }, { port: ALERTMANAGER_PORTS.cluster, protocol: 'UDP' }],
+  };
 }
