@@ -330,23 +330,49 @@ export async function measureActiveSeriesMemory(
   }
 }
 
+/** Every line the run prints, for its report. */
+const printed: string[] = [];
+function say(line: string): void {
+  printed.push(line);
+  console.log(line);
+}
+
+export const QUERY_COST_REPORT = 'bench/reports/query-cost.md';
+
+/** Writes the run's output to bench/reports/query-cost.md, as printed. */
+function writeReport(): void {
+  const text = [
+    '# Query cost at fleet scale',
+    '',
+    'Written by `node build/bench/query-cost.js` (`npm run bench`); `lib/prometheus/prometheus-sizing.ts` and the',
+    'README link here.',
+    '',
+    '```',
+    ...printed,
+    '```',
+    '',
+  ].join('\n');
+  writeFileSync(join(__dirname, '../..', QUERY_COST_REPORT), text);
+  console.log(`wrote ${QUERY_COST_REPORT}`);
+}
+
 async function main(): Promise<void> {
   usePinnedPrograms();
-  console.log(
+  say(
     `query cost at fleet scale: ${SIZES.join(', ')} devices x ${SERIES_PER_DEVICE} series, ${HOURS} h at 1m, ${RUNS} runs per query, ${cpus().length} cores, node ${process.version}`,
   );
   const results: FleetResult[] = [];
   for (const n of SIZES) {
     const r = await measureFleet(n);
     results.push(r);
-    console.log(
+    say(
       `${n} devices: ${(r.historyBytes / 2 ** 30).toFixed(2)} GiB of OpenMetrics backfilled in ${(r.backfillMs / 1000).toFixed(1)} s; ${r.diskBytesPerSample.toFixed(2)} disk bytes per sample`,
     );
   }
-  console.log(
+  say(
     'median ms per panel over 6 h (step 1m); "before": the per-device query over every device, as with the former "All" choice',
   );
-  console.log(
+  say(
     [
       'dashboard / panel'.padEnd(48),
       ...SIZES.flatMap((n) => [`${n} before`.padStart(13), `${n} after`.padStart(12)]),
@@ -359,7 +385,7 @@ async function main(): Promise<void> {
       r.queries[i].allMs === undefined ? '-'.padStart(13) : r.queries[i].allMs!.toFixed(1).padStart(13),
       r.queries[i].ms.toFixed(1).padStart(12),
     ]);
-    console.log(
+    say(
       [
         `${q.dashboard} / ${q.panel}`.slice(0, 48).padEnd(48),
         ...cells,
@@ -370,19 +396,21 @@ async function main(): Promise<void> {
   const last = results[results.length - 1];
   const slow = last.queries.filter((q) => q.ms >= 50);
   const slowBefore = last.queries.filter((q) => (q.allMs ?? q.ms) >= 50);
-  console.log(
+  say(
     `before: ${slowBefore.length} of ${last.queries.length} panels at or over 50 ms median at ${last.devices} devices`,
   );
-  console.log(
+  say(
     `goal: every panel query under 50 ms median at ${last.devices} devices: ${slow.length === 0 ? 'met' : `MISSED by ${slow.length} (${slow.map((q) => q.panel).join(', ')})`}`,
   );
   const live = await measureActiveSeriesMemory(
     Math.min(2000, SIZES[SIZES.length - 1]),
     Number(process.env.LIVE_SECONDS ?? 90),
   );
-  console.log(
+  say(
     `memory per active series (heap in use, ${live.series} head series scraped live): ${live.bytesPerSeries.toFixed(0)} bytes`,
   );
+  // The full run's figures are the report lib/prometheus/prometheus-sizing.ts and the README link.
+  if (process.env.FLEET_SIZES === undefined) writeReport();
 }
 
 if (require.main === module) {

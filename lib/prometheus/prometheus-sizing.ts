@@ -11,15 +11,14 @@ import {
 import type { ComputeResources } from '../k8s';
 
 /**
- * Prometheus sized from a fleet, on figures measured with this stack's own Prometheus
- * (bench/query-cost.ts, the README's "Fleet scale" section): the heap each active series takes,
- * and the disk each sample takes in the compacted blocks.
+ * Prometheus sized from a fleet, on figures the pinned Prometheus measured in bench/query-cost.ts
+ * (its report: bench/reports/query-cost.md): heap per active series, disk per compacted sample.
  */
 export const MEASURED = {
-  /** Go heap in use per active (head) series: 3,148 bytes with 36,005 series scraped live by Debian's Prometheus 2.42 (npm run bench). */
-  heapBytesPerSeries: 3148,
-  /** Bytes per sample in the blocks of the backfilled 6 h history of 10,000 devices: 6.12 (Gorilla-compressed, one sample a minute). */
-  diskBytesPerSample: 6.12,
+  /** Go heap in use per active (head) series, scraped live. */
+  heapBytesPerSeries: 2803,
+  /** Bytes per sample in the blocks of the backfilled history, one sample a minute. */
+  diskBytesPerSample: 6.0,
 } as const;
 
 /** Series each device brings: the service contract (10), `up` of two jobs, and node_exporter's hardware series the rules read. */
