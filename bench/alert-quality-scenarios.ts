@@ -477,7 +477,7 @@ export function measure(
   return { scenario, firing, episodes, detection, resolve };
 }
 
-/** Per alert, the figures the issue asks for, and whether each goal is met. */
+/** Per alert, the measured figures, and whether each goal is met. */
 export interface AlertQuality {
   readonly alert: string;
   readonly for: Duration;

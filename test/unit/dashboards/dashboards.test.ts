@@ -228,7 +228,7 @@ describe("threshold lines are the alerts' own", () => {
     expect(p.description).toContain('ModelAccuracyDegrading fires above 5% for 15m.');
   });
 
-  test('the lines named in the issue: 25 ms, 16 kHz, 3 mW, 10 MB, 90% as 0.9', () => {
+  test('the seed thresholds drawn: 25 ms, 16 kHz, 3 mW, 10 MB, 90% as 0.9', () => {
     const perf = byUid('performance');
     expect(line(panel(perf, 'Inference latency'))?.value).toBe(25);
     expect(line(panel(perf, 'Throughput'))?.value).toBe(16000);
