@@ -21,7 +21,8 @@ test('npm run bench: the synth-at-scale harness runs and prints its table', () =
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
   expect(result.stdout).toMatch(/^floor: require cdk8s, cdk8s-plus-27 +\d+ +0 +[\d.]+$/m);
-  expect(result.stdout).toMatch(/^10 rules, 4 dashboards +\d+ +\d+ +[\d.]+$/m);
+  // One run each on a loaded machine: the figure above the floor may come out negative; only the line is checked.
+  expect(result.stdout).toMatch(/^10 rules, 4 dashboards +\d+ +-?\d+ +[\d.]+$/m);
 });
 
 test('1,000 generated rules fill two rule ConfigMaps, both mounted into Prometheus', () => {
