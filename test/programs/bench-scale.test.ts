@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
 /** The scale benchmark at its smallest sizes, so the harness cannot rot (npm test compiles it first). */
-const root = resolve(__dirname, '../../..');
+const root = resolve(__dirname, '../..');
 
 beforeAll(() => {
   if (!existsSync(join(root, 'build/bench/scale.js')))
