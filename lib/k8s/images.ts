@@ -41,8 +41,9 @@ export const IMAGES = {
    */
   alertmanager: image('quay.io/prometheus/alertmanager', 'v0.35.0'),
   /**
-   * Grafana OSS 13.2.3. No Grafana binary runs in the tests (none can be built or installed
-   * here); its image's entrypoint expands `GF_*__FILE` variables for the admin credentials.
+   * Grafana OSS 13.2.3. No Grafana binary runs in the tests (neither Debian nor npm ships one).
+   * The image's entrypoint, packaging/docker/run.sh in Grafana's repository (read, not run),
+   * expands `GF_*__FILE` variables: that is how the admin credentials arrive.
    */
   grafana: image('docker.io/grafana/grafana', '13.2.3'),
 } as const;
