@@ -6,7 +6,7 @@ import {
   HARDWARE_EXPORTER_JOB,
   literal,
   NODE_EXPORTER_METRICS,
-  NODE_EXPORTER_PORT,
+  HARDWARE_EXPORTER_PORT,
   RecordingRule,
   SERVICE_METRICS,
   selector,
@@ -37,7 +37,7 @@ const window = `[${RATE_WINDOW.toPrometheus()}]`;
 /** An exporter target on the example device, as the scrape configuration labels it. */
 const EXPORTER = {
   job: HARDWARE_EXPORTER_JOB,
-  instance: `10.0.0.7:${NODE_EXPORTER_PORT}`,
+  instance: `10.0.0.7:${HARDWARE_EXPORTER_PORT}`,
   [DEVICE_TARGETS.deviceLabel]: EXAMPLE_DEVICE.device,
 } as const;
 const recorded = (metricName: string) => ({

@@ -55,7 +55,7 @@ export {
 // grafana: the datasources dashboards query.
 export { GRAFANA_DATASOURCES } from './grafana';
 // hardware: the exporter's job and port, which hardware alerts select by.
-export { HARDWARE_EXPORTER_JOB, NODE_EXPORTER_PORT } from './hardware';
+export { HARDWARE_EXPORTER_JOB, HARDWARE_EXPORTER_PORT, KUBE_PROMETHEUS_STACK_NODE_EXPORTER, type ExistingNodeExporter } from './hardware';
 // k8s: a credential read from a Secret (receivers, TLS, basic auth).
 export type { SecretKeyRef } from './k8s';
 // prometheus: its job name, which its self-monitoring alerts select by.

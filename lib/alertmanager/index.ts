@@ -1,4 +1,5 @@
 export { ALERTMANAGER_PORTS, Alertmanager, type AlertmanagerProps } from './alertmanager';
+export { AlertmanagerConfig, type AlertmanagerConfigProps } from './alertmanager-config';
 export type { InhibitRuleProps } from './inhibitions';
 export { type LabelMatcher, labelIs, labelIsNot } from './matchers';
 export { ALERTMANAGER_APP_NAME, ALERTMANAGER_JOB } from './names';

@@ -31,7 +31,36 @@ import {
 } from '../k8s';
 import { NODE_EXPORTER_APP_NAME } from './names';
 
-export const NODE_EXPORTER_PORT = 9100;
+/**
+ * The exporter's port on every edge device (a host port: the pod shares the node's network).
+ * Not node_exporter's own 9100: a cluster that already runs a node-exporter (kube-prometheus-stack's,
+ * say) holds 9100 on every node, and a second exporter asking for it would stay Pending there.
+ */
+export const HARDWARE_EXPORTER_PORT = 19100;
+
+/**
+ * A node-exporter the cluster already runs (kube-prometheus-stack's, say), scraped as the hardware
+ * exporter instead of running a second one on every node.
+ */
+export interface ExistingNodeExporter {
+  /** Its namespace. */
+  readonly namespace: string;
+  /** Labels of its pods. */
+  readonly selector: Readonly<Record<string, string>>;
+  /** Its metrics port (a container port of its pods). */
+  readonly port: number;
+}
+
+/**
+ * kube-prometheus-stack's node-exporter, installed in the 'monitoring' namespace: pods labelled
+ * `app.kubernetes.io/name: prometheus-node-exporter`, metrics on 9100 (the prometheus-node-exporter
+ * chart's `service.port` and selector labels).
+ */
+export const KUBE_PROMETHEUS_STACK_NODE_EXPORTER: ExistingNodeExporter = {
+  namespace: 'monitoring',
+  selector: { 'app.kubernetes.io/name': 'prometheus-node-exporter' },
+  port: 9100,
+};
 
 /** The node_exporter collectors that read a device's hardware, each turned on explicitly. */
 export const HARDWARE_COLLECTORS = [
@@ -73,6 +102,13 @@ export interface HardwareExporterProps {
    * spare, and node_exporter needs about 20 MiB
    */
   readonly resources?: ComputeResources;
+  /** The metrics port, a host port of every device. @default HARDWARE_EXPORTER_PORT (19100) */
+  readonly port?: number;
+  /**
+   * Render the exporter's namespace, labelled `privileged` for Pod Security. Set it to false when the
+   * namespace is someone else's; it must then admit the exporter's host access. @default true
+   */
+  readonly createNamespace?: boolean;
 }
 
 /**
@@ -86,6 +122,8 @@ export class HardwareExporter extends Construct {
   public readonly image: ContainerImage;
   public readonly daemonSet: ApiObject;
   public readonly textfileDirectory: string;
+  /** The metrics port on every device. */
+  public readonly port: number;
   /** Labels selecting its pods. */
   public readonly selector: Readonly<Record<string, string>>;
 
@@ -104,6 +142,12 @@ export class HardwareExporter extends Construct {
       );
     }
     const resources = kubeResources(owner, props.resources ?? HARDWARE_EXPORTER_RESOURCES);
+    this.port = props.port ?? HARDWARE_EXPORTER_PORT;
+    if (!Number.isInteger(this.port) || this.port < 1024 || this.port > 65535) {
+      throw new Error(
+        `${owner}: 'port' must be a whole number from 1024 to 65535 (an unprivileged host port), got ${this.port}`,
+      );
+    }
 
     this.labels = recommendedLabels({
       name: this.name,
@@ -112,11 +156,7 @@ export class HardwareExporter extends Construct {
       version: imageVersion(this.image),
     });
     this.selector = selectorLabels(this.labels);
-    new StackNamespace(this, 'Namespace', {
-      name: this.namespace,
-      podSecurity: 'privileged',
-      labels: recommendedLabels({ name: this.name, component: 'namespace', instance: props.instance }),
-    });
+    if (props.createNamespace ?? true) this.renderNamespace(props.instance);
     serviceAccount(this, 'ServiceAccount', { name: this.name, labels: this.labels });
     this.daemonSet = new KubeDaemonSet(this, 'DaemonSet', {
       metadata: { name: this.name, labels: this.labels },
@@ -125,6 +165,15 @@ export class HardwareExporter extends Construct {
         updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: IntOrString.fromString('10%') } },
         template: { metadata: podTemplateMetadata(this.labels), spec: this.podSpec(props, resources) },
       },
+    });
+  }
+
+  /** Its own namespace, the only one of the stack labelled `privileged`. */
+  private renderNamespace(instance: string): void {
+    new StackNamespace(this, 'Namespace', {
+      name: this.namespace,
+      podSecurity: 'privileged',
+      labels: recommendedLabels({ name: this.name, component: 'namespace', instance }),
     });
   }
 
@@ -153,6 +202,7 @@ export class HardwareExporter extends Construct {
   }
 
   private container(resources: ResourceRequirements): Container {
+    const metricsPort: NamedPort = { name: 'metrics', port: this.port };
     return {
       name: 'node-exporter',
       image: imageRef(this.image),
@@ -161,14 +211,14 @@ export class HardwareExporter extends Construct {
         '--path.sysfs=/host/sys',
         '--path.rootfs=/host/root',
         // Listen on the node's own address only, not on every interface of the device.
-        `--web.listen-address=$(HOST_IP):${NODE_EXPORTER_PORT}`,
+        `--web.listen-address=$(HOST_IP):${this.port}`,
         ...HARDWARE_COLLECTORS.map((c) => `--collector.${c}`),
         `--collector.textfile.directory=${TEXTFILE_MOUNT}`,
         '--collector.filesystem.mount-points-exclude=^/(dev|proc|run|sys|var/lib/kubelet/.+|var/lib/containerd/.+)($|/)',
       ],
       env: [{ name: 'HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } }],
-      ports: [{ ...containerPort(METRICS_PORT), hostPort: NODE_EXPORTER_PORT }],
-      ...httpProbes({ port: METRICS_PORT.name, readyPath: '/', livenessFailureThreshold: 6 }),
+      ports: [{ ...containerPort(metricsPort), hostPort: this.port }],
+      ...httpProbes({ port: metricsPort.name, readyPath: '/', livenessFailureThreshold: 6 }),
       resources,
       securityContext: restrictedContainerSecurityContext(),
       volumeMounts: this.hostMounts().map((m) => ({
@@ -195,8 +245,6 @@ const TEXTFILE_MOUNT = '/host/textfile';
 
 /** The node label and taint key that mark an edge device. */
 const EDGE_DEVICE_KEY = 'liquid-audio-nets.dev/edge-device';
-
-const METRICS_PORT: NamedPort = { name: 'metrics', port: NODE_EXPORTER_PORT };
 
 /** The default of `resources` (see HardwareExporterProps). */
 const HARDWARE_EXPORTER_RESOURCES: ComputeResources = {

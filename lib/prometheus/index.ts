@@ -1,5 +1,14 @@
 export { PROMETHEUS_APP_NAME, PROMETHEUS_JOB } from './names';
 export { PROMETHEUS_PORT, Prometheus, type PrometheusProps } from './prometheus';
-export type { ScrapeJob, ScrapeLimits } from './prometheus-config';
-export { PrometheusRules, type PrometheusRulesProps, renderRuleFile } from './prometheus-rules';
-export { componentJob, devicesJob, hardwareExporterJob, SCRAPE_LIMITS } from './scrape-jobs';
+export type { RelabelRule, ScrapeJob, ScrapeLimits } from './prometheus-config';
+export { checkRuleGroupNames, PrometheusRules, type PrometheusRulesProps, renderRuleFile } from './prometheus-rules';
+export {
+  componentJob,
+  componentRelabelling,
+  DEVICE_RELABELLING,
+  DEVICE_SCRAPE_LABEL,
+  devicesJob,
+  hardwareExporterJob,
+  hardwareExporterRelabelling,
+  SCRAPE_LIMITS,
+} from './scrape-jobs';

@@ -37,7 +37,7 @@ export class PrometheusRules extends Construct {
     this.name = props.name ?? 'prometheus-rules';
     const nameProblem = dnsSubdomainProblem(this.name);
     if (nameProblem) throw new Error(`PrometheusRules '${this.name}': 'name' ${nameProblem}`);
-    checkUniqueNames(this.name, props.groups);
+    checkRuleGroupNames(`PrometheusRules '${this.name}'`, props.groups);
 
     const files: Record<string, string> = {};
     for (const group of props.groups) files[group.fileName] = renderRuleFile(group);
@@ -58,15 +58,13 @@ export class PrometheusRules extends Construct {
   }
 }
 
-/** Fails on a group name given twice, or an alert name given in two groups. */
-function checkUniqueNames(name: string, groups: readonly RuleGroup[]): void {
+/** Fails on a group name given twice, or an alert name given in two groups; `owner` names the rules' object. */
+export function checkRuleGroupNames(owner: string, groups: readonly RuleGroup[]): void {
   const groupNames = new Set<string>();
   const alertGroup = new Map<string, string>();
   for (const group of groups) {
     if (groupNames.has(group.name)) {
-      throw new Error(
-        `PrometheusRules '${name}': rule group '${group.name}' is defined twice; group names must be unique`,
-      );
+      throw new Error(`${owner}: rule group '${group.name}' is defined twice; group names must be unique`);
     }
     groupNames.add(group.name);
     for (const rule of group.rules) {

@@ -25,16 +25,27 @@ export const SCRAPE_LIMITS = {
   otelTelemetry: { sampleLimit: 5000, labelLimit: 30 },
 } as const satisfies Record<string, ScrapeLimits>;
 
-/** The annotations a liquid-audio-nets pod sets to be scraped. */
+/**
+ * The pod label a liquid-audio-nets pod sets to `"true"` to be scraped. A label of the product's own,
+ * not the common `prometheus.io/scrape` annotation: in a shared cluster, third-party pods carry that
+ * annotation, and a third-party pod scraped under the devices' limits would page as an offline device.
+ * Prometheus selects on it when it lists pods, so the other pods never even reach relabelling.
+ */
+export const DEVICE_SCRAPE_LABEL = 'liquid-audio-nets.dev/scrape';
+
+/** The annotations that tell where a liquid-audio-nets pod serves its metrics. */
 export const DEVICE_SCRAPE_ANNOTATIONS = {
-  /** `"true"` opts the pod in. */
-  scrape: 'prometheus.io/scrape',
   /** The port of its metrics endpoint. @default 8080 */
   port: 'prometheus.io/port',
   /** The path of its metrics endpoint. @default '/metrics' */
   path: 'prometheus.io/path',
 } as const;
 export const DEVICE_DEFAULT_PORT = 8080;
+
+/** The `__meta_kubernetes_pod_label_*` label Prometheus derives from a pod label's name. */
+export function podLabelLabel(label: string): string {
+  return `__meta_kubernetes_pod_label_${label.replace(/[^a-zA-Z0-9_]/g, '_')}`;
+}
 
 /** The `__meta_kubernetes_pod_annotation_*` label Prometheus derives from an annotation name. */
 export function podAnnotationLabel(annotation: string): string {
@@ -85,9 +96,14 @@ export function componentJob(
     name,
     discovery: pods([namespace], `app.kubernetes.io/name=${appName}`),
     limits,
-    relabel: [keepPort(port), ...POD_IDENTITY],
+    relabel: componentRelabelling(port),
     ...extra,
   };
+}
+
+/** A component's relabelling: its one declared port, `namespace` and `pod`. */
+export function componentRelabelling(port: number): RelabelRule[] {
+  return [keepPort(port), ...POD_IDENTITY];
 }
 
 /** Fixed peers (a StatefulSet's pods by their DNS names). */
@@ -96,43 +112,70 @@ export function peersJob(name: string, peers: readonly string[], limits: ScrapeL
 }
 
 /**
- * The liquid-audio-nets pods in `namespaces` (all by default) annotated `prometheus.io/scrape:
+ * The liquid-audio-nets pods in `namespaces` (all by default) labelled `liquid-audio-nets.dev/scrape:
  * "true"`, at `prometheus.io/port` (8080) and `prometheus.io/path` (/metrics); `device` is the node.
  */
 export function devicesJob(namespaces?: readonly string[]): ScrapeJob {
-  const annotation = (a: keyof typeof DEVICE_SCRAPE_ANNOTATIONS) => podAnnotationLabel(DEVICE_SCRAPE_ANNOTATIONS[a]);
   return {
     name: DEVICE_TARGETS.job,
-    discovery: pods(namespaces),
+    discovery: pods(namespaces, `${DEVICE_SCRAPE_LABEL}=true`),
     limits: SCRAPE_LIMITS.devices,
-    relabel: [
-      { sourceLabels: [annotation('scrape')], regex: 'true', action: 'keep' },
-      { sourceLabels: [meta.phase], regex: 'Pending|Succeeded|Failed', action: 'drop' },
-      {
-        sourceLabels: [meta.podIp],
-        regex: '(.+)',
-        targetLabel: '__address__',
-        replacement: `$1:${DEVICE_DEFAULT_PORT}`,
-      },
-      {
-        sourceLabels: [meta.podIp, annotation('port')],
-        regex: '(.+);(\\d+)',
-        targetLabel: '__address__',
-        replacement: '$1:$2',
-      },
-      { sourceLabels: [annotation('path')], regex: '(.+)', targetLabel: '__metrics_path__' },
-      DEVICE_FROM_NODE,
-      ...POD_IDENTITY,
-    ],
+    relabel: DEVICE_RELABELLING,
   };
 }
 
-/** node_exporter on every node (hostNetwork), labelled with its device; the stack names the job. */
-export function hardwareExporterJob(job: string, namespace: string, appName: string, port: number): ScrapeJob {
+/**
+ * The devices' relabelling: the opt-in label checked again (a selector is only a filter of the
+ * listing), running pods only, the address from the annotations, `device` from the node. The operator
+ * mode's PodMonitor repeats it.
+ */
+export const DEVICE_RELABELLING: readonly RelabelRule[] = deviceRelabelling();
+
+function deviceRelabelling(): RelabelRule[] {
+  const annotation = (a: keyof typeof DEVICE_SCRAPE_ANNOTATIONS) => podAnnotationLabel(DEVICE_SCRAPE_ANNOTATIONS[a]);
+  return [
+    { sourceLabels: [podLabelLabel(DEVICE_SCRAPE_LABEL)], regex: 'true', action: 'keep' },
+    { sourceLabels: [meta.phase], regex: 'Pending|Succeeded|Failed', action: 'drop' },
+    {
+      sourceLabels: [meta.podIp],
+      regex: '(.+)',
+      targetLabel: '__address__',
+      replacement: `$1:${DEVICE_DEFAULT_PORT}`,
+    },
+    {
+      sourceLabels: [meta.podIp, annotation('port')],
+      regex: '(.+);(\\d+)',
+      targetLabel: '__address__',
+      replacement: '$1:$2',
+    },
+    { sourceLabels: [annotation('path')], regex: '(.+)', targetLabel: '__metrics_path__' },
+    DEVICE_FROM_NODE,
+    ...POD_IDENTITY,
+  ];
+}
+
+/**
+ * node_exporter on every node (hostNetwork), found in `namespace` by its pods' labels, labelled with
+ * its device; the stack names the job. The stack's own exporter, or one the cluster already runs.
+ */
+export function hardwareExporterJob(
+  job: string,
+  namespace: string,
+  selector: Readonly<Record<string, string>>,
+  port: number,
+): ScrapeJob {
+  const labelSelector = Object.entries(selector)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   return {
     name: job,
-    discovery: pods([namespace], `app.kubernetes.io/name=${appName}`),
+    discovery: pods([namespace], labelSelector),
     limits: SCRAPE_LIMITS.hardwareExporter,
-    relabel: [keepPort(port), DEVICE_FROM_NODE, ...POD_IDENTITY],
+    relabel: hardwareExporterRelabelling(port),
   };
+}
+
+/** The hardware exporter's relabelling, shared with the operator mode's PodMonitor: its port, `device` from the node. */
+export function hardwareExporterRelabelling(port: number): RelabelRule[] {
+  return [keepPort(port), DEVICE_FROM_NODE, ...POD_IDENTITY];
 }

@@ -12,11 +12,12 @@ import {
 import { DEFAULT_CATALOGUE, DEFAULT_EVALUATION_INTERVAL, type Duration, type MetricCatalogue } from '../core';
 import { GRAFANA_PORT, Grafana, type GrafanaProps } from '../grafana';
 import {
+  type ExistingNodeExporter,
   HARDWARE_EXPORTER_JOB,
+  HARDWARE_EXPORTER_PORT,
   HardwareExporter,
   type HardwareExporterProps,
   NODE_EXPORTER_APP_NAME,
-  NODE_EXPORTER_PORT,
 } from '../hardware';
 import {
   labelValueProblem,
@@ -26,6 +27,7 @@ import {
   WebClientSecurity,
   type WebSecurity,
 } from '../k8s';
+import type { OperatorOptions } from '../operator';
 import { OTEL_PORTS, OtelCollector, type OtelCollectorProps } from '../otel';
 import {
   componentJob,
@@ -58,8 +60,20 @@ export type PrometheusOptions = Omit<
   'instance' | 'rules' | 'alertmanagers' | 'scrapeJobs' | 'evaluationInterval'
 >;
 
-/** Hardware exporter settings a stack may change. */
-export type HardwareExporterOptions = Omit<HardwareExporterProps, 'instance'>;
+/**
+ * The stack's own node_exporter on every edge device and the settings it may change, or a
+ * node-exporter the cluster already runs, scraped in its place (then no DaemonSet is rendered).
+ */
+export type HardwareExporterOptions =
+  | (Omit<HardwareExporterProps, 'instance'> & { readonly existing?: undefined })
+  | { readonly existing: ExistingNodeExporter };
+
+/**
+ * The stack's default namespace: one of its own. kube-prometheus and many kube-prometheus-stack
+ * installs use `monitoring`; a stack that took it over would relabel its Pod Security level and
+ * deny traffic to the pods already there.
+ */
+export const DEFAULT_NAMESPACE = 'liquid-audio-nets-monitoring';
 
 /** Alertmanager settings of a stack: the routing it must be given, and what it may change (replicas, storage, ...). */
 export type AlertmanagerOptions = Omit<AlertmanagerProps, 'instance' | 'namespace' | 'name' | 'routing'> & {
@@ -98,11 +112,21 @@ export interface StackSecurity {
 export interface StackConfig {
   /** This stack instance's name, as `app.kubernetes.io/instance`. @default 'liquid-audio-nets' */
   readonly instance?: string;
-  /** Namespace of the stack's components. @default 'monitoring' */
+  /** Namespace of the stack's components. @default DEFAULT_NAMESPACE ('liquid-audio-nets-monitoring') */
   readonly namespace?: string;
+  /**
+   * Whether the stack owns `namespace` (and the hardware namespace): renders the Namespace, labels
+   * it for Pod Security, denies traffic there by default. Set it to false to deploy into a namespace
+   * someone else created: then no Namespace is rendered and only the stack's own pods are isolated.
+   * @default true
+   */
+  readonly namespaceOwned?: boolean;
   /** Namespace of the node-level hardware exporter, the only privileged one. @default - `<namespace>-hardware` */
   readonly hardwareNamespace?: string;
-  /** Namespaces where liquid-audio-nets pods are discovered. @default - every namespace */
+  /**
+   * Namespaces where liquid-audio-nets pods are discovered; in any of them only pods labelled
+   * `liquid-audio-nets.dev/scrape: "true"` are scraped. @default - every namespace
+   */
   readonly deviceNamespaces?: readonly string[];
   /**
    * How often alert rules are evaluated; a rule's non-zero `for` must be at least this long.
@@ -117,7 +141,7 @@ export interface StackConfig {
   readonly prometheus?: PrometheusOptions;
   /** Alertmanager's routing, and settings that otherwise keep the Alertmanager construct's defaults (three peers). */
   readonly alertmanager: AlertmanagerOptions;
-  /** @default - the HardwareExporter construct's defaults */
+  /** @default - the stack's own exporter with the HardwareExporter construct's defaults (port 19100) */
   readonly hardwareExporter?: HardwareExporterOptions;
   /** @default - the OtelCollector construct's defaults: metrics only, no traces pipeline */
   readonly otelCollector?: OtelCollectorOptions;
@@ -129,6 +153,11 @@ export interface StackConfig {
   readonly networkPolicies?: NetworkPolicyOptions;
   /** @default - plain HTTP inside the cluster, no authentication */
   readonly security?: StackSecurity;
+  /**
+   * Ride on a Prometheus Operator (kube-prometheus-stack) instead of running servers: `renderStack`
+   * then renders an OperatorStack. @default - standalone: the stack runs its own servers
+   */
+  readonly operator?: OperatorOptions;
 }
 
 /** The stack's components find each other by these names. */
@@ -139,7 +168,6 @@ export const COMPONENT_NAMES = {
     exporterPort: OTEL_PORTS.prometheus,
     telemetryPort: OTEL_PORTS.telemetry,
   },
-  hardwareExporter: { appName: NODE_EXPORTER_APP_NAME, port: NODE_EXPORTER_PORT },
   alertmanager: { appName: ALERTMANAGER_APP_NAME, port: ALERTMANAGER_PORTS.web },
 } as const;
 
@@ -153,7 +181,12 @@ export class MonitoringStack extends Construct {
   public readonly rules: PrometheusRules;
   public readonly prometheus: Prometheus;
   public readonly alertmanager: Alertmanager;
-  public readonly hardwareExporter: HardwareExporter;
+  /** The stack's own node_exporter. @default - none, when an existing node-exporter is scraped */
+  public readonly hardwareExporter: HardwareExporter | undefined;
+  /** Whether the stack owns its namespaces (see StackConfig.namespaceOwned). */
+  public readonly namespaceOwned: boolean;
+  /** The node_exporter pods Prometheus scrapes as the hardware exporter: the stack's own, or the cluster's. */
+  public readonly hardwareTarget: ExistingNodeExporter;
   public readonly otelCollector: OtelCollector;
   public readonly grafana: Grafana;
   public readonly networkPolicies: StackNetworkPolicies;
@@ -162,16 +195,25 @@ export class MonitoringStack extends Construct {
 
   public constructor(scope: Construct, id: string, config: StackConfig) {
     super(scope, id);
-    this.instance = config.instance ?? 'liquid-audio-nets';
-    const instanceProblem = labelValueProblem(this.instance);
-    if (instanceProblem) throw new Error(`stack '${id}': 'instance' ${instanceProblem}: '${this.instance}'`);
-    this.namespace = config.namespace ?? 'monitoring';
+    if (config.operator) {
+      throw new Error(
+        `stack '${id}': 'operator' is set, which renders no servers; build it with renderStack() or OperatorStack`,
+      );
+    }
+    this.instance = stackInstance(id, config);
+    this.namespace = config.namespace ?? DEFAULT_NAMESPACE;
+    this.namespaceOwned = config.namespaceOwned ?? true;
     this.hardwareNamespace = config.hardwareNamespace ?? `${this.namespace}-hardware`;
+    this.hardwareTarget = config.hardwareExporter?.existing ?? {
+      namespace: this.hardwareNamespace,
+      selector: { 'app.kubernetes.io/name': NODE_EXPORTER_APP_NAME },
+      port: config.hardwareExporter?.port ?? HARDWARE_EXPORTER_PORT,
+    };
     this.evaluationInterval = config.evaluationInterval ?? DEFAULT_EVALUATION_INTERVAL;
-    this.ruleGroups = this.renderRuleGroups(config);
+    this.ruleGroups = renderRuleGroups(config, this.evaluationInterval);
     this.catalogue = catalogueWithRecords(this.ruleGroups);
 
-    const namespaceChart = this.renderNamespace(scope);
+    const namespaceChart = renderNamespaceChart(scope, this.instance, this.namespace, this.namespaceOwned);
     const componentChart = (chartId: string) => this.renderComponentChart(scope, chartId, namespaceChart);
     const security = config.security ?? {};
     this.alertmanager = this.renderAlertmanager(componentChart('alertmanager'), config, security);
@@ -183,45 +225,26 @@ export class MonitoringStack extends Construct {
       ...config.otelCollector,
       instance: this.instance,
     });
-    const hardwareChart = new Chart(scope, 'hardware-exporter', { namespace: this.hardwareNamespace });
-    this.hardwareExporter = new HardwareExporter(hardwareChart, 'HardwareExporter', {
-      ...config.hardwareExporter,
-      instance: this.instance,
-    });
-    this.networkPolicies = this.renderNetworkPolicies(scope, [namespaceChart, hardwareChart], config);
-  }
-
-  /** One rule group per configured group, evaluated every `evaluationInterval`. */
-  private renderRuleGroups(config: StackConfig): RuleGroup[] {
-    return config.alertGroups.map(
-      (group) =>
-        new RuleGroup({
-          name: group.name,
-          rules: group.rules,
-          records: group.records,
-          interval: this.evaluationInterval,
-          runbookBaseUrl: config.runbookBaseUrl,
-        }),
-    );
-  }
-
-  /** The chart every component's chart depends on: the stack's namespace. */
-  private renderNamespace(scope: Construct): Chart {
-    const namespaceChart = new Chart(scope, 'namespace', {
-      labels: recommendedLabels({
-        name: 'liquid-audio-nets-monitoring',
-        component: 'namespace',
-        instance: this.instance,
-      }),
-    });
-    new StackNamespace(namespaceChart, 'Namespace', { name: this.namespace });
-    return namespaceChart;
+    const hardware = config.hardwareExporter;
+    const hardwareChart = hardware?.existing
+      ? undefined
+      : new Chart(scope, 'hardware-exporter', { namespace: this.hardwareNamespace });
+    this.hardwareExporter =
+      hardwareChart && !hardware?.existing
+        ? new HardwareExporter(hardwareChart, 'HardwareExporter', {
+            ...hardware,
+            instance: this.instance,
+            createNamespace: this.namespaceOwned,
+          })
+        : undefined;
+    const charts = [namespaceChart, ...(hardwareChart ? [hardwareChart] : [])].filter((c) => c !== undefined);
+    this.networkPolicies = this.renderNetworkPolicies(scope, charts, config);
   }
 
   /** A component's chart: its objects in the stack's namespace, applied once the namespace exists. */
-  private renderComponentChart(scope: Construct, chartId: string, namespaceChart: Chart): Chart {
+  private renderComponentChart(scope: Construct, chartId: string, namespaceChart: Chart | undefined): Chart {
     const chart = new Chart(scope, chartId, { namespace: this.namespace });
-    chart.addDependency(namespaceChart);
+    if (namespaceChart) chart.addDependency(namespaceChart);
     return chart;
   }
 
@@ -274,15 +297,11 @@ export class MonitoringStack extends Construct {
     amFromPrometheus: WebClientSecurity,
     grafanaFromPrometheus: WebClientSecurity | undefined,
   ): ScrapeJob[] {
-    const { grafana, otelCollector, hardwareExporter, alertmanager: am } = COMPONENT_NAMES;
+    const { grafana, otelCollector, alertmanager: am } = COMPONENT_NAMES;
+    const hardware = this.hardwareTarget;
     return [
       devicesJob(config.deviceNamespaces),
-      hardwareExporterJob(
-        HARDWARE_EXPORTER_JOB,
-        this.hardwareNamespace,
-        hardwareExporter.appName,
-        hardwareExporter.port,
-      ),
+      hardwareExporterJob(HARDWARE_EXPORTER_JOB, hardware.namespace, hardware.selector, hardware.port),
       componentJob(ALERTMANAGER_JOB, this.namespace, am.appName, am.port, SCRAPE_LIMITS.alertmanager, {
         client: amFromPrometheus,
       }),
@@ -337,6 +356,7 @@ export class MonitoringStack extends Construct {
     namespaceCharts: readonly Chart[],
     config: StackConfig,
   ): StackNetworkPolicies {
+    const exporter = this.hardwareExporter;
     const policyChart = new Chart(scope, 'network-policies');
     policyChart.addDependency(...namespaceCharts);
     return new StackNetworkPolicies(policyChart, 'NetworkPolicies', {
@@ -349,7 +369,8 @@ export class MonitoringStack extends Construct {
       alertmanager: podGroup(this.alertmanager),
       grafana: podGroup(this.grafana),
       otelCollector: podGroup(this.otelCollector),
-      hardwareExporter: podGroup(this.hardwareExporter),
+      hardwareExporter: exporter ? { ...podGroup(exporter), port: exporter.port } : undefined,
+      ownedNamespaces: this.namespaceOwned ? [this.namespace, this.hardwareNamespace] : [],
       grafanaPort: GRAFANA_PORT,
     });
   }
@@ -360,8 +381,48 @@ export class MonitoringStack extends Construct {
   }
 }
 
+/** The stack's instance name, checked as a label value. */
+export function stackInstance(id: string, config: StackConfig): string {
+  const instance = config.instance ?? 'liquid-audio-nets';
+  const problem = labelValueProblem(instance);
+  if (problem) throw new Error(`stack '${id}': 'instance' ${problem}: '${instance}'`);
+  return instance;
+}
+
+/** One rule group per configured group, evaluated every `interval`. */
+export function renderRuleGroups(config: StackConfig, interval: Duration): RuleGroup[] {
+  return config.alertGroups.map(
+    (group) =>
+      new RuleGroup({
+        name: group.name,
+        rules: group.rules,
+        records: group.records,
+        interval,
+        runbookBaseUrl: config.runbookBaseUrl,
+      }),
+  );
+}
+
+/**
+ * The chart every component's chart depends on: the stack's namespace, when the stack owns it.
+ * @returns undefined when the namespace is someone else's
+ */
+export function renderNamespaceChart(
+  scope: Construct,
+  instance: string,
+  namespace: string,
+  owned: boolean,
+): Chart | undefined {
+  if (!owned) return undefined;
+  const namespaceChart = new Chart(scope, 'namespace', {
+    labels: recommendedLabels({ name: 'liquid-audio-nets-monitoring', component: 'namespace', instance }),
+  });
+  new StackNamespace(namespaceChart, 'Namespace', { name: namespace });
+  return namespaceChart;
+}
+
 /** The default catalogue plus the metrics the groups' recording rules write. */
-function catalogueWithRecords(groups: readonly RuleGroup[]): MetricCatalogue {
+export function catalogueWithRecords(groups: readonly RuleGroup[]): MetricCatalogue {
   const recorded = groups.flatMap((g) => g.records.map((r) => r.metric)).filter((m) => !DEFAULT_CATALOGUE.has(m.name));
   return DEFAULT_CATALOGUE.with(...recorded);
 }

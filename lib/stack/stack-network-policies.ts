@@ -1,7 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ALERTMANAGER_PORTS } from '../alertmanager';
-import { NODE_EXPORTER_PORT } from '../hardware';
 import {
   type AllowProps,
   allowEgress,
@@ -37,7 +36,13 @@ export interface StackNetworkPoliciesProps extends NetworkPolicyOptions {
   readonly alertmanager: PodGroup;
   readonly grafana: PodGroup;
   readonly otelCollector: PodGroup;
-  readonly hardwareExporter: PodGroup;
+  /** The stack's own node_exporter and its port. @default - none: an existing node-exporter is scraped, whose namespace is not the stack's */
+  readonly hardwareExporter?: PodGroup & { readonly port: number };
+  /**
+   * The namespaces the stack owns, denied by default. A namespace it shares gets no default deny:
+   * its pods are someone else's, and only the stack's own pods are isolated (by their allow-lists).
+   */
+  readonly ownedNamespaces: readonly string[];
   /** Grafana's port. */
   readonly grafanaPort: number;
   /** Namespaces of the devices. @default - every namespace */
@@ -61,11 +66,13 @@ export class StackNetworkPolicies extends Construct {
     this.labelPolicies(props.instance);
   }
 
-  /** Both namespaces deny ingress (and egress when restricted) that no allow-list admits. */
+  /** The namespaces the stack owns deny ingress (and egress when restricted) that no allow-list admits. */
   private renderDefaultDeny(props: StackNetworkPoliciesProps): void {
     const types = this.restrictEgress ? (['Ingress', 'Egress'] as const) : (['Ingress'] as const);
-    defaultDeny(this, 'DefaultDeny', props.namespace, types);
-    defaultDeny(this, 'HardwareDefaultDeny', props.hardwareNamespace, types);
+    if (props.ownedNamespaces.includes(props.namespace)) defaultDeny(this, 'DefaultDeny', props.namespace, types);
+    if (props.hardwareExporter && props.ownedNamespaces.includes(props.hardwareNamespace)) {
+      defaultDeny(this, 'HardwareDefaultDeny', props.hardwareNamespace, types);
+    }
   }
 
   /** Prometheus, Alertmanager and Grafana: the servers that Grafana, Prometheus and users query. */
@@ -113,11 +120,13 @@ export class StackNetworkPolicies extends Construct {
         { peers: [prometheus], ports: [{ port: OTEL_PORTS.prometheus }, { port: OTEL_PORTS.telemetry }] },
       ],
     });
-    allowIngress(this, 'HardwareExporter', {
-      name: 'node-exporter-ingress',
-      pods: props.hardwareExporter,
-      rules: [{ peers: [prometheus], ports: [{ port: NODE_EXPORTER_PORT }] }],
-    });
+    if (props.hardwareExporter) {
+      allowIngress(this, 'HardwareExporter', {
+        name: 'node-exporter-ingress',
+        pods: props.hardwareExporter,
+        rules: [{ peers: [prometheus], ports: [{ port: props.hardwareExporter.port }] }],
+      });
+    }
   }
 
   /** With egress denied: DNS, and what each component must reach. */

@@ -106,7 +106,7 @@ beforeAll(async () => {
           address: '127.0.0.1',
           meta: {
             ...podMeta('audio', 'liquid-audio-nets-abc12', 'edge-01'),
-            __meta_kubernetes_pod_annotation_prometheus_io_scrape: 'true',
+            __meta_kubernetes_pod_label_liquid_audio_nets_dev_scrape: 'true',
             __meta_kubernetes_pod_annotation_prometheus_io_port: String(device.port),
           },
         },

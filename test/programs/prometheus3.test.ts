@@ -92,7 +92,7 @@ beforeAll(async () => {
       __meta_kubernetes_pod_node_name: 'edge-01',
       __meta_kubernetes_pod_ip: '127.0.0.1',
       __meta_kubernetes_pod_phase: 'Running',
-      __meta_kubernetes_pod_annotation_prometheus_io_scrape: 'true',
+      __meta_kubernetes_pod_label_liquid_audio_nets_dev_scrape: 'true',
       __meta_kubernetes_pod_annotation_prometheus_io_port: String(target.port),
     },
   };

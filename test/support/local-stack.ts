@@ -17,7 +17,7 @@ import {
   DEVICE_TARGETS,
   Duration,
   MonitoringStack,
-  NODE_EXPORTER_PORT,
+  HARDWARE_EXPORTER_PORT,
   type NotificationTiming,
   Percent,
   type Quantity,
@@ -271,7 +271,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           (d): DiscoveredTarget => ({
             address: LOOPBACK,
             meta: pod(DEVICE_NAMESPACE, d.pod, d.name, {
-              __meta_kubernetes_pod_annotation_prometheus_io_scrape: 'true',
+              __meta_kubernetes_pod_label_liquid_audio_nets_dev_scrape: 'true',
               __meta_kubernetes_pod_annotation_prometheus_io_port: String(d.port),
             }),
           }),
@@ -286,7 +286,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           {
             address: exporter.address,
             meta: pod(stack.hardwareNamespace, `node-exporter-${options.hardwareDevice}`, options.hardwareDevice, {
-              __meta_kubernetes_pod_container_port_number: String(NODE_EXPORTER_PORT),
+              __meta_kubernetes_pod_container_port_number: String(HARDWARE_EXPORTER_PORT),
             }),
           },
         ],

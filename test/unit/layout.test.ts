@@ -15,7 +15,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   rules: ['core'],
   k8s: ['core'],
   ...Object.fromEntries(COMPONENTS.map((c) => [c, BASE])),
-  stack: [...BASE, ...COMPONENTS],
+  // What a Prometheus Operator consumes, made of the components' rules, relabelling and routing.
+  operator: [...BASE, ...COMPONENTS],
+  stack: [...BASE, ...COMPONENTS, 'operator'],
 };
 
 function sources(dir: string): string[] {

@@ -24,7 +24,7 @@ describe('HardwareExporter', () => {
     expect(ds.metadata).toMatchObject({ name: 'node-exporter', namespace: 'monitoring-hardware' });
     expect(container.image).toBe('quay.io/prometheus/node-exporter:v1.12.1');
     expect(pod).toMatchObject({ hostNetwork: true, hostPID: true, dnsPolicy: 'ClusterFirstWithHostNet' });
-    expect(container.ports).toEqual([{ name: 'metrics', containerPort: 9100, hostPort: 9100, protocol: 'TCP' }]);
+    expect(container.ports).toEqual([{ name: 'metrics', containerPort: 19100, hostPort: 19100, protocol: 'TCP' }]);
   });
 
   test('read-only host mounts of /proc, /sys and /, used as the procfs, sysfs and rootfs paths', () => {

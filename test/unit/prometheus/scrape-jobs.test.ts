@@ -26,12 +26,14 @@ const render = (jobs: Parameters<typeof renderPrometheusConfig>[0]['jobs']) =>
   ).scrape_configs;
 
 describe('discovery blocks', () => {
-  test('devices: every namespace, opted in by annotation, port 8080 and /metrics by default', () => {
+  test('devices: every namespace, opted in by the product label (selected by the API server), port 8080 and /metrics by default', () => {
     const [job] = render([devicesJob()]);
-    expect(job.kubernetes_sd_configs).toEqual([{ role: 'pod' }]);
+    expect(job.kubernetes_sd_configs).toEqual([
+      { role: 'pod', selectors: [{ role: 'pod', label: 'liquid-audio-nets.dev/scrape=true' }] },
+    ]);
     expect(job.relabel_configs).toEqual(
       expect.arrayContaining([
-        { source_labels: ['__meta_kubernetes_pod_annotation_prometheus_io_scrape'], regex: 'true', action: 'keep' },
+        { source_labels: ['__meta_kubernetes_pod_label_liquid_audio_nets_dev_scrape'], regex: 'true', action: 'keep' },
         {
           source_labels: ['__meta_kubernetes_pod_ip'],
           regex: '(.+)',
@@ -65,7 +67,11 @@ describe('discovery blocks', () => {
 
   test('devices: limited to the given namespaces', () => {
     expect(render([devicesJob(['audio', 'edge'])])[0].kubernetes_sd_configs).toEqual([
-      { role: 'pod', namespaces: { names: ['audio', 'edge'] } },
+      {
+        role: 'pod',
+        namespaces: { names: ['audio', 'edge'] },
+        selectors: [{ role: 'pod', label: 'liquid-audio-nets.dev/scrape=true' }],
+      },
     ]);
   });
 
@@ -86,7 +92,7 @@ describe('discovery blocks', () => {
   });
 
   test('the hardware exporter: its own namespace, labelled with the device (node) it runs on', () => {
-    const [job] = render([hardwareExporterJob('hardware-exporter', 'monitoring-hardware', 'node-exporter', 9100)]);
+    const [job] = render([hardwareExporterJob('hardware-exporter', 'monitoring-hardware', { 'app.kubernetes.io/name': 'node-exporter' }, 9100)]);
     expect(job.kubernetes_sd_configs[0].namespaces).toEqual({ names: ['monitoring-hardware'] });
     expect(job.relabel_configs).toContainEqual({
       source_labels: ['__meta_kubernetes_pod_node_name'],
@@ -98,7 +104,7 @@ describe('discovery blocks', () => {
   test('every job reads a reply without a Content-Type as the classic text format, unless told otherwise', () => {
     const jobs = render([
       devicesJob(),
-      hardwareExporterJob('hardware-exporter', 'monitoring-hardware', 'node-exporter', 9100),
+      hardwareExporterJob('hardware-exporter', 'monitoring-hardware', { 'app.kubernetes.io/name': 'node-exporter' }, 9100),
       componentJob('grafana', 'monitoring', 'grafana', 3000, SCRAPE_LIMITS.grafana),
       componentJob('otel', 'monitoring', 'otel', 8889, SCRAPE_LIMITS.otelExported, {
         fallbackScrapeProtocol: 'OpenMetricsText1.0.0',

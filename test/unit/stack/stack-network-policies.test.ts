@@ -76,9 +76,9 @@ describe('StackNetworkPolicies', () => {
     ]);
   });
 
-  test('the exporter 9100 from Prometheus only', () => {
+  test('the exporter 19100 from Prometheus only', () => {
     expect(p['monitoring-hardware/node-exporter-ingress'].spec.ingress).toEqual([
-      { from: [pods('prometheus')], ports: [tcp(9100)] },
+      { from: [pods('prometheus')], ports: [tcp(19100)] },
     ]);
   });
 
@@ -86,7 +86,7 @@ describe('StackNetworkPolicies', () => {
     const app = Testing.app();
     const stack = new MonitoringStack(app, 'stack', config);
     const jobs = (require('yaml').parse(stack.prometheus.configText).scrape_configs as any[]).filter(
-      (j) => j.kubernetes_sd_configs?.[0].selectors,
+      (j) => j.kubernetes_sd_configs?.[0].selectors && j.kubernetes_sd_configs[0].namespaces,
     );
     expect(jobs.length).toBeGreaterThan(0);
     for (const job of jobs) {
