@@ -11,7 +11,7 @@ import {
   type Thresholds,
 } from './alerts';
 import { buildDashboards } from './dashboards';
-import { Duration, type StackConfig } from './lib';
+import { Duration, KUBE_PROMETHEUS_STACK_NODE_EXPORTER, type StackConfig } from './lib';
 
 /**
  * The stack this repository deploys, for a set of thresholds. The thresholds live in
@@ -20,7 +20,6 @@ import { Duration, type StackConfig } from './lib';
 export function stackConfig(thresholds: Thresholds = THRESHOLDS): StackConfig {
   return {
     instance: 'liquid-audio-nets',
-    namespace: 'monitoring',
     evaluationInterval: Duration.seconds(30),
     alertmanager: { routing: defaultRouting() },
     runbookBaseUrl: 'https://github.com/liquid-audio-nets/monitoring/blob/main/docs/runbooks.md',
@@ -37,5 +36,24 @@ export function stackConfig(thresholds: Thresholds = THRESHOLDS): StackConfig {
   };
 }
 
-/** The stack as `npm run synth` renders it. */
+/** The stack as `npm run synth` renders it into dist/standalone/: its own servers, in a namespace of its own. */
 export const config: StackConfig = stackConfig();
+
+/**
+ * The examples `npm run synth` renders, one folder of dist/ each; apply one of them
+ * (`kubectl apply --server-side -f dist/<example>/`).
+ */
+export const examples: Readonly<Record<string, StackConfig>> = {
+  /** The whole stack, servers included, on a cluster that runs no other monitoring. */
+  standalone: config,
+  /**
+   * The whole stack beside a kube-prometheus-stack release in 'monitoring': its node-exporter is
+   * scraped as the hardware exporter, so no second exporter runs on every node.
+   */
+  'beside-kube-prometheus-stack': { ...config, hardwareExporter: { existing: KUBE_PROMETHEUS_STACK_NODE_EXPORTER } },
+  /**
+   * No servers: the rules, scrape configs, routing and dashboards for kube-prometheus-stack's
+   * Prometheus Operator, Alertmanager and Grafana, plus the OpenTelemetry collector.
+   */
+  operator: { ...config, operator: {} },
+};

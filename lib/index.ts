@@ -54,10 +54,17 @@ export {
 } from './core';
 // grafana: the datasources dashboards query.
 export { GRAFANA_DATASOURCES } from './grafana';
-// hardware: the exporter's job and port, which hardware alerts select by.
-export { HARDWARE_EXPORTER_JOB, HARDWARE_EXPORTER_PORT, KUBE_PROMETHEUS_STACK_NODE_EXPORTER, type ExistingNodeExporter } from './hardware';
+// hardware: the exporter's job and port, which hardware alerts select by, and an existing node-exporter to reuse.
+export {
+  type ExistingNodeExporter,
+  HARDWARE_EXPORTER_JOB,
+  HARDWARE_EXPORTER_PORT,
+  KUBE_PROMETHEUS_STACK_NODE_EXPORTER,
+} from './hardware';
 // k8s: a credential read from a Secret (receivers, TLS, basic auth).
 export type { SecretKeyRef } from './k8s';
+// operator: how the stack rides on a Prometheus Operator (kube-prometheus-stack).
+export type { OperatorOptions } from './operator';
 // prometheus: its job name, which its self-monitoring alerts select by.
 export { PROMETHEUS_JOB } from './prometheus';
 // rules: alert and recording rules as values, their texts, and the lines they draw on dashboards.
@@ -79,4 +86,12 @@ export {
   value,
 } from './rules';
 // stack: the whole stack, its one typed configuration, and the synth that writes dist/.
-export { type AlertGroupConfig, MonitoringStack, type StackConfig, synthOrExit } from './stack';
+export {
+  type AlertGroupConfig,
+  DEFAULT_NAMESPACE,
+  MonitoringStack,
+  OperatorStack,
+  renderStack,
+  type StackConfig,
+  synthOrExit,
+} from './stack';

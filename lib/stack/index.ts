@@ -1,6 +1,7 @@
 export {
   type AlertGroupConfig,
   type AlertmanagerOptions,
+  DEFAULT_NAMESPACE,
   type GrafanaOptions,
   type HardwareExporterOptions,
   MonitoringStack,
@@ -9,5 +10,6 @@ export {
   type StackConfig,
   type StackSecurity,
 } from './monitoring-stack';
+export { OperatorStack, renderStack } from './operator-stack';
 export type { NetworkPolicyOptions } from './stack-network-policies';
 export { StagedApp, type StagedAppProps, synthOrExit } from './staged-app';

@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ApiObject, App, YamlOutputType } from 'cdk8s';
+import { dnsLabelProblem } from '../core';
 import { checkLabelValues } from '../k8s';
 
 export interface StagedAppProps {
@@ -16,6 +17,8 @@ export interface StagedAppProps {
 export class StagedApp extends App {
   /** The folder the manifests are swapped into. */
   public readonly targetDir: string;
+  /** The sub-folders, each an App of its own (see `folder`). */
+  private readonly folders = new Map<string, App>();
 
   public constructor(props: StagedAppProps = {}) {
     const target = resolve(props.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist');
@@ -25,12 +28,30 @@ export class StagedApp extends App {
     this.targetDir = target;
   }
 
+  /**
+   * An App whose charts are written to the sub-folder `name` of the output (`dist/<name>/`), staged
+   * and swapped in with the rest: one folder per example or environment, each applied on its own.
+   */
+  public folder(name: string): App {
+    const problem = dnsLabelProblem(name);
+    if (problem) throw new Error(`output folder '${name}': the name ${problem}`);
+    if (this.folders.has(name))
+      throw new Error(`output folder '${name}' is rendered twice; folder names must be unique`);
+    const app = new App({ outdir: join(this.outdir, name), yamlOutputType: YamlOutputType.FILE_PER_CHART });
+    this.folders.set(name, app);
+    return app;
+  }
+
   public synth(): void {
     try {
-      for (const chart of this.charts) {
-        for (const node of chart.node.findAll()) if (node instanceof ApiObject) checkLabelValues(node.toJson());
+      const apps: App[] = [this, ...this.folders.values()];
+      for (const app of apps) {
+        for (const chart of app.charts) {
+          for (const node of chart.node.findAll()) if (node instanceof ApiObject) checkLabelValues(node.toJson());
+        }
       }
       super.synth();
+      for (const app of this.folders.values()) app.synth();
     } catch (error) {
       rmSync(this.outdir, { recursive: true, force: true });
       throw error;

@@ -28,9 +28,16 @@ interface Outcome {
   readonly distAfter: string;
 }
 
+/** A hash of every file under `dir` (the examples' folders included) and its path. */
 function distHash(dir: string): string {
   const hash = createHash('sha256');
-  for (const f of readdirSync(dir).sort()) hash.update(f).update(readFileSync(join(dir, f)));
+  const walk = (d: string, prefix: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.isDirectory()) walk(join(d, e.name), `${prefix}${e.name}/`);
+      else hash.update(`${prefix}${e.name}`).update(readFileSync(join(d, e.name)));
+    }
+  };
+  walk(dir, '');
   return hash.digest('hex');
 }
 

@@ -5,8 +5,24 @@ import { parseAllDocuments } from 'yaml';
 /** The repository root; file names in messages are relative to it (`dist/0001-prometheus.k8s.yaml`). */
 const ROOT = resolve(__dirname, '../..');
 
-/** The rendered manifests that `kubectl apply -f dist/` installs. */
-export const DIST_DIR = join(ROOT, 'dist');
+/** Every example `npm run synth` renders, one folder of dist/ each. */
+export const DIST_ROOT = join(ROOT, 'dist');
+
+/** The standalone example, the stack with its own servers: what most tests judge. */
+export const DIST_DIR = join(DIST_ROOT, 'standalone');
+
+/** The examples' names (dist/'s folders), sorted. */
+export function exampleNames(): string[] {
+  return readdirSync(DIST_ROOT, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+}
+
+/** An example's folder. */
+export function exampleDir(name: string): string {
+  return join(DIST_ROOT, name);
+}
 
 /** A Kubernetes object as read from a manifest: only the type meta is known to be there. */
 export interface KubeObject {

@@ -15,9 +15,12 @@ function synth(outdir: string, script?: string) {
   });
 }
 
+/** Every file under `dir`, by its path relative to it (`standalone/0000-namespace.k8s.yaml`). */
 function files(dir: string): Record<string, string> {
   return Object.fromEntries(
-    readdirSync(dir)
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
       .sort()
       .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
   );
@@ -34,8 +37,14 @@ describe('npm run synth', () => {
     expect(synth(a).status).toBe(0);
     expect(synth(b).status).toBe(0);
     const names = Object.keys(files(a));
-    expect(names[0]).toBe('0000-namespace.k8s.yaml');
-    expect(names.map((n) => n.replace(/^\d{4}-/, ''))).toEqual(
+    expect([...new Set(names.map((n) => n.split('/')[0]))]).toEqual([
+      'beside-kube-prometheus-stack',
+      'operator',
+      'standalone',
+    ]);
+    const standalone = names.filter((n) => n.startsWith('standalone/')).map((n) => n.slice('standalone/'.length));
+    expect(standalone[0]).toBe('0000-namespace.k8s.yaml');
+    expect(standalone.map((n) => n.replace(/^\d{4}-/, ''))).toEqual(
       expect.arrayContaining([
         'prometheus.k8s.yaml',
         'alertmanager.k8s.yaml',

@@ -1,11 +1,13 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
+import { stringify } from 'yaml';
 import { EXAMPLE_DEVICE, THRESHOLDS } from '../../../alerts';
 import { config } from '../../../config';
 import { AlertRule, AlertText, Duration, Milliseconds, MonitoringStack, SERVICE_METRICS } from '../../../lib';
 import { renderRuleFile } from '../../../lib/prometheus/prometheus-rules';
 import { RuleGroup } from '../../../lib/rules/rule-group';
+import { byKind, exampleDir, loadDist } from '../../support/dist';
 import { run } from '../../support/programs';
 import { testFileName, writeRuleFiles } from '../../support/rule-files';
 
@@ -81,7 +83,7 @@ describe('the seed alert rules, judged by the real promtool', () => {
 
   test('the dist/ rule files and the stack render the same bytes', () => {
     // Guards the promtool runs above: they judge what `kubectl apply -f dist/` installs.
-    const distDir = join(__dirname, '../../../dist');
+    const distDir = join(__dirname, '../../../dist/standalone');
     const dist = readFileSync(
       join(distDir, readdirSync(distDir).find((f) => /^\d{4}-prometheus\.k8s\.yaml$/.test(f))!),
       'utf8',
@@ -127,4 +129,40 @@ describe('a retuned threshold moves the rule and its tests together', () => {
     writeFileSync(join(dir, group.fileName), renderRuleFile(group).replace('> 40', '> 25'));
     expect(run('promtool', ['test', 'rules', testFileName(group)], dir).status).not.toBe(0);
   });
+});
+
+/**
+ * Operator mode: the rule groups exactly as dist/operator/ holds them, extracted from the
+ * PrometheusRules' `spec.groups` (the operator writes each object's groups into a rule file as they
+ * are), judged by the same generated tests as the standalone rule files.
+ */
+describe('the PrometheusRules of dist/operator/, judged by the same promtool tests', () => {
+  const { stack } = stackRuleFiles();
+  const rules = byKind(loadDist(exampleDir('operator')), 'PrometheusRule');
+  const extracted = Object.fromEntries(
+    rules.flatMap((r) =>
+      (r.object.spec as { groups: Array<{ name: string }> }).groups.map((g) => [g.name, { groups: [g] }]),
+    ),
+  );
+  const dir = writeRuleFiles(stack.ruleGroups, (group) => stringify(extracted[group.name]));
+
+  test('one PrometheusRule per rule group, with the same groups', () => {
+    expect(rules).toHaveLength(stack.ruleGroups.length);
+    expect(Object.keys(extracted).sort()).toEqual(stack.ruleGroups.map((g) => g.name).sort());
+  });
+
+  test.each(stack.ruleGroups.map((g) => [g.name, g] as const))('promtool check rules accepts %s', (_name, group) => {
+    const result = run('promtool', ['check', 'rules', group.fileName], dir);
+    expect(result.stdout).toContain(`SUCCESS: ${group.rules.length + group.records.length} rules found`);
+    expect(result.status).toBe(0);
+  });
+
+  test.each(stack.ruleGroups.map((g) => [g.name, g] as const))(
+    'promtool test rules passes the tests generated for %s',
+    (_name, group) => {
+      const result = run('promtool', ['test', 'rules', testFileName(group)], dir);
+      expect(result.stdout + result.stderr).toContain('SUCCESS');
+      expect(result.status).toBe(0);
+    },
+  );
 });

@@ -91,7 +91,10 @@ describe('HardwareExporter', () => {
     const levels = Object.fromEntries(
       namespaces.map((n) => [n.metadata.name, n.metadata.labels!['pod-security.kubernetes.io/enforce']]),
     );
-    expect(levels).toEqual({ monitoring: 'restricted', 'monitoring-hardware': 'privileged' });
+    expect(levels).toEqual({
+      'liquid-audio-nets-monitoring': 'restricted',
+      'liquid-audio-nets-monitoring-hardware': 'privileged',
+    });
   });
 
   test('fails on a textfile folder that is not an absolute path', () => {

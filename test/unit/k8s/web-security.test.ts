@@ -108,13 +108,16 @@ describe('authentication and TLS', () => {
       scheme: 'https',
       tls_config: {
         ca_file: '/etc/prometheus/clients/alertmanager/tls/ca.crt',
-        server_name: 'alertmanager.monitoring.svc',
+        server_name: 'alertmanager.liquid-audio-nets-monitoring.svc',
       },
       basic_auth: { username: 'alertmanager', password_file: '/etc/prometheus/clients/alertmanager/auth/password' },
     });
     expect(promConfig.scrape_configs.find((j: any) => j.job_name === 'grafana')).toMatchObject({
       scheme: 'https',
-      tls_config: { ca_file: '/etc/prometheus/clients/grafana/tls/ca.crt', server_name: 'grafana.monitoring.svc' },
+      tls_config: {
+        ca_file: '/etc/prometheus/clients/grafana/tls/ca.crt',
+        server_name: 'grafana.liquid-audio-nets-monitoring.svc',
+      },
     });
     expect(promSpec.volumes).toContainEqual({
       name: 'am-auth',
@@ -142,7 +145,7 @@ describe('authentication and TLS', () => {
     );
     const datasources = parse(provisioning.data['datasources.yaml']).datasources;
     expect(datasources[0]).toMatchObject({
-      url: 'https://prometheus.monitoring.svc:9090',
+      url: 'https://prometheus.liquid-audio-nets-monitoring.svc:9090',
       jsonData: { basicAuth: true, basicAuthUser: 'prometheus', tlsAuthWithCACert: true },
       secureJsonData: {
         basicAuthPassword: '$__file{/etc/grafana/clients/prometheus/auth/password}',
@@ -150,7 +153,7 @@ describe('authentication and TLS', () => {
       },
     });
     expect(datasources[1]).toMatchObject({
-      url: 'https://alertmanager.monitoring.svc:9093',
+      url: 'https://alertmanager.liquid-audio-nets-monitoring.svc:9093',
       jsonData: { basicAuthUser: 'alertmanager' },
     });
     const container = podOf(full.grafana).spec.template.spec.containers[0];

@@ -20,7 +20,7 @@ import { synthSecuredStack } from '../../support/secured-stack';
 // The accepted exceptions, one by one
 
 /** The hardware exporter's namespace: the only one that is not `restricted`. */
-const HARDWARE_NAMESPACE = 'monitoring-hardware';
+const HARDWARE_NAMESPACE = 'liquid-audio-nets-monitoring-hardware';
 const EXPORTER_DAEMONSET = { namespace: HARDWARE_NAMESPACE, kind: 'DaemonSet', name: 'node-exporter' } as const;
 
 /** The rule each documented exception of the hardware exporter breaks. */

@@ -92,7 +92,14 @@ describe('discovery blocks', () => {
   });
 
   test('the hardware exporter: its own namespace, labelled with the device (node) it runs on', () => {
-    const [job] = render([hardwareExporterJob('hardware-exporter', 'monitoring-hardware', { 'app.kubernetes.io/name': 'node-exporter' }, 9100)]);
+    const [job] = render([
+      hardwareExporterJob(
+        'hardware-exporter',
+        'monitoring-hardware',
+        { 'app.kubernetes.io/name': 'node-exporter' },
+        9100,
+      ),
+    ]);
     expect(job.kubernetes_sd_configs[0].namespaces).toEqual({ names: ['monitoring-hardware'] });
     expect(job.relabel_configs).toContainEqual({
       source_labels: ['__meta_kubernetes_pod_node_name'],
@@ -104,7 +111,12 @@ describe('discovery blocks', () => {
   test('every job reads a reply without a Content-Type as the classic text format, unless told otherwise', () => {
     const jobs = render([
       devicesJob(),
-      hardwareExporterJob('hardware-exporter', 'monitoring-hardware', { 'app.kubernetes.io/name': 'node-exporter' }, 9100),
+      hardwareExporterJob(
+        'hardware-exporter',
+        'monitoring-hardware',
+        { 'app.kubernetes.io/name': 'node-exporter' },
+        9100,
+      ),
       componentJob('grafana', 'monitoring', 'grafana', 3000, SCRAPE_LIMITS.grafana),
       componentJob('otel', 'monitoring', 'otel', 8889, SCRAPE_LIMITS.otelExported, {
         fallbackScrapeProtocol: 'OpenMetricsText1.0.0',

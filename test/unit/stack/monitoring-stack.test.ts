@@ -24,7 +24,7 @@ describe('MonitoringStack', () => {
     ]);
     const [ns] = byKind(Testing.synth(chartById(app.charts, 'namespace')) as Manifest[], 'Namespace');
     expect(ns.metadata).toMatchObject({
-      name: 'monitoring',
+      name: 'liquid-audio-nets-monitoring',
       labels: {
         'pod-security.kubernetes.io/enforce': 'restricted',
         'app.kubernetes.io/part-of': 'liquid-audio-nets-monitoring',

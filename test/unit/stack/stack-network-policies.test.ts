@@ -10,7 +10,7 @@ function policies(overrides: Partial<StackConfig> = {}): Record<string, any> {
   return Object.fromEntries(all.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p]));
 }
 
-const pods = (name: string, namespace = 'monitoring') => ({
+const pods = (name: string, namespace = 'liquid-audio-nets-monitoring') => ({
   namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
   podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'liquid-audio-nets', 'app.kubernetes.io/name': name } },
 });
@@ -20,27 +20,27 @@ describe('StackNetworkPolicies', () => {
   const p = policies();
 
   test('ingress is denied by default in both namespaces; egress stays open', () => {
-    for (const ns of ['monitoring', 'monitoring-hardware']) {
+    for (const ns of ['liquid-audio-nets-monitoring', 'liquid-audio-nets-monitoring-hardware']) {
       expect(p[`${ns}/default-deny-ingress`].spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'] });
     }
     expect(Object.values(p).some((x) => x.spec.policyTypes.includes('Egress'))).toBe(false);
   });
 
   test('Prometheus 9090 from Grafana and from its own peers', () => {
-    expect(p['monitoring/prometheus-ingress'].spec.ingress).toEqual([
+    expect(p['liquid-audio-nets-monitoring/prometheus-ingress'].spec.ingress).toEqual([
       { from: [pods('grafana'), pods('prometheus')], ports: [tcp(9090)] },
     ]);
   });
 
   test('Alertmanager 9093 from Prometheus and Grafana, 9094 TCP and UDP only between its peers', () => {
-    expect(p['monitoring/alertmanager-ingress'].spec.ingress).toEqual([
+    expect(p['liquid-audio-nets-monitoring/alertmanager-ingress'].spec.ingress).toEqual([
       { from: [pods('prometheus'), pods('grafana')], ports: [tcp(9093)] },
       { from: [pods('alertmanager')], ports: [tcp(9094), { port: 9094, protocol: 'UDP' }] },
     ]);
   });
 
   test('Grafana 3000 from Prometheus and from a configurable ingress source', () => {
-    const ingress = (x: Record<string, any>) => x['monitoring/grafana-ingress'].spec.ingress;
+    const ingress = (x: Record<string, any>) => x['liquid-audio-nets-monitoring/grafana-ingress'].spec.ingress;
     expect(ingress(p)).toEqual([
       { from: [pods('prometheus')], ports: [tcp(3000)] },
       {
@@ -62,7 +62,7 @@ describe('StackNetworkPolicies', () => {
   });
 
   test('the collector: OTLP from client namespaces (every namespace unless limited), metrics ports from Prometheus', () => {
-    const ingress = (x: Record<string, any>) => x['monitoring/otel-collector-ingress'].spec.ingress;
+    const ingress = (x: Record<string, any>) => x['liquid-audio-nets-monitoring/otel-collector-ingress'].spec.ingress;
     expect(ingress(p)).toEqual([
       { from: [{ namespaceSelector: {} }], ports: [tcp(4317), tcp(4318)] },
       { from: [pods('prometheus')], ports: [tcp(8889), tcp(8888)] },
@@ -77,7 +77,7 @@ describe('StackNetworkPolicies', () => {
   });
 
   test('the exporter 19100 from Prometheus only', () => {
-    expect(p['monitoring-hardware/node-exporter-ingress'].spec.ingress).toEqual([
+    expect(p['liquid-audio-nets-monitoring-hardware/node-exporter-ingress'].spec.ingress).toEqual([
       { from: [pods('prometheus')], ports: [tcp(19100)] },
     ]);
   });
@@ -109,8 +109,11 @@ describe('StackNetworkPolicies', () => {
 
   test('restrictEgress: default deny egress, then DNS and what each component needs', () => {
     const r = policies({ networkPolicies: { restrictEgress: true } });
-    expect(r['monitoring/default-deny-all'].spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
-    expect(r['monitoring/grafana-egress'].spec.egress).toEqual([
+    expect(r['liquid-audio-nets-monitoring/default-deny-all'].spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Ingress', 'Egress'],
+    });
+    expect(r['liquid-audio-nets-monitoring/grafana-egress'].spec.egress).toEqual([
       {
         to: [
           {
@@ -124,10 +127,12 @@ describe('StackNetworkPolicies', () => {
       { to: [pods('prometheus')], ports: [tcp(9090)] },
       { to: [pods('alertmanager')], ports: [tcp(9093)] },
     ]);
-    expect(r['monitoring/alertmanager-egress'].spec.egress[2]).toEqual({
+    expect(r['liquid-audio-nets-monitoring/alertmanager-egress'].spec.egress[2]).toEqual({
       to: [{ ipBlock: { cidr: '0.0.0.0/0' } }],
       ports: [tcp(443), tcp(587), tcp(465), tcp(25)],
     });
-    expect(r['monitoring/prometheus-egress'].spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }]);
+    expect(r['liquid-audio-nets-monitoring/prometheus-egress'].spec.egress).toEqual([
+      { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] },
+    ]);
   });
 });
