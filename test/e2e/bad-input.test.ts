@@ -167,7 +167,7 @@ const CASES: ReadonlyArray<readonly [string, readonly Edit[], RegExp]> = [
   [
     'a node selector value Kubernetes would reject',
     stackOption(`hardwareExporter: { nodeSelector: { 'liquid-audio-nets.dev/edge-device': 'yes please' } }`),
-    /^DaemonSet 'monitoring-hardware\/node-exporter': spec.template.spec.nodeSelector 'liquid-audio-nets.dev\/edge-device' value 'yes please' must be .*$/,
+    /^DaemonSet 'liquid-audio-nets-monitoring-hardware\/node-exporter': spec.template.spec.nodeSelector 'liquid-audio-nets.dev\/edge-device' value 'yes please' must be .*$/,
   ],
   [
     'a custom alert whose for is shorter than the evaluation interval',
@@ -180,6 +180,22 @@ const CASES: ReadonlyArray<readonly [string, readonly Edit[], RegExp]> = [
     /^stack 'liquid-audio-nets': 'instance' must be at most 63 characters, got 64: 'x+'$/,
   ],
   ['a namespace Kubernetes would reject', stackOption(`namespace: 'Monitoring_NS'`), /^namespace 'Monitoring_NS': .*$/],
+  [
+    'a hardware exporter port below the unprivileged range',
+    stackOption(`hardwareExporter: { port: 80 }`),
+    /^HardwareExporter 'node-exporter': 'port' must be a whole number from 1024 to 65535 \(an unprivileged host port\), got 80$/,
+  ],
+  [
+    'an operator selector label value Kubernetes would reject',
+    [
+      {
+        file: 'config.ts',
+        from: /operator: \{ \.\.\.config, operator: \{\} \},/,
+        to: `operator: { ...config, operator: { selectorLabels: { release: 'kube prometheus' } } },`,
+      },
+    ],
+    /^PrometheusRule 'liquid-audio-nets-monitoring\/liquid-audio-nets-device-health': metadata.labels 'release' value 'kube prometheus' must be .*$/,
+  ],
   [
     'a Prometheus with no replicas',
     stackOption(`prometheus: { replicas: 0 }`),
