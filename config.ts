@@ -10,18 +10,23 @@ import {
   THRESHOLDS,
   type Thresholds,
 } from './alerts';
+import { join } from 'node:path';
 import { buildDashboards } from './dashboards';
-import { Duration, type StackConfig } from './lib';
+import { Duration, loadRuleFiles, type StackConfig } from './lib';
+
+/** Where the team's own files live: rule files in Prometheus' format, exported Grafana dashboards. */
+const RULE_FILES = join('alerts', 'rules');
 
 /**
  * The stack this repository deploys, for a set of thresholds. The thresholds live in
  * alerts/thresholds.ts; a compressed end-to-end run passes a copy with every duration scaled down.
  */
 export function stackConfig(thresholds: Thresholds = THRESHOLDS): StackConfig {
+  const evaluationInterval = Duration.seconds(30);
   return {
     instance: 'liquid-audio-nets',
     namespace: 'monitoring',
-    evaluationInterval: Duration.seconds(30),
+    evaluationInterval,
     alertmanager: { routing: defaultRouting() },
     runbookBaseUrl: 'https://github.com/liquid-audio-nets/monitoring/blob/main/docs/runbooks.md',
     dashboards: buildDashboards(thresholds),
@@ -34,6 +39,8 @@ export function stackConfig(thresholds: Thresholds = THRESHOLDS): StackConfig {
       // Aggregates the dashboards read, so they stay fast at fleet scale.
       { name: 'fleet', rules: [], records: dashboardRecords(thresholds) },
     ],
+    // Read relative to the folder the synth runs in (the repository's root).
+    ruleGroups: loadRuleFiles(RULE_FILES, { evaluationInterval }).groups,
   };
 }
 

@@ -1,5 +1,13 @@
 export { PROMETHEUS_APP_NAME, PROMETHEUS_JOB } from './names';
 export { PROMETHEUS_PORT, Prometheus, type PrometheusProps } from './prometheus';
-export type { ScrapeJob, ScrapeLimits } from './prometheus-config';
+export type { ScrapeJob, ScrapeLimits, ScrapeProtocol } from './prometheus-config';
 export { PrometheusRules, type PrometheusRulesProps, renderRuleFile } from './prometheus-rules';
-export { componentJob, devicesJob, hardwareExporterJob, SCRAPE_LIMITS } from './scrape-jobs';
+export {
+  componentJob,
+  devicesJob,
+  type ExtraScrapeJob,
+  type ExtraScrapePods,
+  extraScrapeJob,
+  hardwareExporterJob,
+  SCRAPE_LIMITS,
+} from './scrape-jobs';

@@ -30,6 +30,8 @@ import { OTEL_PORTS, OtelCollector, type OtelCollectorProps } from '../otel';
 import {
   componentJob,
   devicesJob,
+  type ExtraScrapeJob,
+  extraScrapeJob,
   hardwareExporterJob,
   PROMETHEUS_APP_NAME,
   PROMETHEUS_PORT,
@@ -113,6 +115,13 @@ export interface StackConfig {
   readonly runbookBaseUrl: string;
   /** The alert rules, by group. */
   readonly alertGroups: readonly AlertGroupConfig[];
+  /**
+   * Rule groups built outside `alertGroups`, rendered beside them: those `loadRuleFiles()` reads
+   * from Prometheus rule files (alerts/rules/). @default - none
+   */
+  readonly ruleGroups?: readonly RuleGroup[];
+  /** Scrape jobs besides the stack's own, with the same limits (`extraScrapeJob()` checks them). @default - none */
+  readonly extraScrapeJobs?: readonly ExtraScrapeJob[];
   /** @default - the Prometheus construct's defaults */
   readonly prometheus?: PrometheusOptions;
   /** Alertmanager's routing, and settings that otherwise keep the Alertmanager construct's defaults (three peers). */
@@ -168,7 +177,7 @@ export class MonitoringStack extends Construct {
     this.namespace = config.namespace ?? 'monitoring';
     this.hardwareNamespace = config.hardwareNamespace ?? `${this.namespace}-hardware`;
     this.evaluationInterval = config.evaluationInterval ?? DEFAULT_EVALUATION_INTERVAL;
-    this.ruleGroups = this.renderRuleGroups(config);
+    this.ruleGroups = [...this.renderRuleGroups(config), ...(config.ruleGroups ?? [])];
     this.catalogue = catalogueWithRecords(this.ruleGroups);
 
     const namespaceChart = this.renderNamespace(scope);
@@ -306,6 +315,7 @@ export class MonitoringStack extends Construct {
         otelCollector.telemetryPort,
         SCRAPE_LIMITS.otelTelemetry,
       ),
+      ...(config.extraScrapeJobs ?? []).map(extraScrapeJob),
     ];
   }
 
