@@ -164,7 +164,7 @@ function parseGroup(value: unknown, index: number): RawGroup {
 
 function parseRule(group: string, value: unknown, index: number): RawRule {
   const at = `${group}: rules[${index}]`;
-  const fields = mapping(at, value, [...new Set([...ALERT_FIELDS, ...RECORD_FIELDS])]);
+  const fields = mapping(at, value);
   if ((fields.alert === undefined) === (fields.record === undefined))
     throw new Error(`${at}: a rule must have exactly one of 'alert' and 'record'`);
   const isAlert = fields.alert !== undefined;
@@ -281,7 +281,7 @@ function parseTestFile(path: string, sources: readonly string[]): RuleTestFile {
 
 /** A file's YAML, or one sentence with the line and column of the first problem. */
 function parseYaml(path: string, what: string): unknown {
-  const document = parseDocument(readText(path, what), { prettyErrors: false });
+  const document = parseDocument(readText(path, what));
   const error = document.errors[0];
   if (error) {
     const at = error.linePos ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}` : '';
@@ -290,13 +290,14 @@ function parseYaml(path: string, what: string): unknown {
   return document.toJS();
 }
 
-function mapping(where: string, value: unknown, allowed: readonly string[]): Record<string, unknown> {
+/** `value` as a mapping; with `allowed`, of those keys only. */
+function mapping(where: string, value: unknown, allowed?: readonly string[]): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value))
-    throw new Error(`${where} must be a mapping of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+    throw new Error(`${where} must be a mapping, got ${JSON.stringify(value)}`);
   const fields = value as Record<string, unknown>;
-  for (const key of Object.keys(fields)) {
-    if (!allowed.includes(key))
-      throw new Error(`${where}: field '${key}' is not supported (allowed: ${allowed.join(', ')})`);
+  for (const key of allowed === undefined ? [] : Object.keys(fields)) {
+    if (!allowed?.includes(key))
+      throw new Error(`${where}: field '${key}' is not supported (allowed: ${allowed?.join(', ')})`);
   }
   return fields;
 }
