@@ -12,10 +12,11 @@ import {
 } from './alerts';
 import { join } from 'node:path';
 import { buildDashboards } from './dashboards';
-import { Duration, loadRuleFiles, type StackConfig } from './lib';
+import { Duration, loadDashboardJson, loadRuleFiles, type StackConfig } from './lib';
 
 /** Where the team's own files live: rule files in Prometheus' format, exported Grafana dashboards. */
 const RULE_FILES = join('alerts', 'rules');
+const DASHBOARD_FILES = join('dashboards', 'json');
 
 /**
  * The stack this repository deploys, for a set of thresholds. The thresholds live in
@@ -29,7 +30,8 @@ export function stackConfig(thresholds: Thresholds = THRESHOLDS): StackConfig {
     evaluationInterval,
     alertmanager: { routing: defaultRouting() },
     runbookBaseUrl: 'https://github.com/liquid-audio-nets/monitoring/blob/main/docs/runbooks.md',
-    dashboards: buildDashboards(thresholds),
+    // Read relative to the folder the synth runs in (the repository's root).
+    dashboards: [...buildDashboards(thresholds), ...loadDashboardJson(DASHBOARD_FILES)],
     alertGroups: [
       { name: 'device-health', rules: Object.values(deviceAlerts(thresholds)) },
       { name: 'model-quality', rules: Object.values(modelQualityAlerts(thresholds)) },
@@ -39,7 +41,6 @@ export function stackConfig(thresholds: Thresholds = THRESHOLDS): StackConfig {
       // Aggregates the dashboards read, so they stay fast at fleet scale.
       { name: 'fleet', rules: [], records: dashboardRecords(thresholds) },
     ],
-    // Read relative to the folder the synth runs in (the repository's root).
     ruleGroups: loadRuleFiles(RULE_FILES, { evaluationInterval }).groups,
   };
 }

@@ -52,14 +52,21 @@ export {
   Units,
   Watts,
 } from './core';
-// grafana: the datasources dashboards query.
-export { GRAFANA_DATASOURCES } from './grafana';
+// grafana: the datasources dashboards query, and dashboards exported from Grafana's UI.
+export { type DashboardJsonOptions, GRAFANA_DATASOURCES, loadDashboardJson } from './grafana';
 // hardware: the exporter's job and port, which hardware alerts select by.
 export { HARDWARE_EXPORTER_JOB, NODE_EXPORTER_PORT } from './hardware';
 // k8s: a credential read from a Secret (receivers, TLS, basic auth).
 export type { SecretKeyRef } from './k8s';
-// prometheus: its job name, which its self-monitoring alerts select by.
-export { PROMETHEUS_JOB } from './prometheus';
+// prometheus: its job name, which its self-monitoring alerts select by, and a team's own scrape jobs.
+export {
+  type ExtraScrapeJob,
+  type ExtraScrapePods,
+  PROMETHEUS_JOB,
+  SCRAPE_LIMITS,
+  type ScrapeLimits,
+  type ScrapeProtocol,
+} from './prometheus';
 // rules: alert and recording rules as values, their texts, and the lines they draw on dashboards.
 export {
   AlertRule,

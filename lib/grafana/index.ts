@@ -1,2 +1,3 @@
 export { GRAFANA_PORT, Grafana, type GrafanaProps } from './grafana';
 export { GRAFANA_DATASOURCES } from './grafana-provisioning';
+export { type DashboardJsonOptions, loadDashboardJson } from './dashboard-json';
