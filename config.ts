@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import {
   alertmanagerAlerts,
   dashboardRecords,
@@ -10,7 +11,6 @@ import {
   THRESHOLDS,
   type Thresholds,
 } from './alerts';
-import { join } from 'node:path';
 import { buildDashboards } from './dashboards';
 import { Duration, loadDashboardJson, loadRuleFiles, type StackConfig } from './lib';
 

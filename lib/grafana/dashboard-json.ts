@@ -176,14 +176,89 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** ` at line L, column C: <reason>` from JSON.parse's error, whose position counts characters. */
+/** ` at line L, column C: <reason>` of the first character JSON's grammar does not allow there. */
 function jsonErrorAt(text: string, error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const reason = message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '');
-  const position = /at position (\d+)/.exec(message);
-  if (!position) return `: ${reason}`;
-  const before = text.slice(0, Number(position[1]));
+  const offset = new JsonScanner(text).firstError();
+  if (offset === undefined) return `: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+  const before = text.slice(0, offset);
   const line = before.split('\n').length;
-  const column = before.length - before.lastIndexOf('\n');
-  return ` at line ${line}, column ${column}: ${reason}`;
+  const column = offset - before.lastIndexOf('\n');
+  const found = offset >= text.length ? 'the end of the file' : JSON.stringify(text[offset]);
+  return ` at line ${line}, column ${column}: unexpected ${found}`;
 }
+
+/** Finds where JSON.parse gave up: Node's messages do not always say (a recursive descent over RFC 8259). */
+class JsonScanner {
+  private at = 0;
+
+  public constructor(private readonly text: string) {}
+
+  /** The offset of the first character that is not valid JSON there, or undefined when it all is. */
+  public firstError(): number | undefined {
+    try {
+      this.value();
+      this.space();
+      return this.at < this.text.length ? this.at : undefined;
+    } catch (offset) {
+      return offset as number;
+    }
+  }
+
+  private space(): void {
+    while (/[ \t\n\r]/.test(this.text[this.at] ?? '')) this.at++;
+  }
+
+  private expect(char: string): void {
+    this.space();
+    if (this.text[this.at] !== char) throw this.at;
+    this.at++;
+  }
+
+  private value(): void {
+    this.space();
+    const c = this.text[this.at];
+    if (c === '{')
+      return this.members('}', () => {
+        this.string();
+        this.expect(':');
+        this.value();
+      });
+    if (c === '[') return this.members(']', () => this.value());
+    if (c === '"') return this.string();
+    this.sticky(LITERAL);
+  }
+
+  private members(close: string, member: () => void): void {
+    this.at++;
+    this.space();
+    if (this.text[this.at] === close) {
+      this.at++;
+      return;
+    }
+    for (;;) {
+      member();
+      this.space();
+      if (this.text[this.at] === close) {
+        this.at++;
+        return;
+      }
+      this.expect(',');
+    }
+  }
+
+  private string(): void {
+    this.space();
+    if (this.text[this.at] !== '"') throw this.at;
+    this.sticky(STRING);
+  }
+
+  /** Consumes what the sticky `pattern` matches at the current offset, or fails there. */
+  private sticky(pattern: RegExp): void {
+    pattern.lastIndex = this.at;
+    if (!pattern.test(this.text)) throw this.at;
+    this.at = pattern.lastIndex;
+  }
+}
+
+const LITERAL = /true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;

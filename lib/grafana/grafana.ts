@@ -26,13 +26,13 @@ import {
   Millicores,
 } from '../core';
 import {
+  CONFIGMAP_DATA_LIMIT,
   type ComputeResources,
   type ContainerImage,
-  CONFIGMAP_DATA_LIMIT,
   chartNamespace,
   checkedConfigMap,
-  configMapDataBytes,
   checkSecretRef,
+  configMapDataBytes,
   containerPort,
   contentHash,
   httpProbes,

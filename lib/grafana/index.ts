@@ -1,3 +1,3 @@
+export { type DashboardJsonOptions, loadDashboardJson } from './dashboard-json';
 export { GRAFANA_PORT, Grafana, type GrafanaProps } from './grafana';
 export { GRAFANA_DATASOURCES } from './grafana-provisioning';
-export { type DashboardJsonOptions, loadDashboardJson } from './dashboard-json';

@@ -96,7 +96,9 @@ function definedIn(first: RuleGroup, second: RuleGroup): string {
 
 /** `'<group>'`, and where it is defined when the clash involves a group read from a file. */
 function groupLabel(group: RuleGroup, other: RuleGroup): string {
-  return group.source === undefined && other.source === undefined ? `'${group.name}'` : `'${group.name}' (${where(group)})`;
+  return group.source === undefined && other.source === undefined
+    ? `'${group.name}'`
+    : `'${group.name}' (${where(group)})`;
 }
 
 function where(group: RuleGroup): string {

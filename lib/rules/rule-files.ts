@@ -63,7 +63,7 @@ export interface RuleFileGroupProps extends Omit<RuleGroupProps, 'runbookBaseUrl
  * `runbook_url` is added), so the file's own promtool tests pass against what is rendered.
  */
 export class RuleFileGroup extends RuleGroup {
-  public declare readonly source: string;
+  declare public readonly source: string;
   private readonly annotations: ReadonlyMap<string, Readonly<Record<string, string>>>;
 
   public constructor(props: RuleFileGroupProps) {
@@ -178,12 +178,14 @@ function parseRule(group: string, value: unknown, index: number): RawRule {
       throw new Error(`${where}: field '${key}' is not read by Prometheus (allowed: ${allowed.join(', ')})`);
   }
   const expr = typeof fields.expr === 'number' ? String(fields.expr) : fields.expr;
-  if (typeof expr !== 'string') throw new Error(`${where}: 'expr' must be a PromQL string, got ${JSON.stringify(expr)}`);
+  if (typeof expr !== 'string')
+    throw new Error(`${where}: 'expr' must be a PromQL string, got ${JSON.stringify(expr)}`);
   return {
     ...(isAlert ? { alert: name } : { record: name }),
     expr,
     for: fields.for === undefined ? undefined : duration(where, 'for', fields.for),
-    keepFiringFor: fields.keep_firing_for === undefined ? undefined : duration(where, 'keep_firing_for', fields.keep_firing_for),
+    keepFiringFor:
+      fields.keep_firing_for === undefined ? undefined : duration(where, 'keep_firing_for', fields.keep_firing_for),
     labels: strings(where, 'labels', fields.labels),
     annotations: strings(where, 'annotations', fields.annotations),
   };
@@ -310,7 +312,9 @@ function list(where: string, value: unknown): unknown[] {
 function duration(where: string, field: string, value: unknown): Duration {
   const parsed = typeof value === 'string' ? Duration.parse(value) : value === 0 ? Duration.ZERO : undefined;
   if (parsed === undefined)
-    throw new Error(`${where}: '${field}' must be a Prometheus duration like 30s, 5m or 1h30m, got ${JSON.stringify(value)}`);
+    throw new Error(
+      `${where}: '${field}' must be a Prometheus duration like 30s, 5m or 1h30m, got ${JSON.stringify(value)}`,
+    );
   return parsed;
 }
 
@@ -320,7 +324,8 @@ function strings(where: string, field: string, value: unknown): Record<string, s
     throw new Error(`${where}: '${field}' must be a mapping of names to strings, got ${JSON.stringify(value)}`);
   const out: Record<string, string> = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    if (typeof v !== 'string') throw new Error(`${where}: ${field} '${key}' must be a string, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'string')
+      throw new Error(`${where}: ${field} '${key}' must be a string, got ${JSON.stringify(v)}`);
     out[key] = v;
   }
   return out;

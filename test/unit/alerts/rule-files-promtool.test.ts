@@ -21,7 +21,10 @@ function renderedFolder(edit: (text: string) => string = (t) => t): string {
   const dir = mkdtempSync(join(tmpdir(), 'rule-file-tests-'));
   for (const group of fromFiles) writeFileSync(join(dir, group.fileName), edit(stack.rules.files[group.fileName]));
   for (const test of tests)
-    writeFileSync(join(dir, basename(test.source)), stringify(renderedRuleTest(test, stack.ruleGroups), { lineWidth: 0 }));
+    writeFileSync(
+      join(dir, basename(test.source)),
+      stringify(renderedRuleTest(test, stack.ruleGroups), { lineWidth: 0 }),
+    );
   return dir;
 }
 

@@ -104,8 +104,12 @@ describe('loadRuleFiles', () => {
   });
 
   test('a recording rule of one file is a metric the alerts of another may select', () => {
-    const records = 'groups:\n  - name: records\n    rules:\n      - record: team:battery:min\n        expr: min(battery_level_percent)\n';
-    const dir = folder({ 'a.yml': records, 'b.yml': alertFile(GOOD.replace('battery_level_percent', 'team:battery:min')) });
+    const records =
+      'groups:\n  - name: records\n    rules:\n      - record: team:battery:min\n        expr: min(battery_level_percent)\n';
+    const dir = folder({
+      'a.yml': records,
+      'b.yml': alertFile(GOOD.replace('battery_level_percent', 'team:battery:min')),
+    });
     expect(loadRuleFiles(dir).groups.map((g) => g.name)).toEqual(['records', 'team']);
   });
 
@@ -124,14 +128,42 @@ describe('loadRuleFiles', () => {
   });
 
   test.each([
-    ['PromQL that does not parse', GOOD.replace('< 10', '<'), /alert 'CustomAlert': 'expr' is not valid PromQL \(.*\): /],
-    ['a duration Prometheus would refuse', GOOD.replace('for: 5m', 'for: 5 minutes'), /alert 'CustomAlert': 'for' must be a Prometheus duration like 30s, 5m or 1h30m, got "5 minutes"$/],
-    ['no severity', GOOD.replace('severity: warning', 'tier: two'), /alert 'CustomAlert': label 'severity' must be one of critical, warning, info, none \(routing relies on it\), got null$/],
-    ['a severity outside the closed set', GOOD.replace('severity: warning', 'severity: page'), /label 'severity' must be one of .*, got "page"$/],
+    [
+      'PromQL that does not parse',
+      GOOD.replace('< 10', '<'),
+      /alert 'CustomAlert': 'expr' is not valid PromQL \(.*\): /,
+    ],
+    [
+      'a duration Prometheus would refuse',
+      GOOD.replace('for: 5m', 'for: 5 minutes'),
+      /alert 'CustomAlert': 'for' must be a Prometheus duration like 30s, 5m or 1h30m, got "5 minutes"$/,
+    ],
+    [
+      'no severity',
+      GOOD.replace('severity: warning', 'tier: two'),
+      /alert 'CustomAlert': label 'severity' must be one of critical, warning, info, none \(routing relies on it\), got null$/,
+    ],
+    [
+      'a severity outside the closed set',
+      GOOD.replace('severity: warning', 'severity: page'),
+      /label 'severity' must be one of .*, got "page"$/,
+    ],
     ['no summary', GOOD.replace(/summary: .*/, 'title: x'), /alert 'CustomAlert': annotation 'summary' is required/],
-    ['an unclosed template', GOOD.replace('{{ $value }}', '{{ $value'), /annotation 'description' is not a valid Go template: /],
-    ['a field Prometheus does not read', `${GOOD}\nseverity: warning`, /alert 'CustomAlert': field 'severity' is not read by Prometheus \(allowed: alert, expr, for, keep_firing_for, labels, annotations\)$/],
-    ['a label that is not a string', GOOD.replace('team: audio', 'team: [audio]'), /alert 'CustomAlert': labels 'team' must be a string, got \["audio"\]$/],
+    [
+      'an unclosed template',
+      GOOD.replace('{{ $value }}', '{{ $value'),
+      /annotation 'description' is not a valid Go template: /,
+    ],
+    [
+      'a field Prometheus does not read',
+      `${GOOD}\nseverity: warning`,
+      /alert 'CustomAlert': field 'severity' is not read by Prometheus \(allowed: alert, expr, for, keep_firing_for, labels, annotations\)$/,
+    ],
+    [
+      'a label that is not a string',
+      GOOD.replace('team: audio', 'team: [audio]'),
+      /alert 'CustomAlert': labels 'team' must be a string, got \["audio"\]$/,
+    ],
   ])('fails with one sentence naming the file on %s', (_case, fields, message) => {
     const dir = folder({ 'team.yml': alertFile(fields) });
     const line = failure(() => loadRuleFiles(dir));
@@ -155,9 +187,9 @@ describe('loadRuleFiles', () => {
     expect(failure(() => loadRuleFiles(folder({ 'a.yml': limit })))).toMatch(
       /^rule file '.*a\.yml': groups\[0\]: field 'limit' is not supported \(allowed: name, interval, rules\)$/,
     );
-    expect(failure(() => loadRuleFiles(folder({ 'a.yml': alertFile(GOOD).replace('name: team', 'name: Team_A') })))).toMatch(
-      /^rule file '.*a\.yml': rule group 'Team_A': 'name' must be lower-case letters/,
-    );
+    expect(
+      failure(() => loadRuleFiles(folder({ 'a.yml': alertFile(GOOD).replace('name: team', 'name: Team_A') }))),
+    ).toMatch(/^rule file '.*a\.yml': rule group 'Team_A': 'name' must be lower-case letters/);
   });
 
   test('malformed YAML is one sentence with its line and column', () => {
@@ -176,7 +208,9 @@ describe('loadRuleFiles', () => {
     const dir = folder({ 'team.yml': alertFile(GOOD), 'team.test.yml': tests('team.yml') });
     const { groups, tests: found } = loadRuleFiles(dir);
     expect(renderedRuleTest(found[0], groups)).toMatchObject({ rule_files: ['team.rules.yaml'] });
-    expect(failure(() => loadRuleFiles(folder({ 'team.yml': alertFile(GOOD), 'team.test.yml': tests('other.yml') })))).toMatch(
+    expect(
+      failure(() => loadRuleFiles(folder({ 'team.yml': alertFile(GOOD), 'team.test.yml': tests('other.yml') }))),
+    ).toMatch(
       /^rule test file '.*team\.test\.yml': 'rule_files' names "other\.yml", which is not a rule file of its folder \(rule files: .*team\.yml\)$/,
     );
     expect(failure(() => loadRuleFiles(folder({ 'team.test.yml': 'rule_files: []\ntests: []\n' })))).toMatch(
@@ -188,7 +222,9 @@ describe('loadRuleFiles', () => {
     const dir = join(process.cwd(), 'build', 'rule-files-test');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'team.yml'), alertFile(GOOD.replace('< 10', '<')));
-    expect(failure(() => loadRuleFiles(dir))).toMatch(new RegExp(`^rule file '${relative(process.cwd(), dir)}/team\\.yml': `));
+    expect(failure(() => loadRuleFiles(dir))).toMatch(
+      new RegExp(`^rule file '${relative(process.cwd(), dir)}/team\\.yml': `),
+    );
   });
 });
 
@@ -209,7 +245,9 @@ describe('rule files in the stack', () => {
     const dir = folder({ 'team.yml': alertFile(GOOD).replace('name: team', 'name: hardware') });
     const stack = () =>
       new MonitoringStack(Testing.app(), 'stack', { ...config, ruleGroups: loadRuleFiles(dir).groups });
-    expect(failure(stack)).toMatch(/^rule file '.*team\.yml': PrometheusRules 'prometheus-rules': rule group 'hardware' is defined twice \(in code and in '.*team\.yml'\)/);
+    expect(failure(stack)).toMatch(
+      /^rule file '.*team\.yml': PrometheusRules 'prometheus-rules': rule group 'hardware' is defined twice \(in code and in '.*team\.yml'\)/,
+    );
   });
 
   test('the rule file groups are rendered into the rule ConfigMap beside the typed ones', () => {
