@@ -217,15 +217,19 @@ class JsonScanner {
   private value(): void {
     this.space();
     const c = this.text[this.at];
-    if (c === '{')
-      return this.members('}', () => {
+    if (c === '{') {
+      this.members('}', () => {
         this.string();
         this.expect(':');
         this.value();
       });
-    if (c === '[') return this.members(']', () => this.value());
-    if (c === '"') return this.string();
-    this.sticky(LITERAL);
+    } else if (c === '[') {
+      this.members(']', () => this.value());
+    } else if (c === '"') {
+      this.string();
+    } else {
+      this.sticky(LITERAL);
+    }
   }
 
   private members(close: string, member: () => void): void {
@@ -261,4 +265,5 @@ class JsonScanner {
 }
 
 const LITERAL = /true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON forbids unescaped control characters in a string
 const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
