@@ -74,26 +74,75 @@ describe('extra scrape jobs', () => {
   });
 
   test.each([
-    ['a sample limit of 0', { ...GATEWAY, limits: { sampleLimit: 0, labelLimit: 30 } }, `scrape job 'edge-gateway': 'limits.sampleLimit' must be a whole number of at least 1, got 0`],
-    ['a fractional label limit', { ...GATEWAY, limits: { sampleLimit: 10, labelLimit: 2.5 } }, `scrape job 'edge-gateway': 'limits.labelLimit' must be a whole number of at least 1, got 2.5`],
-    ['a bad name', { ...GATEWAY, name: 'edge gateway' }, `scrape job 'edge gateway': 'name' must be letters, digits, "_", ".", ":" and "-"`],
-    ['a target without a port', { ...GATEWAY, targets: ['gateway.edge.svc'] }, `scrape job 'edge-gateway': 'targets' entry 'gateway.edge.svc' must be host:port with a port from 1 to 65535`],
-    ['a port out of range', { ...GATEWAY, targets: ['gateway:70000'] }, `scrape job 'edge-gateway': 'targets' entry 'gateway:70000' must be host:port with a port from 1 to 65535`],
-    ['both targets and pods', { ...GATEWAY, pods: SPEECH.pods }, `scrape job 'edge-gateway': set exactly one of 'targets' and 'pods'`],
+    [
+      'a sample limit of 0',
+      { ...GATEWAY, limits: { sampleLimit: 0, labelLimit: 30 } },
+      `scrape job 'edge-gateway': 'limits.sampleLimit' must be a whole number of at least 1, got 0`,
+    ],
+    [
+      'a fractional label limit',
+      { ...GATEWAY, limits: { sampleLimit: 10, labelLimit: 2.5 } },
+      `scrape job 'edge-gateway': 'limits.labelLimit' must be a whole number of at least 1, got 2.5`,
+    ],
+    [
+      'a bad name',
+      { ...GATEWAY, name: 'edge gateway' },
+      `scrape job 'edge gateway': 'name' must be letters, digits, "_", ".", ":" and "-"`,
+    ],
+    [
+      'a target without a port',
+      { ...GATEWAY, targets: ['gateway.edge.svc'] },
+      `scrape job 'edge-gateway': 'targets' entry 'gateway.edge.svc' must be host:port with a port from 1 to 65535`,
+    ],
+    [
+      'a port out of range',
+      { ...GATEWAY, targets: ['gateway:70000'] },
+      `scrape job 'edge-gateway': 'targets' entry 'gateway:70000' must be host:port with a port from 1 to 65535`,
+    ],
+    [
+      'both targets and pods',
+      { ...GATEWAY, pods: SPEECH.pods },
+      `scrape job 'edge-gateway': set exactly one of 'targets' and 'pods'`,
+    ],
     ['neither', { name: 'x', limits: GATEWAY.limits }, `scrape job 'x': set exactly one of 'targets' and 'pods'`],
-    ['a zero interval', { ...GATEWAY, interval: Duration.ZERO }, `scrape job 'edge-gateway': 'interval' must be a positive duration, got 0s`],
-    ['a path without "/"', { ...SPEECH, metricsPath: 'metrics' }, `scrape job 'speech-api': 'metricsPath' must be a path starting with "/" and without spaces, got 'metrics'`],
-    ['a bad namespace', { ...SPEECH, pods: { ...SPEECH.pods!, namespaces: ['Speech_NS'] } }, `scrape job 'speech-api': 'pods.namespaces' entry 'Speech_NS' must be lower-case letters`],
-    ['no namespace', { ...SPEECH, pods: { ...SPEECH.pods!, namespaces: [] } }, `scrape job 'speech-api': 'pods.namespaces' must name at least one namespace`],
-    ['a bad pod port', { ...SPEECH, pods: { ...SPEECH.pods!, port: 0 } }, `scrape job 'speech-api': 'pods.port' must be a whole number from 1 to 65535, got 0`],
-    ['an unknown fallback protocol', { ...SPEECH, fallbackScrapeProtocol: 'PrometheusText0.0.5' as never }, `scrape job 'speech-api': 'fallbackScrapeProtocol' must be one of PrometheusProto, PrometheusText0.0.4`],
+    [
+      'a zero interval',
+      { ...GATEWAY, interval: Duration.ZERO },
+      `scrape job 'edge-gateway': 'interval' must be a positive duration, got 0s`,
+    ],
+    [
+      'a path without "/"',
+      { ...SPEECH, metricsPath: 'metrics' },
+      `scrape job 'speech-api': 'metricsPath' must be a path starting with "/" and without spaces, got 'metrics'`,
+    ],
+    [
+      'a bad namespace',
+      { ...SPEECH, pods: { ...SPEECH.pods!, namespaces: ['Speech_NS'] } },
+      `scrape job 'speech-api': 'pods.namespaces' entry 'Speech_NS' must be lower-case letters`,
+    ],
+    [
+      'no namespace',
+      { ...SPEECH, pods: { ...SPEECH.pods!, namespaces: [] } },
+      `scrape job 'speech-api': 'pods.namespaces' must name at least one namespace`,
+    ],
+    [
+      'a bad pod port',
+      { ...SPEECH, pods: { ...SPEECH.pods!, port: 0 } },
+      `scrape job 'speech-api': 'pods.port' must be a whole number from 1 to 65535, got 0`,
+    ],
+    [
+      'an unknown fallback protocol',
+      { ...SPEECH, fallbackScrapeProtocol: 'PrometheusText0.0.5' as never },
+      `scrape job 'speech-api': 'fallbackScrapeProtocol' must be one of PrometheusProto, PrometheusText0.0.4`,
+    ],
   ] as const)('fails with one sentence on %s', (_case, bad, message) => {
     expect(() => extraScrapeJob(bad as ExtraScrapeJob)).toThrow(message);
   });
 
   test('a job named like one of the stack’s own fails', () => {
     expect(
-      () => new MonitoringStack(Testing.app(), 'stack', { ...config, extraScrapeJobs: [{ ...GATEWAY, name: 'grafana' }] }),
+      () =>
+        new MonitoringStack(Testing.app(), 'stack', { ...config, extraScrapeJobs: [{ ...GATEWAY, name: 'grafana' }] }),
     ).toThrow(/scrape job 'grafana' is defined twice; job names must be unique$/);
   });
 });
