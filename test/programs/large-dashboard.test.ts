@@ -78,7 +78,9 @@ describe('a 700 kB exported dashboard on the real API server', () => {
 
   test('client-side kubectl apply is refused: its last-applied annotation would be too long', () => {
     const result = plane.kubectl(['apply', '-f', '-'], json);
-    expect(result.stderr).toMatch(/metadata\.annotations: Too long: (may not be more than|must have at most) 262144 bytes/);
+    expect(result.stderr).toMatch(
+      /metadata\.annotations: Too long: (may not be more than|must have at most) 262144 bytes/,
+    );
     expect(result.status).not.toBe(0);
   });
 
