@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import {
   alertmanagerAlerts,
   dashboardRecords,
@@ -11,19 +12,31 @@ import {
   type Thresholds,
 } from './alerts';
 import { buildDashboards } from './dashboards';
-import { Duration, KUBE_PROMETHEUS_STACK_NODE_EXPORTER, type StackConfig } from './lib';
+import {
+  Duration,
+  KUBE_PROMETHEUS_STACK_NODE_EXPORTER,
+  loadDashboardJson,
+  loadRuleFiles,
+  type StackConfig,
+} from './lib';
+
+/** Where the team's own files live: rule files in Prometheus' format, exported Grafana dashboards. */
+const RULE_FILES = join('alerts', 'rules');
+const DASHBOARD_FILES = join('dashboards', 'json');
 
 /**
  * The stack this repository deploys, for a set of thresholds. The thresholds live in
  * alerts/thresholds.ts; a compressed end-to-end run passes a copy with every duration scaled down.
  */
 export function stackConfig(thresholds: Thresholds = THRESHOLDS): StackConfig {
+  const evaluationInterval = Duration.seconds(30);
   return {
     instance: 'liquid-audio-nets',
-    evaluationInterval: Duration.seconds(30),
+    evaluationInterval,
     alertmanager: { routing: defaultRouting() },
     runbookBaseUrl: 'https://github.com/liquid-audio-nets/monitoring/blob/main/docs/runbooks.md',
-    dashboards: buildDashboards(thresholds),
+    // Read relative to the folder the synth runs in (the repository's root).
+    dashboards: [...buildDashboards(thresholds), ...loadDashboardJson(DASHBOARD_FILES)],
     alertGroups: [
       { name: 'device-health', rules: Object.values(deviceAlerts(thresholds)) },
       { name: 'model-quality', rules: Object.values(modelQualityAlerts(thresholds)) },
@@ -33,6 +46,7 @@ export function stackConfig(thresholds: Thresholds = THRESHOLDS): StackConfig {
       // Aggregates the dashboards read, so they stay fast at fleet scale.
       { name: 'fleet', rules: [], records: dashboardRecords(thresholds) },
     ],
+    ruleGroups: loadRuleFiles(RULE_FILES, { evaluationInterval }).groups,
   };
 }
 

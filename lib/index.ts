@@ -52,8 +52,8 @@ export {
   Units,
   Watts,
 } from './core';
-// grafana: the datasources dashboards query.
-export { GRAFANA_DATASOURCES } from './grafana';
+// grafana: the datasources dashboards query, and dashboards exported from Grafana's UI.
+export { type DashboardJsonOptions, GRAFANA_DATASOURCES, loadDashboardJson } from './grafana';
 // hardware: the exporter's job and port, which hardware alerts select by, and an existing node-exporter to reuse.
 export {
   type ExistingNodeExporter,
@@ -65,8 +65,15 @@ export {
 export type { SecretKeyRef } from './k8s';
 // operator: how the stack rides on a Prometheus Operator (kube-prometheus-stack).
 export type { OperatorOptions } from './operator';
-// prometheus: its job name, which its self-monitoring alerts select by.
-export { PROMETHEUS_JOB } from './prometheus';
+// prometheus: its job name, which its self-monitoring alerts select by, and a team's own scrape jobs.
+export {
+  type ExtraScrapeJob,
+  type ExtraScrapePods,
+  PROMETHEUS_JOB,
+  SCRAPE_LIMITS,
+  type ScrapeLimits,
+  type ScrapeProtocol,
+} from './prometheus';
 // rules: alert and recording rules as values, their texts, and the lines they draw on dashboards.
 export {
   AlertRule,
@@ -76,8 +83,14 @@ export {
   type LineAlert,
   type LineSeverity,
   label,
+  loadRuleFiles,
   RecordingRule,
   type RecordingRuleProps,
+  RuleFileGroup,
+  type RuleFiles,
+  type RuleFilesOptions,
+  type RuleTestFile,
+  renderedRuleTest,
   type Severity,
   seriesText,
   type ThresholdAlertProps,

@@ -22,6 +22,21 @@ export class Duration {
     return new Duration(amount * 86_400_000);
   }
 
+  /**
+   * A duration written in Prometheus' form (`5m`, `1h30m`, `0`), as a rule file holds it; undefined
+   * when Prometheus' own parser (model.ParseDuration: units y, w, d, h, m, s, ms, largest first) would refuse it.
+   */
+  public static parse(text: string): Duration | undefined {
+    if (text === '0') return Duration.ZERO;
+    const match = PROMETHEUS_DURATION.exec(text);
+    if (text === '' || !match) return undefined;
+    let total = 0;
+    PARSE_UNITS.forEach((size, i) => {
+      if (match[i + 1] !== undefined) total += Number(match[i + 1]) * size;
+    });
+    return Number.isSafeInteger(total) ? new Duration(total) : undefined;
+  }
+
   private constructor(public readonly milliseconds: number) {}
 
   public get seconds(): number {
@@ -92,3 +107,8 @@ const UNITS: ReadonlyArray<readonly [string, number]> = [
   ['s', 1000],
   ['ms', 1],
 ];
+
+/** Prometheus' duration syntax, each unit at most once and the largest first. */
+const PROMETHEUS_DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
+/** Milliseconds per unit of PROMETHEUS_DURATION's groups; a year is 365 days, as in Prometheus. */
+const PARSE_UNITS = [31_536_000_000, 604_800_000, 86_400_000, 3_600_000, 60_000, 1000, 1];

@@ -25,6 +25,7 @@ export {
   smoothed,
   smoothingProblem,
 } from './promql';
+export { displayPath, readFolder, readText } from './source-files';
 export {
   Bytes,
   Celsius,

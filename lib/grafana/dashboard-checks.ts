@@ -1,6 +1,6 @@
 import type { Dashboard, GridPos, Panel, RowPanel, VariableModel } from '@grafana/grafana-foundation-sdk/dashboard';
-import type { MetricCatalogue } from '../core';
-import { analysePromQL } from '../core';
+import type { Metric, MetricCatalogue } from '../core';
+import { analysePromQL, Units } from '../core';
 import { GRAFANA_UID_PATTERN, GRAFANA_UID_RULE, type GrafanaDatasourceRef } from './grafana-provisioning';
 
 /**
@@ -24,17 +24,44 @@ export const GRID_COLUMNS = 24;
  */
 const RANGE_VARIABLES = /\$(?:__(?:rate_interval|interval|range)\b|\{__(?:rate_interval|interval|range)\})/g;
 
+/** Where a dashboard read from a file came from, and the metrics its file may select beyond the catalogue. */
+export interface DashboardOrigin {
+  /** The file, as errors name it. */
+  readonly source: string;
+  /** Metric names outside the stack's catalogue its PromQL may select. */
+  readonly allowMetrics: readonly string[];
+}
+
+/** The origin of each dashboard read from a file: the dashboard itself stays Grafana's plain JSON. */
+const ORIGINS = new WeakMap<Dashboard, DashboardOrigin>();
+
+/** Records that `dashboard` was read from a file: its checks name the file and allow its metrics. */
+export function recordDashboardOrigin(dashboard: Dashboard, origin: DashboardOrigin): void {
+  ORIGINS.set(dashboard, Object.freeze({ ...origin, allowMetrics: [...origin.allowMetrics] }));
+}
+
+/** `dashboard file '<file>': ` for a dashboard read from a file, else nothing: the start of its errors. */
+export function dashboardErrorPrefix(dashboard: Dashboard): string {
+  const origin = ORIGINS.get(dashboard);
+  return origin ? `dashboard file '${origin.source}': ` : '';
+}
+
 /** Fails with one sentence on the first problem found in `dashboards`. */
 export function checkDashboards(dashboards: readonly Dashboard[], context: DashboardCheckContext): void {
   const byUid = new Map<string, Dashboard>();
   const byTitle = new Map<string, Dashboard>();
   for (const d of dashboards) {
-    checkDashboard(d, context);
+    const prefix = dashboardErrorPrefix(d);
+    try {
+      checkDashboard(d, withAllowed(context, ORIGINS.get(d)?.allowMetrics ?? []));
+    } catch (error) {
+      throw new Error(`${prefix}${error instanceof Error ? error.message : String(error)}`);
+    }
     const uid = d.uid as string;
     const sameUid = byUid.get(uid);
     if (sameUid) {
       throw new Error(
-        `dashboard '${uid}': 'uid' is used by dashboards '${sameUid.title}' and '${d.title}'; dashboard uids must be unique`,
+        `${prefix || dashboardErrorPrefix(sameUid)}dashboard '${uid}': 'uid' is used by dashboards '${sameUid.title}' and '${d.title}'; dashboard uids must be unique`,
       );
     }
     byUid.set(uid, d);
@@ -42,11 +69,19 @@ export function checkDashboards(dashboards: readonly Dashboard[], context: Dashb
     const sameTitle = byTitle.get(title);
     if (sameTitle) {
       throw new Error(
-        `dashboard '${uid}': 'title' '${title}' is also the title of dashboard '${sameTitle.uid}'; titles must be unique within the folder`,
+        `${prefix || dashboardErrorPrefix(sameTitle)}dashboard '${uid}': 'title' '${title}' is also the title of dashboard '${sameTitle.uid}'; titles must be unique within the folder`,
       );
     }
     byTitle.set(title, d);
   }
+}
+
+/** The context with `allowed` metric names added to its catalogue. */
+function withAllowed(context: DashboardCheckContext, allowed: readonly string[]): DashboardCheckContext {
+  const extra = allowed
+    .filter((name, i) => !context.catalogue.has(name) && allowed.indexOf(name) === i)
+    .map((name): Metric => ({ name, type: 'gauge', unit: Units.count, help: 'Allowed for a dashboard file.' }));
+  return extra.length === 0 ? context : { ...context, catalogue: context.catalogue.with(...extra) };
 }
 
 /** Fails with one sentence on the first problem found in one dashboard. */

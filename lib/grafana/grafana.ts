@@ -26,11 +26,13 @@ import {
   Millicores,
 } from '../core';
 import {
+  CONFIGMAP_DATA_LIMIT,
   type ComputeResources,
   type ContainerImage,
   chartNamespace,
   checkedConfigMap,
   checkSecretRef,
+  configMapDataBytes,
   containerPort,
   contentHash,
   httpProbes,
@@ -53,7 +55,7 @@ import {
   servicePort,
   type WebClientSecurity,
 } from '../k8s';
-import { checkDashboards } from './dashboard-checks';
+import { checkDashboards, dashboardErrorPrefix } from './dashboard-checks';
 import { GRAFANA_PATHS, GRAFANA_PROVISIONING_FILES, GrafanaProvisioning } from './grafana-provisioning';
 
 /** Grafana's HTTP port: the UI, the API, `/api/health` and its own `/metrics`. The Prometheus scrape job finds it here. */
@@ -283,7 +285,15 @@ export class Grafana extends Construct {
       const problem = dnsSubdomainProblem(configMapName);
       if (problem) this.fail(`the ConfigMap name '${configMapName}' of dashboard '${uid}' ${problem}`);
       const data = { [`${uid}.json`]: `${JSON.stringify(dashboard, null, 2)}\n` };
-      checkedConfigMap(this, `Dashboard-${uid}`, { name: configMapName, labels: this.labels, data });
+      const bytes = configMapDataBytes(data);
+      if (bytes > CONFIGMAP_DATA_LIMIT) {
+        throw new Error(
+          `${dashboardErrorPrefix(dashboard)}dashboard '${uid}': its JSON is ${bytes} bytes, over the ${CONFIGMAP_DATA_LIMIT} bytes (1 MiB) the API server accepts in its ConfigMap; split it into smaller dashboards`,
+        );
+      }
+      // Its own ConfigMap, up to the API server's limit: server-side apply keeps no copy in an annotation.
+      const maxDataBytes = CONFIGMAP_DATA_LIMIT;
+      checkedConfigMap(this, `Dashboard-${uid}`, { name: configMapName, labels: this.labels, data, maxDataBytes });
       Object.assign(files, data);
       configMaps[uid] = configMapName;
     }

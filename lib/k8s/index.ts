@@ -5,7 +5,7 @@ export { type DisruptionBudgetProps, disruptionBudget } from './disruption-budge
 export { type ContainerImage, IMAGES, imageRef, imageVersion } from './images';
 export { type ComputeResources, dataProblem, kubeBytes, kubeResources } from './kube-quantities';
 export { type ComponentLabels, checkLabelValues, labelValueProblem, PART_OF, recommendedLabels } from './labels';
-export { KUBECTL_APPLY_ANNOTATION_LIMIT } from './manifest-limits';
+export { CONFIGMAP_DATA_LIMIT, configMapDataBytes, KUBECTL_APPLY_ANNOTATION_LIMIT } from './manifest-limits';
 export { StackNamespace, type StackNamespaceProps } from './namespace';
 export {
   type AllowProps,

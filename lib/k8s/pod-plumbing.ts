@@ -132,11 +132,13 @@ export interface ConfigMapProps {
   readonly name: string;
   readonly labels?: Readonly<Record<string, string>>;
   readonly data: Readonly<Record<string, string>>;
+  /** The most bytes of data it may hold. @default KUBECTL_APPLY_ANNOTATION_LIMIT - what fits through client-side `kubectl apply` */
+  readonly maxDataBytes?: number;
 }
 
-/** A ConfigMap whose data is first checked to fit through `kubectl apply` (checkConfigMapSize). */
+/** A ConfigMap whose data is first checked to fit (checkConfigMapSize). */
 export function checkedConfigMap(scope: Construct, id: string, props: ConfigMapProps): ApiObject {
-  checkConfigMapSize(props.name, props.data);
+  checkConfigMapSize(props.name, props.data, props.maxDataBytes);
   return new KubeConfigMap(scope, id, {
     metadata: { name: props.name, labels: { ...props.labels } },
     data: { ...props.data },

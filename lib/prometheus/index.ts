@@ -1,6 +1,6 @@
 export { PROMETHEUS_APP_NAME, PROMETHEUS_JOB } from './names';
 export { PROMETHEUS_PORT, Prometheus, type PrometheusProps } from './prometheus';
-export type { RelabelRule, ScrapeJob, ScrapeLimits } from './prometheus-config';
+export type { RelabelRule, ScrapeJob, ScrapeLimits, ScrapeProtocol } from './prometheus-config';
 export { checkRuleGroupNames, PrometheusRules, type PrometheusRulesProps, renderRuleFile } from './prometheus-rules';
 export {
   componentJob,
@@ -8,6 +8,9 @@ export {
   DEVICE_RELABELLING,
   DEVICE_SCRAPE_LABEL,
   devicesJob,
+  type ExtraScrapeJob,
+  type ExtraScrapePods,
+  extraScrapeJob,
   hardwareExporterJob,
   hardwareExporterRelabelling,
   SCRAPE_LIMITS,

@@ -60,23 +60,49 @@ export class PrometheusRules extends Construct {
 
 /** Fails on a group name given twice, or an alert name given in two groups; `owner` names the rules' object. */
 export function checkRuleGroupNames(owner: string, groups: readonly RuleGroup[]): void {
-  const groupNames = new Set<string>();
-  const alertGroup = new Map<string, string>();
+  const groupNames = new Map<string, RuleGroup>();
+  const alertGroup = new Map<string, RuleGroup>();
   for (const group of groups) {
-    if (groupNames.has(group.name)) {
-      throw new Error(`${owner}: rule group '${group.name}' is defined twice; group names must be unique`);
+    const sameName = groupNames.get(group.name);
+    if (sameName) {
+      throw new Error(
+        `${fromFile(group, sameName)}${owner}: rule group '${group.name}' is defined twice${definedIn(sameName, group)}; group names must be unique`,
+      );
     }
-    groupNames.add(group.name);
+    groupNames.set(group.name, group);
     for (const rule of group.rules) {
       const other = alertGroup.get(rule.name);
       if (other !== undefined) {
         throw new Error(
-          `alert '${rule.name}': defined in rule groups '${other}' and '${group.name}'; alert names must be unique across the stack`,
+          `${fromFile(group, other)}alert '${rule.name}': defined in rule groups ${groupLabel(other, group)} and ${groupLabel(group, other)}; alert names must be unique across the stack`,
         );
       }
-      alertGroup.set(rule.name, group.name);
+      alertGroup.set(rule.name, group);
     }
   }
+}
+
+/** `rule file '<file>': ` for a clash involving a group read from a file (the later one first). */
+function fromFile(group: RuleGroup, other: RuleGroup): string {
+  const source = group.source ?? other.source;
+  return source === undefined ? '' : `rule file '${source}': `;
+}
+
+/** ` (in <where> and <where>)` when either group was read from a file. */
+function definedIn(first: RuleGroup, second: RuleGroup): string {
+  if (first.source === undefined && second.source === undefined) return '';
+  return ` (${where(first)} and ${where(second)})`;
+}
+
+/** `'<group>'`, and where it is defined when the clash involves a group read from a file. */
+function groupLabel(group: RuleGroup, other: RuleGroup): string {
+  return group.source === undefined && other.source === undefined
+    ? `'${group.name}'`
+    : `'${group.name}' (${where(group)})`;
+}
+
+function where(group: RuleGroup): string {
+  return group.source === undefined ? 'in code' : `in '${group.source}'`;
 }
 
 /** The files packed, in order, into as few ConfigMaps as fit, keeping room for each object's own metadata. */

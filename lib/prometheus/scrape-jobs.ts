@@ -1,5 +1,12 @@
-import { DEVICE_TARGETS } from '../core';
-import type { PodDiscovery, RelabelRule, ScrapeJob, ScrapeLimits } from './prometheus-config';
+import { DEVICE_TARGETS, type Duration, dnsLabelProblem } from '../core';
+import {
+  type PodDiscovery,
+  type RelabelRule,
+  SCRAPE_PROTOCOLS,
+  type ScrapeJob,
+  type ScrapeLimits,
+  type ScrapeProtocol,
+} from './prometheus-config';
 
 /**
  * The scrape jobs of the stack. Components with stable identities (the Prometheus and
@@ -178,4 +185,96 @@ export function hardwareExporterJob(
 /** The hardware exporter's relabelling, shared with the operator mode's PodMonitor: its port, `device` from the node. */
 export function hardwareExporterRelabelling(port: number): RelabelRule[] {
   return [keepPort(port), DEVICE_FROM_NODE, ...POD_IDENTITY];
+}
+
+/** Pods an extra scrape job finds through the Kubernetes API. */
+export interface ExtraScrapePods {
+  /** Namespaces to look in (RFC 1123 labels); at least one, so a job never scrapes the whole cluster by accident. */
+  readonly namespaces: readonly string[];
+  /** A label selector the API server evaluates, e.g. `app.kubernetes.io/name=edge-gateway`. @default - every pod of `namespaces` */
+  readonly labelSelector?: string;
+  /** The declared container port the metrics are served on; one target per pod. */
+  readonly port: number;
+}
+
+/**
+ * A scrape job a team adds beside the stack's own (`StackConfig.extraScrapeJobs`): fixed targets or
+ * pods, with the same limits and fallback protocol every built-in job has.
+ */
+export interface ExtraScrapeJob {
+  /** `job_name`, and the `job` label of its series: letters, digits, "_", ".", ":" and "-". */
+  readonly name: string;
+  /** Fixed `host:port` targets (`static_configs`). @default - none; set exactly one of `targets` and `pods` */
+  readonly targets?: readonly string[];
+  /** Pods found through the Kubernetes API, labelled with their `namespace` and `pod`. @default - none; set exactly one of `targets` and `pods` */
+  readonly pods?: ExtraScrapePods;
+  /** Samples per scrape and labels per series: a target over a limit fails its scrape, the server lives on. */
+  readonly limits: ScrapeLimits;
+  /** @default - the global scrape interval */
+  readonly interval?: Duration;
+  /** @default '/metrics' */
+  readonly metricsPath?: string;
+  /** @default 'PrometheusText0.0.4' - the classic text format, as the built-in jobs */
+  readonly fallbackScrapeProtocol?: ScrapeProtocol;
+  /** Keep the labels the targets expose when they clash with target labels. @default false */
+  readonly honorLabels?: boolean;
+}
+
+/** The job `job` describes, checked: one sentence naming the job, the field, the value and what is allowed. */
+export function extraScrapeJob(job: ExtraScrapeJob): ScrapeJob {
+  const fail = (message: string): never => {
+    throw new Error(`scrape job '${job.name}': ${message}`);
+  };
+  if (typeof job.name !== 'string' || !JOB_NAME.test(job.name))
+    fail(`'name' must be letters, digits, "_", ".", ":" and "-"`);
+  for (const field of ['sampleLimit', 'labelLimit'] as const) {
+    const n = job.limits?.[field];
+    if (!Number.isInteger(n) || n < 1) fail(`'limits.${field}' must be a whole number of at least 1, got ${n}`);
+  }
+  if (job.interval !== undefined && (!job.interval.isValid() || job.interval.isZero()))
+    fail(`'interval' must be a positive duration, got ${job.interval}`);
+  if (job.metricsPath !== undefined && !/^\/\S*$/.test(job.metricsPath))
+    fail(`'metricsPath' must be a path starting with "/" and without spaces, got '${job.metricsPath}'`);
+  if (job.fallbackScrapeProtocol !== undefined && !SCRAPE_PROTOCOLS.includes(job.fallbackScrapeProtocol))
+    fail(`'fallbackScrapeProtocol' must be one of ${SCRAPE_PROTOCOLS.join(', ')}, got '${job.fallbackScrapeProtocol}'`);
+  const common = {
+    name: job.name,
+    limits: { sampleLimit: job.limits.sampleLimit, labelLimit: job.limits.labelLimit },
+    ...(job.interval ? { interval: job.interval } : {}),
+    ...(job.metricsPath ? { metricsPath: job.metricsPath } : {}),
+    ...(job.fallbackScrapeProtocol ? { fallbackScrapeProtocol: job.fallbackScrapeProtocol } : {}),
+    ...(job.honorLabels ? { honorLabels: true } : {}),
+  };
+  if ((job.targets === undefined) === (job.pods === undefined)) fail(`set exactly one of 'targets' and 'pods'`);
+  if (job.targets !== undefined) {
+    if (job.targets.length === 0) fail(`'targets' must name at least one host:port`);
+    for (const target of job.targets) {
+      const port = HOST_PORT.exec(target)?.[2];
+      if (port === undefined || !validPort(Number(port)))
+        fail(`'targets' entry '${target}' must be host:port with a port from 1 to 65535`);
+    }
+    return { ...common, discovery: { kind: 'static', targets: [...job.targets] } };
+  }
+  const p = job.pods as ExtraScrapePods;
+  if (p.namespaces.length === 0) fail(`'pods.namespaces' must name at least one namespace`);
+  for (const namespace of p.namespaces) {
+    const problem = dnsLabelProblem(namespace);
+    if (problem) fail(`'pods.namespaces' entry '${namespace}' ${problem}`);
+  }
+  if (p.labelSelector !== undefined && p.labelSelector.trim() === '')
+    fail(`'pods.labelSelector' must not be empty; leave it out to scrape every pod of the namespaces`);
+  if (!validPort(p.port)) fail(`'pods.port' must be a whole number from 1 to 65535, got ${p.port}`);
+  return {
+    ...common,
+    discovery: pods(p.namespaces, p.labelSelector),
+    relabel: [keepPort(p.port), ...POD_IDENTITY],
+  };
+}
+
+const JOB_NAME = /^[a-zA-Z0-9_.:-]+$/;
+/** `host:port`, an IPv6 host in brackets. */
+const HOST_PORT = /^(?:\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9]([-a-zA-Z0-9.]*[a-zA-Z0-9])?):(\d{1,5})$/;
+
+function validPort(port: number): boolean {
+  return Number.isInteger(port) && port >= 1 && port <= 65_535;
 }

@@ -13,5 +13,14 @@ export {
 } from './alert-rule';
 export { AlertText, type LabelRef, label, type ValueRef, value } from './alert-text';
 export { RecordingRule, type RecordingRuleProps } from './recording-rule';
+export {
+  loadRuleFiles,
+  RuleFileGroup,
+  type RuleFileGroupProps,
+  type RuleFiles,
+  type RuleFilesOptions,
+  type RuleTestFile,
+  renderedRuleTest,
+} from './rule-files';
 export { RuleGroup, type RuleGroupProps } from './rule-group';
 export { seriesText } from './rule-test';

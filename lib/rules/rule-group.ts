@@ -12,8 +12,13 @@ export interface RuleGroupProps {
   readonly rules: readonly AlertRule[];
   /** Recording rules, evaluated before the alerts of the group. @default - none */
   readonly records?: readonly RecordingRule[];
-  /** The runbook document; each alert links to `<runbookBaseUrl>#<its runbook anchor>`. */
-  readonly runbookBaseUrl: string;
+  /**
+   * The runbook document; each alert links to `<runbookBaseUrl>#<its runbook anchor>`.
+   * @default - no `runbook_url` annotation
+   */
+  readonly runbookBaseUrl?: string;
+  /** The file the group was read from, named first in errors about it. @default - defined in code */
+  readonly source?: string;
 }
 
 /** A Prometheus rule group: recording and alert rules evaluated together, checked as a whole. */
@@ -22,7 +27,9 @@ export class RuleGroup {
   public readonly interval: Duration;
   public readonly rules: readonly AlertRule[];
   public readonly records: readonly RecordingRule[];
-  public readonly runbookBaseUrl: string;
+  public readonly runbookBaseUrl?: string;
+  /** The file the group was read from, when it was read from one. */
+  public readonly source?: string;
 
   public constructor(props: RuleGroupProps) {
     const nameProblem = dnsLabelProblem(props.name);
@@ -32,7 +39,7 @@ export class RuleGroup {
         `rule group '${props.name}': 'interval' must be a positive whole number of milliseconds, got ${props.interval}`,
       );
     }
-    if (!/^https?:\/\/[^\s#]+$/.test(props.runbookBaseUrl)) {
+    if (props.runbookBaseUrl !== undefined && !/^https?:\/\/[^\s#]+$/.test(props.runbookBaseUrl)) {
       throw new Error(
         `rule group '${props.name}': 'runbookBaseUrl' must be an http(s) URL without a fragment, got '${props.runbookBaseUrl}'`,
       );
@@ -70,6 +77,7 @@ export class RuleGroup {
     this.rules = [...props.rules];
     this.records = [...(props.records ?? [])];
     this.runbookBaseUrl = props.runbookBaseUrl;
+    this.source = props.source;
   }
 
   /** The name of the file this group is rendered into. */
@@ -81,7 +89,7 @@ export class RuleGroup {
     return {
       summary: rule.summary.toGoTemplate(),
       description: rule.description.toGoTemplate(),
-      runbook_url: `${this.runbookBaseUrl}#${rule.runbook}`,
+      ...(this.runbookBaseUrl !== undefined ? { runbook_url: `${this.runbookBaseUrl}#${rule.runbook}` } : {}),
     };
   }
 

@@ -32,6 +32,8 @@ import { OTEL_PORTS, OtelCollector, type OtelCollectorProps } from '../otel';
 import {
   componentJob,
   devicesJob,
+  type ExtraScrapeJob,
+  extraScrapeJob,
   hardwareExporterJob,
   PROMETHEUS_APP_NAME,
   PROMETHEUS_PORT,
@@ -137,6 +139,13 @@ export interface StackConfig {
   readonly runbookBaseUrl: string;
   /** The alert rules, by group. */
   readonly alertGroups: readonly AlertGroupConfig[];
+  /**
+   * Rule groups built outside `alertGroups`, rendered beside them: those `loadRuleFiles()` reads
+   * from Prometheus rule files (alerts/rules/). @default - none
+   */
+  readonly ruleGroups?: readonly RuleGroup[];
+  /** Scrape jobs besides the stack's own, with the same limits (`extraScrapeJob()` checks them). @default - none */
+  readonly extraScrapeJobs?: readonly ExtraScrapeJob[];
   /** @default - the Prometheus construct's defaults */
   readonly prometheus?: PrometheusOptions;
   /** Alertmanager's routing, and settings that otherwise keep the Alertmanager construct's defaults (three peers). */
@@ -325,6 +334,7 @@ export class MonitoringStack extends Construct {
         otelCollector.telemetryPort,
         SCRAPE_LIMITS.otelTelemetry,
       ),
+      ...(config.extraScrapeJobs ?? []).map(extraScrapeJob),
     ];
   }
 
@@ -389,9 +399,9 @@ export function stackInstance(id: string, config: StackConfig): string {
   return instance;
 }
 
-/** One rule group per configured group, evaluated every `interval`. */
+/** One rule group per configured group, evaluated every `interval`, then the groups read from rule files. */
 export function renderRuleGroups(config: StackConfig, interval: Duration): RuleGroup[] {
-  return config.alertGroups.map(
+  const typed = config.alertGroups.map(
     (group) =>
       new RuleGroup({
         name: group.name,
@@ -401,6 +411,7 @@ export function renderRuleGroups(config: StackConfig, interval: Duration): RuleG
         runbookBaseUrl: config.runbookBaseUrl,
       }),
   );
+  return [...typed, ...(config.ruleGroups ?? [])];
 }
 
 /**

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /**
  * A user's mistake, made where a user makes it (alerts/thresholds.ts, config.ts), ends the real
@@ -14,11 +14,10 @@ const ROOT = resolve(__dirname, '../..');
 const COPIED = ['lib', 'alerts', 'dashboards', 'scripts', 'dist', 'config.ts', 'main.ts', 'package.json'];
 const COPIED_TOO = ['tsconfig.json', 'tsconfig.app.json', 'cdk8s.yaml'];
 
-interface Edit {
-  readonly file: string;
-  readonly from: RegExp;
-  readonly to: string;
-}
+/** A replacement in a file of the project, or (with `content`) a file a user adds. */
+type Edit =
+  | { readonly file: string; readonly from: RegExp; readonly to: string }
+  | { readonly file: string; readonly content: string };
 
 interface Outcome {
   readonly status: number | null;
@@ -48,6 +47,11 @@ function projectWith(edits: readonly Edit[]): string {
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   for (const edit of edits) {
     const path = join(dir, edit.file);
+    if ('content' in edit) {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, edit.content);
+      continue;
+    }
     const text = readFileSync(path, 'utf8');
     if (!edit.from.test(text)) throw new Error(`${edit.file}: ${edit.from} not found; the case needs updating`);
     writeFileSync(path, text.replace(edit.from, edit.to));
@@ -112,6 +116,25 @@ function stackOption(option: string): Edit[] {
 }
 
 const threshold = (from: RegExp, to: string): Edit[] => [{ file: 'alerts/thresholds.ts', from, to }];
+
+/** A rule file a team adds to alerts/rules/, in Prometheus' format, with one alert of `expr`. */
+function ruleFile(alert: string, expr: string): Edit[] {
+  const content = `groups:
+  - name: team
+    rules:
+      - alert: ${alert}
+        expr: ${expr}
+        for: 5m
+        labels:
+          severity: warning
+        annotations:
+          summary: "Battery low on {{ $labels.device }}"
+          description: "Battery at {{ $value }}%"
+`;
+  return [{ file: 'alerts/rules/team.yml', content }];
+}
+
+const EXPORTED_DASHBOARD = 'dashboards/json/edge-cpu.json';
 
 const CASES: ReadonlyArray<readonly [string, readonly Edit[], RegExp]> = [
   [
@@ -195,6 +218,48 @@ const CASES: ReadonlyArray<readonly [string, readonly Edit[], RegExp]> = [
       },
     ],
     /^PrometheusRule 'liquid-audio-nets-monitoring\/liquid-audio-nets-device-health': metadata.labels 'release' value 'kube prometheus' must be .*$/,
+  ],
+  [
+    'a rule file whose PromQL does not parse',
+    ruleFile('TeamBatteryLow', 'battery_level_percent <'),
+    /^rule file 'alerts\/rules\/team\.yml': alert 'TeamBatteryLow': 'expr' is not valid PromQL \(.*\): battery_level_percent <$/,
+  ],
+  [
+    'a rule file selecting a metric outside the catalogue',
+    ruleFile('TeamBatteryLow', 'batery_level_percent < 10'),
+    /^rule file 'alerts\/rules\/team\.yml': alert 'TeamBatteryLow': 'expr' selects metric 'batery_level_percent', which is not in the metric catalogue \(known: .*\)$/,
+  ],
+  [
+    'a rule file alert named like a typed alert',
+    ruleFile('DeviceOffline', 'battery_level_percent < 10'),
+    /^rule file 'alerts\/rules\/team\.yml': alert 'DeviceOffline': defined in rule groups 'device-health' \(in code\) and 'team' \(in 'alerts\/rules\/team\.yml'\); alert names must be unique across the stack$/,
+  ],
+  [
+    'a rule file that is not valid YAML',
+    [{ file: 'alerts/rules/team.yml', content: 'groups:\n  - name: team\n     rules: []\n' }],
+    /^rule file 'alerts\/rules\/team\.yml': not valid YAML at line 2, column 11: Nested mappings are not allowed in compact mappings$/,
+  ],
+  [
+    'an exported dashboard needing a datasource that is not provisioned',
+    [{ file: EXPORTED_DASHBOARD, from: /"pluginId": "prometheus"/, to: '"pluginId": "loki"' }],
+    /^dashboard file 'dashboards\/json\/edge-cpu\.json': '__inputs' DS_PROMETHEUS needs a 'loki' datasource, which is not provisioned \(provisioned: prometheus \(prometheus\), alertmanager \(alertmanager\)\)$/,
+  ],
+  [
+    'an exported dashboard on a datasource uid of another Grafana',
+    [{ file: EXPORTED_DASHBOARD, from: /"uid": "\$\{DS_PROMETHEUS\}"/g, to: '"uid": "P1809F7CD0C75ACF3"' }],
+    /^dashboard file 'dashboards\/json\/edge-cpu\.json': dashboard 'edge-cpu': variable 'device' uses datasource uid 'P1809F7CD0C75ACF3', which is not a provisioned datasource \(provisioned: prometheus, alertmanager\)$/,
+  ],
+  [
+    'a dashboard file that is not valid JSON',
+    [{ file: 'dashboards/json/broken.json', content: '{\n  "title": "Broken",\n  "panels": [}\n' }],
+    /^dashboard file 'dashboards\/json\/broken\.json': not valid JSON at line 3, column 14: unexpected "}"$/,
+  ],
+  [
+    'an extra scrape job with a sample limit of 0',
+    stackOption(
+      `extraScrapeJobs: [{ name: 'edge-gateway', targets: ['gateway.edge.svc:9100'], limits: { sampleLimit: 0, labelLimit: 30 } }]`,
+    ),
+    /^scrape job 'edge-gateway': 'limits\.sampleLimit' must be a whole number of at least 1, got 0$/,
   ],
   [
     'a Prometheus with no replicas',

@@ -188,7 +188,12 @@ describe('the workload controllers create the pods through the same admission', 
       60_000,
       500,
     );
-    expect(pods).toEqual(expect.arrayContaining(['liquid-audio-nets-monitoring/prometheus-0', 'liquid-audio-nets-monitoring/alertmanager-0']));
+    expect(pods).toEqual(
+      expect.arrayContaining([
+        'liquid-audio-nets-monitoring/prometheus-0',
+        'liquid-audio-nets-monitoring/alertmanager-0',
+      ]),
+    );
     const refused = kubectl(['get', 'events', '-A', '--field-selector=reason=FailedCreate', '-o', 'name']);
     expect(refused.stdout.trim()).toBe('');
   });

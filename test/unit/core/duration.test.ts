@@ -28,4 +28,20 @@ describe('Duration', () => {
     expect(() => Duration.minutes(Number.NaN).toPrometheus()).toThrow(/must be a finite number/);
     expect(() => Duration.millis(0.5).toPrometheus()).toThrow(/whole number of milliseconds/);
   });
+
+  test('parses Prometheus durations as its own parser does, largest unit first', () => {
+    expect(Duration.parse('5m')).toEqual(Duration.minutes(5));
+    expect(Duration.parse('1h30m')).toEqual(Duration.minutes(90));
+    expect(Duration.parse('1d2h3m4s5ms')).toEqual(Duration.millis(93_784_005));
+    expect(Duration.parse('2w')).toEqual(Duration.days(14));
+    expect(Duration.parse('1y')).toEqual(Duration.days(365));
+    expect(Duration.parse('250ms')).toEqual(Duration.millis(250));
+    expect(Duration.parse('0')).toEqual(Duration.ZERO);
+    expect(Duration.parse('0s')).toEqual(Duration.ZERO);
+  });
+
+  test('refuses what Prometheus refuses: no unit, units out of order or repeated, spaces, signs, fractions', () => {
+    for (const text of ['', '5', '30s5m', '5m5m', '5 m', '-5m', '1.5h', 'm', '5M', '5mins'])
+      expect([text, Duration.parse(text)]).toEqual([text, undefined]);
+  });
 });

@@ -43,6 +43,7 @@ describe('MonitoringStack', () => {
     expect(Object.keys(configMap.data as object)).toEqual([
       'alertmanager.rules.yaml',
       'device-health.rules.yaml',
+      'edge-cpu.rules.yaml',
       'fleet.rules.yaml',
       'hardware.rules.yaml',
       'model-quality.rules.yaml',
