@@ -60,4 +60,4 @@ export const ETCD_VERSION = 'v3.6.8';
  * The Prometheus Operator whose CRDs (crds/prometheus-operator/, from this module version's
  * example/prometheus-operator-crd/) operator mode's objects are typed and validated against.
  */
-export const PROMETHEUS_OPERATOR_VERSION = 'v0.94.1';
+export const PROMETHEUS_OPERATOR_VERSION = 'v0.93.1';
