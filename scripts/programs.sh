@@ -65,6 +65,7 @@ NODE_EXPORTER_VERSION=$(image_pin quay.io/prometheus/node-exporter)
 OTELCOL_VERSION=$(image_pin docker.io/otel/opentelemetry-collector-contrib)
 KUBERNETES_VERSION=$(const_pin KUBERNETES_VERSION)
 ETCD_VERSION=$(const_pin ETCD_VERSION)
+PROMETHEUS_OPERATOR_VERSION=$(const_pin PROMETHEUS_OPERATOR_VERSION)
 
 # Prometheus 3.X.Y is Go module v0.3XX.Y (3.13.2 is v0.313.2, 3.5.0 would be v0.305.0).
 IFS=. read -r prom_major prom_minor prom_patch <<<"$PROMETHEUS_VERSION"
@@ -82,7 +83,7 @@ OTELCOL_HASH=$(sha256sum "$OTELCOL_MANIFEST" | cut -c1-8)
 # Programs: the version printed, the cache directory's version, the build unit that makes it,
 # and how its --version output proves the pin.
 
-PROGRAMS=(prometheus promtool alertmanager amtool node_exporter otelcol etcd kube-apiserver kube-controller-manager kubectl)
+PROGRAMS=(prometheus promtool alertmanager amtool node_exporter otelcol etcd kube-apiserver kube-controller-manager kubectl prometheus-operator)
 declare -A VERSION DIRVERSION UNIT VERSION_ARGS VERSION_EXPECT
 program() { # name version dir-version unit expected-output version-args...
   VERSION[$1]=$2 DIRVERSION[$1]=$3 UNIT[$1]=$4 VERSION_EXPECT[$1]=$5
@@ -98,11 +99,13 @@ program etcd "$ETCD_VERSION" "$ETCD_VERSION" etcd "etcd Version: $ETCD_VERSION" 
 program kube-apiserver "$KUBERNETES_VERSION" "$KUBERNETES_VERSION" kubernetes "Kubernetes v$KUBERNETES_VERSION" --version
 program kube-controller-manager "$KUBERNETES_VERSION" "$KUBERNETES_VERSION" kubernetes "Kubernetes v$KUBERNETES_VERSION" --version
 program kubectl "$KUBERNETES_VERSION" "$KUBERNETES_VERSION" kubernetes "Client Version: v$KUBERNETES_VERSION" version --client
+program prometheus-operator "$PROMETHEUS_OPERATOR_VERSION" "$PROMETHEUS_OPERATOR_VERSION" prometheus_operator "prometheus-operator, version $PROMETHEUS_OPERATOR_VERSION " --version
 
-UNITS=(prometheus alertmanager node_exporter otelcol etcd kubernetes)
+UNITS=(prometheus alertmanager node_exporter otelcol etcd kubernetes prometheus_operator)
 declare -A UNIT_PROGRAMS=(
   [prometheus]="prometheus promtool" [alertmanager]="alertmanager amtool" [node_exporter]=node_exporter
   [otelcol]=otelcol [etcd]=etcd [kubernetes]="kube-apiserver kube-controller-manager kubectl"
+  [prometheus_operator]=prometheus-operator
 )
 
 path_of() { echo "$CACHE/$1/${DIRVERSION[$1]}/$1"; }
@@ -253,6 +256,28 @@ build_kubernetes() {
     "$mod/cmd/kube-apiserver" "$mod/cmd/kube-controller-manager" "$mod/cmd/kubectl")
 }
 
+build_prometheus_operator() {
+  # Its go.mod replaces its two sibling modules (pkg/apis/monitoring, pkg/client) with local folders
+  # the module does not contain: build in a copy of the module source whose go.mod requires their
+  # published versions instead. Its CRDs (example/prometheus-operator-crd/) are kept beside the
+  # binary: the tests install all of them, as the operator expects, from the same version.
+  local mod=github.com/prometheus-operator/prometheus-operator v=v$PROMETHEUS_OPERATOR_VERSION src date ldflags sib
+  need_module "$mod" "$v"
+  for sib in pkg/apis/monitoring pkg/client; do need_module "$mod/$sib" "$v"; done
+  src=$(go mod download -json "$mod@$v" | sed -nE 's/^[[:space:]]*"Dir": "(.*)",?$/\1/p')
+  [[ -d $src ]] || fail "no module source for $mod@$v"
+  cp -R "$src" source
+  chmod -R u+w source
+  (cd source && go mod edit -dropreplace="$mod/pkg/apis/monitoring" -dropreplace="$mod/pkg/client" \
+    -require="$mod/pkg/apis/monitoring@$v" -require="$mod/pkg/client@$v")
+  date=$(module_time "$mod" "$v" 20060102-15:04:05)
+  ldflags=$(prometheus_ldflags "$PROMETHEUS_OPERATOR_VERSION" "$v" "$date")
+  echo "ldflags: $ldflags"
+  (cd source && GOFLAGS="$GOFLAGS -mod=mod" go build -trimpath -ldflags "$ldflags" -o ../out/prometheus-operator ./cmd/operator)
+  mkdir -p out/crds
+  cp source/example/prometheus-operator-crd/*.yaml out/crds/
+}
+
 build_otelcol() {
   local v=v$OTELCOL_VERSION manifest=$OTELCOL_MANIFEST rel=${OTELCOL_MANIFEST#"$ROOT/"}
   # The manifest must be at the pin: dist.version, and every v0.x collector and contrib component.
@@ -351,6 +376,11 @@ ensure_unit() {
     local dest
     dest=$(path_of "$name")
     mkdir -p "${dest%/*}"
+    # Files a program comes with (the operator's CRDs) go first, so a cached binary always has them.
+    if [[ -d $tmp/out/crds ]]; then
+      rm -rf "${dest%/*}/crds"
+      mv "$tmp/out/crds" "${dest%/*}/crds"
+    fi
     mv -f "$tmp/out/$name" "$dest" # a rename within the cache's file system: atomic
   done
   [[ -n ${lock_fd:-} ]] && exec {lock_fd}>&-

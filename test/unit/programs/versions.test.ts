@@ -1,5 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { ETCD_VERSION, IMAGES, imageVersion, KUBERNETES_VERSION } from '../../../lib/k8s/images';
+import {
+  ETCD_VERSION,
+  IMAGES,
+  imageVersion,
+  KUBERNETES_VERSION,
+  PROMETHEUS_OPERATOR_VERSION,
+} from '../../../lib/k8s/images';
 import { whichProgram } from '../../support/processes';
 
 /**
@@ -18,6 +24,7 @@ const PINS: ReadonlyArray<readonly [string, readonly string[], string, RegExp]> 
   ['kube-apiserver', ['--version'], bare(KUBERNETES_VERSION), /^Kubernetes v(\S+)/m],
   ['kube-controller-manager', ['--version'], bare(KUBERNETES_VERSION), /^Kubernetes v(\S+)/m],
   ['kubectl', ['version', '--client'], bare(KUBERNETES_VERSION), /^Client Version: v(\S+)/m],
+  ['prometheus-operator', ['--version'], bare(PROMETHEUS_OPERATOR_VERSION), /^prometheus-operator, version (\S+)/m],
 ];
 
 test.each(PINS)('%s reports the pinned version', (program, args, pinned, pattern) => {
