@@ -168,6 +168,80 @@ export const ALERTMANAGER_METRICS = {
 } as const;
 
 /**
+ * The span the inference service wraps each inference in (one audio frame through the network):
+ * its duration is the inference latency histogram the span metrics make of it.
+ */
+export const SERVICE_SPANS = { inference: 'inference' } as const;
+
+/**
+ * The series the collector's span_metrics connector makes of every span (namespace
+ * `traces.span.metrics`, re-exported without suffixes like the service's own metrics), labelled
+ * `service_name`, `span_name`, `span_kind` and `status_code`. test/programs/traces.test.ts finds
+ * them in Prometheus after a span is sent.
+ */
+export const SPAN_METRICS = {
+  calls: metric(
+    'traces_span_metrics_calls',
+    'counter',
+    Units.count,
+    'Spans ended, by service, span name, kind and status code.',
+  ),
+  duration: metric(
+    'traces_span_metrics_duration',
+    'histogram',
+    Units.milliseconds,
+    'Durations of the spans, as a histogram in milliseconds.',
+  ),
+} as const;
+
+/**
+ * What the Pushgateway adds to every pushed group, and the test-run results that
+ * `npm run export-test-metrics` pushes (group labels `job` and `run`).
+ */
+export const PUSHGATEWAY_METRICS = {
+  pushTime: metric(
+    'push_time_seconds',
+    'gauge',
+    Units.seconds,
+    'Last Unix time a push to the group succeeded (any push: training step, test run).',
+  ),
+  pushFailureTime: metric(
+    'push_failure_time_seconds',
+    'gauge',
+    Units.seconds,
+    'Last Unix time a push to the group failed.',
+  ),
+} as const;
+
+export const TEST_RUN_METRICS = {
+  passed: metric('test_run_tests_passed', 'gauge', Units.count, 'Tests that passed in the run.'),
+  failed: metric('test_run_tests_failed', 'gauge', Units.count, 'Tests that failed (or errored) in the run.'),
+  skipped: metric('test_run_tests_skipped', 'gauge', Units.count, 'Tests skipped in the run.'),
+  duration: metric('test_run_duration_seconds', 'gauge', Units.seconds, 'Wall-clock time the run took.'),
+  success: metric(
+    'test_run_success',
+    'gauge',
+    Units.count,
+    '1 if the run had no failed test, 0 otherwise.',
+  ),
+  lastSuccess: metric(
+    'test_run_last_success_timestamp_seconds',
+    'gauge',
+    Units.seconds,
+    'Unix time the last run without a failed test finished (pushed only by such runs).',
+  ),
+} as const;
+
+/**
+ * The collector's `target_info`: one series per resource that pushes OTLP (`job` is its
+ * `service.name`, `instance` its `service.instance.id`), gone `metricExpiration` after its last
+ * push. For a push-only device it is the only sign of life.
+ */
+export const OTLP_METRICS = {
+  targetInfo: metric('target_info', 'gauge', Units.count, 'Target metadata, one series per pushing resource.'),
+} as const;
+
+/**
  * How device targets are identified: the scrape job of the liquid-audio-nets pods, and the target
  * label that names a device (set by relabelling at scrape time, so `up` carries it too).
  */
@@ -227,4 +301,8 @@ export const DEFAULT_CATALOGUE = new MetricCatalogue([
   ...Object.values(PROMETHEUS_METRICS),
   ...Object.values(NODE_EXPORTER_METRICS),
   ...Object.values(ALERTMANAGER_METRICS),
+  ...Object.values(SPAN_METRICS),
+  ...Object.values(PUSHGATEWAY_METRICS),
+  ...Object.values(TEST_RUN_METRICS),
+  ...Object.values(OTLP_METRICS),
 ]);

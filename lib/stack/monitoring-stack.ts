@@ -9,7 +9,13 @@ import {
   type AlertmanagerProps,
   type AlertRoutingProps,
 } from '../alertmanager';
-import { DEFAULT_CATALOGUE, DEFAULT_EVALUATION_INTERVAL, type Duration, type MetricCatalogue } from '../core';
+import {
+  DEFAULT_CATALOGUE,
+  DEFAULT_EVALUATION_INTERVAL,
+  type Duration,
+  type MetricCatalogue,
+  SPAN_METRICS,
+} from '../core';
 import { GRAFANA_PORT, Grafana, type GrafanaProps } from '../grafana';
 import {
   HARDWARE_EXPORTER_JOB,
@@ -26,6 +32,7 @@ import {
   WebClientSecurity,
   type WebSecurity,
 } from '../k8s';
+import { JAEGER_APP_NAME, JAEGER_JOB, JAEGER_PORTS, Jaeger, type JaegerProps } from '../jaeger';
 import { OTEL_PORTS, OtelCollector, type OtelCollectorProps } from '../otel';
 import {
   componentJob,
@@ -39,6 +46,13 @@ import {
   SCRAPE_LIMITS,
   type ScrapeJob,
 } from '../prometheus';
+import {
+  PUSHGATEWAY_APP_NAME,
+  PUSHGATEWAY_JOB,
+  PUSHGATEWAY_PORT,
+  Pushgateway,
+  type PushgatewayProps,
+} from '../pushgateway';
 import type { AlertRule, RecordingRule } from '../rules';
 import { RuleGroup } from '../rules';
 import { type NetworkPolicyOptions, StackNetworkPolicies } from './stack-network-policies';
@@ -77,8 +91,17 @@ export type GrafanaOptions = Omit<
   'instance' | 'prometheusUrl' | 'alertmanagerUrl' | 'dashboards' | 'catalogue' | 'scrapeInterval'
 >;
 
-/** OpenTelemetry collector settings a stack may change. */
+/**
+ * OpenTelemetry collector settings a stack may change. Setting `tracesEndpoint` sends the traces
+ * there (another trace store, a vendor) instead of to the bundled Jaeger, which is then not deployed.
+ */
 export type OtelCollectorOptions = Omit<OtelCollectorProps, 'instance'>;
+
+/** Settings of the bundled Jaeger (retention, storage, resources). */
+export type JaegerOptions = Omit<JaegerProps, 'instance'>;
+
+/** Settings of the Pushgateway that batch jobs push to. */
+export type PushgatewayOptions = Omit<PushgatewayProps, 'instance'>;
 
 /**
  * Authentication and TLS inside the stack. When a server has them on, every client in the stack
@@ -119,8 +142,12 @@ export interface StackConfig {
   readonly alertmanager: AlertmanagerOptions;
   /** @default - the HardwareExporter construct's defaults */
   readonly hardwareExporter?: HardwareExporterOptions;
-  /** @default - the OtelCollector construct's defaults: metrics only, no traces pipeline */
+  /** @default - the OtelCollector construct's defaults, traces to the bundled Jaeger */
   readonly otelCollector?: OtelCollectorOptions;
+  /** @default - the Jaeger construct's defaults; not deployed when `otelCollector.tracesEndpoint` is set */
+  readonly jaeger?: JaegerOptions;
+  /** @default - the Pushgateway construct's defaults */
+  readonly pushgateway?: PushgatewayOptions;
   /** The Grafana dashboards (dashboards/). @default - none */
   readonly dashboards?: readonly Dashboard[];
   /** @default - the Grafana construct's defaults, admin credentials from the Secret 'grafana-credentials' */
@@ -141,6 +168,8 @@ export const COMPONENT_NAMES = {
   },
   hardwareExporter: { appName: NODE_EXPORTER_APP_NAME, port: NODE_EXPORTER_PORT },
   alertmanager: { appName: ALERTMANAGER_APP_NAME, port: ALERTMANAGER_PORTS.web },
+  jaeger: { appName: JAEGER_APP_NAME, telemetryPort: JAEGER_PORTS.telemetry },
+  pushgateway: { appName: PUSHGATEWAY_APP_NAME, port: PUSHGATEWAY_PORT },
 } as const;
 
 /** The whole monitoring stack: one chart (one file in dist/) per component, in apply order. */
@@ -155,6 +184,9 @@ export class MonitoringStack extends Construct {
   public readonly alertmanager: Alertmanager;
   public readonly hardwareExporter: HardwareExporter;
   public readonly otelCollector: OtelCollector;
+  /** The bundled trace store, or undefined when the traces go to an external endpoint. */
+  public readonly jaeger?: Jaeger;
+  public readonly pushgateway: Pushgateway;
   public readonly grafana: Grafana;
   public readonly networkPolicies: StackNetworkPolicies;
   /** Every metric rules and dashboards may query: the default catalogue plus what recording rules write. */
@@ -174,12 +206,20 @@ export class MonitoringStack extends Construct {
     const namespaceChart = this.renderNamespace(scope);
     const componentChart = (chartId: string) => this.renderComponentChart(scope, chartId, namespaceChart);
     const security = config.security ?? {};
+    // Built before Prometheus and Grafana, which scrape and query them.
+    if (config.otelCollector?.tracesEndpoint === undefined)
+      this.jaeger = new Jaeger(componentChart('jaeger'), 'Jaeger', { ...config.jaeger, instance: this.instance });
+    this.pushgateway = new Pushgateway(componentChart('pushgateway'), 'Pushgateway', {
+      ...config.pushgateway,
+      instance: this.instance,
+    });
     this.alertmanager = this.renderAlertmanager(componentChart('alertmanager'), config, security);
     const prometheusChart = componentChart('prometheus');
     this.rules = this.renderRules(prometheusChart);
     this.prometheus = this.renderPrometheus(prometheusChart, config, security);
     this.grafana = this.renderGrafana(componentChart('grafana'), config, security);
     this.otelCollector = new OtelCollector(componentChart('otel-collector'), 'OtelCollector', {
+      ...(this.jaeger ? { tracesEndpoint: this.jaeger.otlpEndpoint, tracesInsecure: true } : {}),
       ...config.otelCollector,
       instance: this.instance,
     });
@@ -274,7 +314,7 @@ export class MonitoringStack extends Construct {
     amFromPrometheus: WebClientSecurity,
     grafanaFromPrometheus: WebClientSecurity | undefined,
   ): ScrapeJob[] {
-    const { grafana, otelCollector, hardwareExporter, alertmanager: am } = COMPONENT_NAMES;
+    const { grafana, otelCollector, hardwareExporter, alertmanager: am, jaeger, pushgateway } = COMPONENT_NAMES;
     return [
       devicesJob(config.deviceNamespaces),
       hardwareExporterJob(
@@ -306,6 +346,13 @@ export class MonitoringStack extends Construct {
         otelCollector.telemetryPort,
         SCRAPE_LIMITS.otelTelemetry,
       ),
+      // A batch job's series keep the `job` and `run` labels it pushed them with.
+      componentJob(PUSHGATEWAY_JOB, this.namespace, pushgateway.appName, pushgateway.port, SCRAPE_LIMITS.pushgateway, {
+        honorLabels: true,
+      }),
+      ...(config.otelCollector?.tracesEndpoint === undefined
+        ? [componentJob(JAEGER_JOB, this.namespace, jaeger.appName, jaeger.telemetryPort, SCRAPE_LIMITS.jaeger)]
+        : []),
     ];
   }
 
@@ -328,6 +375,7 @@ export class MonitoringStack extends Construct {
       dashboards: config.dashboards ?? [],
       catalogue: this.catalogue,
       scrapeInterval: this.prometheus.scrapeInterval,
+      ...(this.jaeger ? { jaegerUrl: this.jaeger.queryUrl, traceToMetricsQueries: TRACE_TO_METRICS } : {}),
     });
   }
 
@@ -350,6 +398,8 @@ export class MonitoringStack extends Construct {
       grafana: podGroup(this.grafana),
       otelCollector: podGroup(this.otelCollector),
       hardwareExporter: podGroup(this.hardwareExporter),
+      jaeger: this.jaeger ? podGroup(this.jaeger) : undefined,
+      pushgateway: podGroup(this.pushgateway),
       grafanaPort: GRAFANA_PORT,
     });
   }
@@ -359,6 +409,12 @@ export class MonitoringStack extends Construct {
     return `${serviceName}.${this.namespace}.svc`;
   }
 }
+
+/** From a span in Grafana to its service's span metrics: request rate and p95 duration per span name. */
+const TRACE_TO_METRICS: Readonly<Record<string, string>> = {
+  'Request rate': `sum by (span_name) (rate(${SPAN_METRICS.calls.name}{$__tags}[5m]))`,
+  'Duration p95 (ms)': `histogram_quantile(0.95, sum by (le, span_name) (rate(${SPAN_METRICS.duration.name}_bucket{$__tags}[5m])))`,
+};
 
 /** The default catalogue plus the metrics the groups' recording rules write. */
 function catalogueWithRecords(groups: readonly RuleGroup[]): MetricCatalogue {
