@@ -34,7 +34,7 @@ import {
   servicePort,
   volumeClaimTemplate,
 } from '../k8s';
-import { JAEGER_APP_NAME, JAEGER_PORTS } from './names';
+import { JAEGER_APP_NAME, JAEGER_PORTS, jaegerOtlpEndpoint, jaegerQueryUrl } from './names';
 
 /** The jaegertracing/jaeger image runs as this user (USER_UID in cmd/jaeger/Dockerfile). */
 const JAEGER_UID = 10001;
@@ -121,9 +121,8 @@ export class Jaeger extends Construct {
     this.configText = toYaml(jaegerConfig(this.retention));
     const data = { [PATHS.configFile]: this.configText };
     this.hash = contentHash(data);
-    const host = `${this.name}.${this.namespace}.svc`;
-    this.otlpEndpoint = `${host}:${JAEGER_PORTS.otlpGrpc}`;
-    this.queryUrl = `http://${host}:${JAEGER_PORTS.query}`;
+    this.otlpEndpoint = jaegerOtlpEndpoint(this.namespace);
+    this.queryUrl = jaegerQueryUrl(this.namespace);
     this.labels = recommendedLabels({
       name: JAEGER_APP_NAME,
       component: 'trace-store',

@@ -9,3 +9,13 @@ export const JAEGER_JOB = 'jaeger';
  * gRPC query API (inside the pod only), its own metrics and its health check.
  */
 export const JAEGER_PORTS = { otlpGrpc: 4317, query: 16686, queryGrpc: 16685, telemetry: 8888, health: 13133 } as const;
+
+/** `host:port` of the OTLP gRPC receiver of the Jaeger in `namespace`: where the collector sends traces. */
+export function jaegerOtlpEndpoint(namespace: string): string {
+  return `${JAEGER_APP_NAME}.${namespace}.svc:${JAEGER_PORTS.otlpGrpc}`;
+}
+
+/** Base URL of the query API of the Jaeger in `namespace`: Grafana's Jaeger datasource. */
+export function jaegerQueryUrl(namespace: string): string {
+  return `http://${JAEGER_APP_NAME}.${namespace}.svc:${JAEGER_PORTS.query}`;
+}

@@ -32,7 +32,15 @@ import {
   WebClientSecurity,
   type WebSecurity,
 } from '../k8s';
-import { JAEGER_APP_NAME, JAEGER_JOB, JAEGER_PORTS, Jaeger, type JaegerProps } from '../jaeger';
+import {
+  JAEGER_APP_NAME,
+  JAEGER_JOB,
+  JAEGER_PORTS,
+  Jaeger,
+  type JaegerProps,
+  jaegerOtlpEndpoint,
+  jaegerQueryUrl,
+} from '../jaeger';
 import { OTEL_PORTS, OtelCollector, type OtelCollectorProps } from '../otel';
 import {
   componentJob,
@@ -206,20 +214,14 @@ export class MonitoringStack extends Construct {
     const namespaceChart = this.renderNamespace(scope);
     const componentChart = (chartId: string) => this.renderComponentChart(scope, chartId, namespaceChart);
     const security = config.security ?? {};
-    // Built before Prometheus and Grafana, which scrape and query them.
-    if (config.otelCollector?.tracesEndpoint === undefined)
-      this.jaeger = new Jaeger(componentChart('jaeger'), 'Jaeger', { ...config.jaeger, instance: this.instance });
-    this.pushgateway = new Pushgateway(componentChart('pushgateway'), 'Pushgateway', {
-      ...config.pushgateway,
-      instance: this.instance,
-    });
+    const bundledJaeger = config.otelCollector?.tracesEndpoint === undefined;
     this.alertmanager = this.renderAlertmanager(componentChart('alertmanager'), config, security);
     const prometheusChart = componentChart('prometheus');
     this.rules = this.renderRules(prometheusChart);
     this.prometheus = this.renderPrometheus(prometheusChart, config, security);
     this.grafana = this.renderGrafana(componentChart('grafana'), config, security);
     this.otelCollector = new OtelCollector(componentChart('otel-collector'), 'OtelCollector', {
-      ...(this.jaeger ? { tracesEndpoint: this.jaeger.otlpEndpoint, tracesInsecure: true } : {}),
+      ...(bundledJaeger ? { tracesEndpoint: jaegerOtlpEndpoint(this.namespace), tracesInsecure: true } : {}),
       ...config.otelCollector,
       instance: this.instance,
     });
@@ -228,7 +230,16 @@ export class MonitoringStack extends Construct {
       ...config.hardwareExporter,
       instance: this.instance,
     });
-    this.networkPolicies = this.renderNetworkPolicies(scope, [namespaceChart, hardwareChart], config);
+    // The policies' chart first, then the charts added since, so that the earlier files keep their numbers.
+    const policyChart = new Chart(scope, 'network-policies');
+    policyChart.addDependency(namespaceChart, hardwareChart);
+    if (bundledJaeger)
+      this.jaeger = new Jaeger(componentChart('jaeger'), 'Jaeger', { ...config.jaeger, instance: this.instance });
+    this.pushgateway = new Pushgateway(componentChart('pushgateway'), 'Pushgateway', {
+      ...config.pushgateway,
+      instance: this.instance,
+    });
+    this.networkPolicies = this.renderNetworkPolicies(policyChart, config);
   }
 
   /** One rule group per configured group, evaluated every `evaluationInterval`. */
@@ -375,18 +386,14 @@ export class MonitoringStack extends Construct {
       dashboards: config.dashboards ?? [],
       catalogue: this.catalogue,
       scrapeInterval: this.prometheus.scrapeInterval,
-      ...(this.jaeger ? { jaegerUrl: this.jaeger.queryUrl, traceToMetricsQueries: TRACE_TO_METRICS } : {}),
+      ...(config.otelCollector?.tracesEndpoint === undefined
+        ? { jaegerUrl: jaegerQueryUrl(this.namespace), traceToMetricsQueries: TRACE_TO_METRICS }
+        : {}),
     });
   }
 
   /** The policies, in their own chart, applied once both namespaces exist. */
-  private renderNetworkPolicies(
-    scope: Construct,
-    namespaceCharts: readonly Chart[],
-    config: StackConfig,
-  ): StackNetworkPolicies {
-    const policyChart = new Chart(scope, 'network-policies');
-    policyChart.addDependency(...namespaceCharts);
+  private renderNetworkPolicies(policyChart: Chart, config: StackConfig): StackNetworkPolicies {
     return new StackNetworkPolicies(policyChart, 'NetworkPolicies', {
       ...config.networkPolicies,
       instance: this.instance,
