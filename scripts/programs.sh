@@ -103,7 +103,7 @@ program kube-apiserver "$KUBERNETES_VERSION" "$KUBERNETES_VERSION" kubernetes "K
 program kube-controller-manager "$KUBERNETES_VERSION" "$KUBERNETES_VERSION" kubernetes "Kubernetes v$KUBERNETES_VERSION" --version
 program kubectl "$KUBERNETES_VERSION" "$KUBERNETES_VERSION" kubernetes "Client Version: v$KUBERNETES_VERSION" version --client
 program pushgateway "$PUSHGATEWAY_VERSION" "$PUSHGATEWAY_VERSION" pushgateway "pushgateway, version $PUSHGATEWAY_VERSION " --version
-program jaeger "$JAEGER_VERSION" "$JAEGER_VERSION" jaeger "\"gitVersion\":\"v$JAEGER_VERSION\"" version
+program jaeger "$JAEGER_VERSION" "$JAEGER_VERSION" jaeger "jaeger version v$JAEGER_VERSION" --version
 
 UNITS=(prometheus alertmanager node_exporter otelcol etcd kubernetes pushgateway jaeger)
 declare -A UNIT_PROGRAMS=(
