@@ -194,10 +194,7 @@ export const SPAN_METRICS = {
   ),
 } as const;
 
-/**
- * What the Pushgateway adds to every pushed group, and the test-run results that
- * `npm run export-test-metrics` pushes (group labels `job` and `run`).
- */
+/** What the Pushgateway adds to every pushed group (a group is one `job`: a CI suite, a training run). */
 export const PUSHGATEWAY_METRICS = {
   pushTime: metric(
     'push_time_seconds',
@@ -213,23 +210,16 @@ export const PUSHGATEWAY_METRICS = {
   ),
 } as const;
 
+/**
+ * A test run's results, as `npm run export-test-metrics` pushes them: the group is the `job`, each
+ * push replaces the previous run's, and every series carries the `run` label.
+ */
 export const TEST_RUN_METRICS = {
   passed: metric('test_run_tests_passed', 'gauge', Units.count, 'Tests that passed in the run.'),
   failed: metric('test_run_tests_failed', 'gauge', Units.count, 'Tests that failed (or errored) in the run.'),
   skipped: metric('test_run_tests_skipped', 'gauge', Units.count, 'Tests skipped in the run.'),
   duration: metric('test_run_duration_seconds', 'gauge', Units.seconds, 'Wall-clock time the run took.'),
-  success: metric(
-    'test_run_success',
-    'gauge',
-    Units.count,
-    '1 if the run had no failed test, 0 otherwise.',
-  ),
-  lastSuccess: metric(
-    'test_run_last_success_timestamp_seconds',
-    'gauge',
-    Units.seconds,
-    'Unix time the last run without a failed test finished (pushed only by such runs).',
-  ),
+  success: metric('test_run_success', 'gauge', Units.count, '1 if the run had no failed test, 0 otherwise.'),
 } as const;
 
 /**

@@ -25,14 +25,6 @@ import {
   NODE_EXPORTER_PORT,
 } from '../hardware';
 import {
-  labelValueProblem,
-  type PodGroup,
-  recommendedLabels,
-  StackNamespace,
-  WebClientSecurity,
-  type WebSecurity,
-} from '../k8s';
-import {
   JAEGER_APP_NAME,
   JAEGER_JOB,
   JAEGER_PORTS,
@@ -41,6 +33,14 @@ import {
   jaegerOtlpEndpoint,
   jaegerQueryUrl,
 } from '../jaeger';
+import {
+  labelValueProblem,
+  type PodGroup,
+  recommendedLabels,
+  StackNamespace,
+  WebClientSecurity,
+  type WebSecurity,
+} from '../k8s';
 import { OTEL_PORTS, OtelCollector, type OtelCollectorProps } from '../otel';
 import {
   componentJob,

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ALERTMANAGER_PORTS } from '../alertmanager';
 import { NODE_EXPORTER_PORT } from '../hardware';
+import { JAEGER_PORTS } from '../jaeger';
 import {
   type AllowProps,
   allowEgress,
@@ -12,7 +13,6 @@ import {
   recommendedLabels,
   type TrafficPeer,
 } from '../k8s';
-import { JAEGER_PORTS } from '../jaeger';
 import { OTEL_PORTS } from '../otel';
 import { PROMETHEUS_PORT } from '../prometheus';
 import { PUSHGATEWAY_PORT } from '../pushgateway';

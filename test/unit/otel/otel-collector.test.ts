@@ -168,7 +168,10 @@ describe('collector configuration cross-checks', () => {
   test('fails when a connector is not both an exporter and a receiver', () => {
     const props = valid();
     expect(() =>
-      check({ ...props, pipelines: { ...props.pipelines, metrics: { ...props.pipelines.metrics, receivers: ['otlp'] } } }),
+      check({
+        ...props,
+        pipelines: { ...props.pipelines, metrics: { ...props.pipelines.metrics, receivers: ['otlp'] } },
+      }),
     ).toThrow(
       "OtelCollector 'otel-collector': connector 'span_metrics' must be an exporter of one pipeline and a receiver of another",
     );
