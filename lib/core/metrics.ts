@@ -265,12 +265,23 @@ export class MetricCatalogue {
     return new MetricCatalogue([...this.byName.values(), ...metrics]);
   }
 
+  /** Whether `name` is a metric of the catalogue, or a series of one of its histograms (`_bucket`, `_sum`, `_count`). */
   public has(name: string): boolean {
-    return this.byName.has(name);
+    if (this.byName.has(name)) return true;
+    const m = /^(.+)_(bucket|sum|count)$/.exec(name);
+    return m !== null && this.byName.get(m[1])?.type === 'histogram';
   }
 
+  /** The metric `name`; a histogram's `_bucket` and `_sum` series are in its unit, its `_count` a count. */
   public get(name: string): Metric | undefined {
-    return this.byName.get(name);
+    const found = this.byName.get(name);
+    if (found !== undefined) return found;
+    const m = /^(.+)_(bucket|sum|count)$/.exec(name);
+    const histogram = m === null ? undefined : this.byName.get(m[1]);
+    if (m === null || histogram?.type !== 'histogram') return undefined;
+    return m[2] === 'count'
+      ? metric(name, 'counter', Units.count, `Observations of ${histogram.name}.`)
+      : metric(name, 'counter', histogram.unit, `${m[2]} series of ${histogram.name}.`);
   }
 
   public get metrics(): readonly Metric[] {

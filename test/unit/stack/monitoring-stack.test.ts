@@ -49,6 +49,7 @@ describe('MonitoringStack', () => {
       'hardware.rules.yaml',
       'model-quality.rules.yaml',
       'prometheus.rules.yaml',
+      'telemetry.rules.yaml',
     ]);
   });
 
