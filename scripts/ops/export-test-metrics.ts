@@ -63,9 +63,20 @@ function parseArgs(argv: readonly string[]): Args {
   return { file, job, run };
 }
 
+/** The fields of jest's `--json` report that a run's results come from. */
+interface JestReport {
+  readonly numPassedTests: number;
+  readonly numFailedTests: number;
+  readonly numPendingTests?: number;
+  readonly numTodoTests?: number;
+  readonly numRuntimeErrorTestSuites?: number;
+  readonly startTime?: number;
+  readonly testResults?: ReadonlyArray<{ readonly endTime?: number }>;
+}
+
 /** A jest `--json` report: its counts, and the time from the run's start to its last suite's end. */
-export function fromJest(report: any): TestRun {
-  const ends = (report.testResults ?? []).map((r: any) => Number(r.endTime)).filter(Number.isFinite);
+export function fromJest(report: JestReport): TestRun {
+  const ends = (report.testResults ?? []).map((r) => Number(r.endTime)).filter(Number.isFinite);
   const start = Number(report.startTime);
   return {
     passed: report.numPassedTests,

@@ -127,12 +127,8 @@ beforeAll(async () => {
   await ready('pushgateway', pushgateway, `http://127.0.0.1:${ports.pushgateway}/-/ready`);
 
   const promManifests = synth('prometheus');
-  const promConfig = (
-    byKind(promManifests, 'ConfigMap').find((m) => m.metadata.name === 'prometheus-config')?.data as Record<
-      string,
-      string
-    >
-  )['prometheus.yml'];
+  const promData = byKind(promManifests, 'ConfigMap').find((m) => m.metadata.name === 'prometheus-config')?.data;
+  const promConfig = (promData as Record<string, string>)['prometheus.yml'];
   const container = (byKind(promManifests, 'StatefulSet')[0] as any).spec.template.spec.containers[0];
   const pod = (name: string, port: number) => ({
     __meta_kubernetes_namespace: 'monitoring',
