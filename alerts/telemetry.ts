@@ -98,6 +98,8 @@ export const telemetryAlerts = perThresholds((T: Thresholds) => {
    * stopped reaching the Pushgateway.
    */
   const age = T.batchJobs.maxPushAge;
+  if (!age.isValid() || age.isZero())
+    throw new Error(`alert 'BatchJobPushStale': 'maxPushAge' must be a positive whole number of milliseconds, got ${age}`);
   const batchJobPushStale = new AlertRule({
     name: 'BatchJobPushStale',
     severity: 'warning',

@@ -174,6 +174,16 @@ const CASES: ReadonlyArray<readonly [string, readonly Edit[], RegExp]> = [
   ],
   ['a namespace Kubernetes would reject', stackOption(`namespace: 'Monitoring_NS'`), /^namespace 'Monitoring_NS': .*$/],
   [
+    'a Jaeger retention shorter than an hour',
+    stackOption(`jaeger: { retention: Duration.minutes(10) }`),
+    /^jaeger 'jaeger': 'retention' must be at least 1h \(whole milliseconds\), got 10m$/,
+  ],
+  [
+    'a negative batch job push age',
+    threshold(/maxPushAge: Duration\.hours\(26\)/, 'maxPushAge: Duration.hours(-26)'),
+    /^alert 'BatchJobPushStale': 'maxPushAge' must be a positive whole number of milliseconds, got -93600000ms$/,
+  ],
+  [
     'a Prometheus with no replicas',
     stackOption(`prometheus: { replicas: 0 }`),
     /^prometheus.*'replicas' must be .*got 0$/i,
