@@ -99,7 +99,9 @@ export const telemetryAlerts = perThresholds((T: Thresholds) => {
    */
   const age = T.batchJobs.maxPushAge;
   if (!age.isValid() || age.isZero())
-    throw new Error(`alert 'BatchJobPushStale': 'maxPushAge' must be a positive whole number of milliseconds, got ${age}`);
+    throw new Error(
+      `alert 'BatchJobPushStale': 'maxPushAge' must be a positive whole number of milliseconds, got ${age}`,
+    );
   const batchJobPushStale = new AlertRule({
     name: 'BatchJobPushStale',
     severity: 'warning',
