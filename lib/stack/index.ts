@@ -3,9 +3,11 @@ export {
   type AlertmanagerOptions,
   type GrafanaOptions,
   type HardwareExporterOptions,
+  type JaegerOptions,
   MonitoringStack,
   type OtelCollectorOptions,
   type PrometheusOptions,
+  type PushgatewayOptions,
   type StackConfig,
   type StackSecurity,
 } from './monitoring-stack';
