@@ -10,6 +10,7 @@ import {
   prometheusAlerts,
   THRESHOLDS,
   type Thresholds,
+  telemetryAlerts,
 } from './alerts';
 import { buildDashboards } from './dashboards';
 import {
@@ -43,6 +44,7 @@ export function stackConfig(thresholds: Thresholds = THRESHOLDS): StackConfig {
       { name: 'hardware', rules: Object.values(hardwareAlerts(thresholds)), records: HARDWARE_RECORDS },
       { name: 'prometheus', rules: Object.values(prometheusAlerts(thresholds)) },
       { name: 'alertmanager', rules: Object.values(alertmanagerAlerts(thresholds)) },
+      { name: 'telemetry', rules: Object.values(telemetryAlerts(thresholds)) },
       // Aggregates the dashboards read, so they stay fast at fleet scale.
       { name: 'fleet', rules: [], records: dashboardRecords(thresholds) },
     ],

@@ -5,4 +5,5 @@ export * from './hardware';
 export * from './model-quality';
 export * from './prometheus';
 export * from './routing';
+export * from './telemetry';
 export * from './thresholds';

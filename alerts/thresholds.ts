@@ -119,6 +119,12 @@ export const THRESHOLDS = {
     /** Sustained only: a rolling restart of a component should not fire it. */
     targetsDownFor: Duration.minutes(10),
   },
+  batchJobs: {
+    /** A nightly training run or CI suite pushes once a day; 26h leaves two hours for a slow or late run. */
+    maxPushAge: Duration.hours(26),
+    /** A push under way when the age passes is still counted. */
+    for: Duration.minutes(5),
+  },
   alertmanager: {
     /** How far back the self-monitoring alerts look: a window that bridges a missed scrape or two. */
     window: Duration.minutes(5),

@@ -2,10 +2,22 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { deviceAlerts } from '../alerts/device';
 import { fleetOf } from '../alerts/fleet';
 import { THRESHOLDS } from '../alerts/thresholds';
-import { SERVICE_METRICS } from '../lib/core';
-import { dashboardBuilder, type Thresholds, timeseriesPanel } from './panels';
+import { SERVICE_METRICS, SERVICE_SPANS, SPAN_METRICS } from '../lib/core';
+import { dashboardBuilder, deviceSelector, prometheusQuery, type Thresholds, timeseriesPanel } from './panels';
 
 const M = SERVICE_METRICS;
+
+/** The window of the latency quantiles: five scrapes at the default interval, so one missed scrape does not blank them. */
+const QUANTILE_WINDOW = '5m';
+
+/** The `q` quantile of the inference spans' durations on the selected devices, from the span metrics histogram. */
+function inferenceQuantile(q: number): string {
+  const buckets = deviceSelector(
+    { ...SPAN_METRICS.duration, name: `${SPAN_METRICS.duration.name}_bucket` },
+    { span_name: SERVICE_SPANS.inference },
+  );
+  return `histogram_quantile(${q}, sum by (le) (rate(${buckets}[${QUANTILE_WINDOW}])))`;
+}
 
 /**
  * Inference performance per device, each panel with the line of the alert on its metric:
@@ -60,6 +72,19 @@ export function performanceDashboard(thresholds: Thresholds = THRESHOLDS): Dashb
         fleet: fleetOf(M.memoryUsage),
         line: A.highMemoryUsage.line(),
       }),
+    )
+    .withPanel(
+      timeseriesPanel({
+        ...size,
+        id: 5,
+        title: 'Inference latency quantiles',
+        metric: SPAN_METRICS.duration,
+        expr: inferenceQuantile(0.5),
+        legend: 'p50',
+        line: A.highInferenceLatency.line(),
+      })
+        .withTarget(prometheusQuery({ refId: 'B', expr: inferenceQuantile(0.95), legendFormat: 'p95' }))
+        .withTarget(prometheusQuery({ refId: 'C', expr: inferenceQuantile(0.99), legendFormat: 'p99' })),
     )
     .build();
 }

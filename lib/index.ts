@@ -41,13 +41,18 @@ export {
   Milliseconds,
   Milliwatts,
   NODE_EXPORTER_METRICS,
+  OTLP_METRICS,
   Percent,
   PROMETHEUS_METRICS,
+  PUSHGATEWAY_METRICS,
   Quantity,
   Ratio,
   SERVICE_METRICS,
+  SERVICE_SPANS,
   Seconds,
+  SPAN_METRICS,
   selector,
+  TEST_RUN_METRICS,
   type Unit,
   Units,
   Watts,
@@ -61,6 +66,8 @@ export {
   HARDWARE_EXPORTER_PORT,
   KUBE_PROMETHEUS_STACK_NODE_EXPORTER,
 } from './hardware';
+// jaeger: the bundled trace store's job and ports.
+export { JAEGER_JOB, JAEGER_PORTS } from './jaeger';
 // k8s: a credential read from a Secret (receivers, TLS, basic auth).
 export type { SecretKeyRef } from './k8s';
 // operator: how the stack rides on a Prometheus Operator (kube-prometheus-stack).
@@ -74,6 +81,8 @@ export {
   type ScrapeLimits,
   type ScrapeProtocol,
 } from './prometheus';
+// pushgateway: where batch jobs push, and the job Prometheus scrapes it under.
+export { PUSHGATEWAY_JOB, PUSHGATEWAY_PORT } from './pushgateway';
 // rules: alert and recording rules as values, their texts, and the lines they draw on dashboards.
 export {
   AlertRule,

@@ -4,7 +4,8 @@
 #
 # Usage: bash scripts/programs.sh            one line per program on stdout: NAME VERSION PATH
 #        bash scripts/programs.sh --path NAME  only that program's path
-#        bash scripts/programs.sh --sync       regenerate tools/programs/*/go.mod and go.sum for the current pins
+#        bash scripts/programs.sh --sync [UNIT] regenerate tools/programs/*/go.mod and go.sum for the current pins
+#                                              (only UNIT's: prometheus, etcd, kubernetes or jaeger)
 #
 # Binaries live in ${XDG_CACHE_HOME:-$HOME/.cache}/liquid-audio-nets-monitoring/programs/<name>/<version>/<name>;
 # for otelcol the version directory is <version>-<first 8 hex of sha256(tools/programs/otelcol/builder-config.yaml)>,
@@ -66,6 +67,9 @@ OTELCOL_VERSION=$(image_pin docker.io/otel/opentelemetry-collector-contrib)
 KUBERNETES_VERSION=$(const_pin KUBERNETES_VERSION)
 ETCD_VERSION=$(const_pin ETCD_VERSION)
 PROMETHEUS_OPERATOR_VERSION=$(const_pin PROMETHEUS_OPERATOR_VERSION)
+PUSHGATEWAY_VERSION=$(image_pin quay.io/prometheus/pushgateway)
+JAEGER_VERSION=$(image_pin docker.io/jaegertracing/jaeger)
+JAEGER_MODULE_VERSION=v$(const_pin JAEGER_MODULE_VERSION)
 
 # Prometheus 3.X.Y is Go module v0.3XX.Y (3.13.2 is v0.313.2, 3.5.0 would be v0.305.0).
 IFS=. read -r prom_major prom_minor prom_patch <<<"$PROMETHEUS_VERSION"
@@ -83,7 +87,7 @@ OTELCOL_HASH=$(sha256sum "$OTELCOL_MANIFEST" | cut -c1-8)
 # Programs: the version printed, the cache directory's version, the build unit that makes it,
 # and how its --version output proves the pin.
 
-PROGRAMS=(prometheus promtool alertmanager amtool node_exporter otelcol etcd kube-apiserver kube-controller-manager kubectl prometheus-operator)
+PROGRAMS=(prometheus promtool alertmanager amtool node_exporter otelcol etcd kube-apiserver kube-controller-manager kubectl pushgateway jaeger prometheus-operator)
 declare -A VERSION DIRVERSION UNIT VERSION_ARGS VERSION_EXPECT
 program() { # name version dir-version unit expected-output version-args...
   VERSION[$1]=$2 DIRVERSION[$1]=$3 UNIT[$1]=$4 VERSION_EXPECT[$1]=$5
@@ -99,13 +103,15 @@ program etcd "$ETCD_VERSION" "$ETCD_VERSION" etcd "etcd Version: $ETCD_VERSION" 
 program kube-apiserver "$KUBERNETES_VERSION" "$KUBERNETES_VERSION" kubernetes "Kubernetes v$KUBERNETES_VERSION" --version
 program kube-controller-manager "$KUBERNETES_VERSION" "$KUBERNETES_VERSION" kubernetes "Kubernetes v$KUBERNETES_VERSION" --version
 program kubectl "$KUBERNETES_VERSION" "$KUBERNETES_VERSION" kubernetes "Client Version: v$KUBERNETES_VERSION" version --client
+program pushgateway "$PUSHGATEWAY_VERSION" "$PUSHGATEWAY_VERSION" pushgateway "pushgateway, version $PUSHGATEWAY_VERSION " --version
+program jaeger "$JAEGER_VERSION" "$JAEGER_VERSION" jaeger "jaeger version v$JAEGER_VERSION" --version
 program prometheus-operator "$PROMETHEUS_OPERATOR_VERSION" "$PROMETHEUS_OPERATOR_VERSION" prometheus_operator "prometheus-operator, version $PROMETHEUS_OPERATOR_VERSION " --version
 
-UNITS=(prometheus alertmanager node_exporter otelcol etcd kubernetes prometheus_operator)
+UNITS=(prometheus alertmanager node_exporter otelcol etcd kubernetes pushgateway jaeger prometheus_operator)
 declare -A UNIT_PROGRAMS=(
   [prometheus]="prometheus promtool" [alertmanager]="alertmanager amtool" [node_exporter]=node_exporter
   [otelcol]=otelcol [etcd]=etcd [kubernetes]="kube-apiserver kube-controller-manager kubectl"
-  [prometheus_operator]=prometheus-operator
+  [pushgateway]=pushgateway [jaeger]=jaeger [prometheus_operator]=prometheus-operator
 )
 
 path_of() { echo "$CACHE/$1/${DIRVERSION[$1]}/$1"; }
@@ -222,6 +228,40 @@ build_node_exporter() {
   ldflags=$(prometheus_ldflags "$NODE_EXPORTER_VERSION" "$v" "$date")
   echo "ldflags: $ldflags"
   GOBIN=$PWD/out go install -trimpath -ldflags "$ldflags" "$mod@$v"
+}
+
+build_pushgateway() {
+  local mod=github.com/prometheus/pushgateway v=v$PUSHGATEWAY_VERSION ldflags date src
+  need_module "$mod" "$v"
+  date=$(module_time "$mod" "$v" 20060102-15:04:05)
+  ldflags=$(prometheus_ldflags "$PUSHGATEWAY_VERSION" "$v" "$date")
+  echo "ldflags: $ldflags"
+  # Built in a copy of the module source with its own go.mod and go.sum: `go install module@version`
+  # asks the proxy for the module's version list (for deprecations), which it refuses for this module.
+  src=$(go mod download -json "$mod@$v" | sed -nE 's/^[[:space:]]*"Dir": "(.*)",?$/\1/p')
+  [[ -d $src ]] || fail "no module source for $mod@$v"
+  cp -R "$src" source
+  chmod -R u+w source
+  (cd source && go build -trimpath -tags netgo -ldflags "$ldflags" -o ../out/pushgateway .)
+}
+
+build_jaeger() {
+  # Jaeger v2 (cmd/jaeger) is published in the module's v1 line. The module's own CHANGELOG.md heads
+  # each release "v1.N.M / v2.X.Y": the pin pair must be one of those headings. Its Makefile stamps
+  # internal/version with the v2 tag, commit and date (scripts/makefiles/BuildInfo.mk); so does this,
+  # with the module version as the commit. The web UI is not in the module: its placeholder page stays.
+  local mod=github.com/jaegertracing/jaeger v=$JAEGER_MODULE_VERSION src date ldflags
+  need_module "$mod" "$v"
+  src=$(go mod download -json "$mod@$v" | sed -nE 's/^[[:space:]]*"Dir": "(.*)",?$/\1/p')
+  grep -qE "^${v//./\\.} / v${JAEGER_VERSION//./\\.} " "$src/CHANGELOG.md" ||
+    fail "$mod@$v's CHANGELOG.md has no release heading '$v / v$JAEGER_VERSION'; change the pins in $IMAGES_TS"
+  check_wrapper jaeger "$mod" "$v"
+  copy_wrapper jaeger wrapper
+  date=$(module_time "$mod" "$v" 2006-01-02T15:04:05Z)
+  local pkg=$mod/internal/version
+  ldflags="-s -w -X $pkg.commitSHA=$v -X $pkg.latestVersion=v$JAEGER_VERSION -X $pkg.date=$date"
+  echo "ldflags: $ldflags"
+  (cd wrapper && go build -trimpath -ldflags "$ldflags" -o ../out/jaeger "$mod/cmd/jaeger")
 }
 
 build_etcd() {
@@ -475,12 +515,18 @@ sync_wrapper() { # unit module version local-version tool-packages...
   echo "synced ${TOOLS#"$ROOT/"}/$unit: $mod $v" >&2
 }
 
-sync_all() {
+sync_all() { # [unit]: only that wrapper
   setup_go
-  local p=github.com/prometheus/prometheus k=k8s.io/kubernetes
-  sync_wrapper prometheus "$p" "$PROMETHEUS_MODULE_VERSION" - "$p/cmd/prometheus" "$p/cmd/promtool"
-  sync_wrapper etcd go.etcd.io/etcd/server/v3 "v$ETCD_VERSION" "v$ETCD_VERSION" go.etcd.io/etcd/server/v3
-  sync_wrapper kubernetes "$k" "v$KUBERNETES_VERSION" "$KUBE_STAGING_VERSION" "$k/cmd/kube-apiserver" "$k/cmd/kube-controller-manager" "$k/cmd/kubectl"
+  local p=github.com/prometheus/prometheus k=k8s.io/kubernetes only=${1:-}
+  [[ -z $only || $only =~ ^(prometheus|etcd|kubernetes|jaeger)$ ]] || die "--sync takes one of: prometheus etcd kubernetes jaeger"
+  [[ -n $only && $only != prometheus ]] ||
+    sync_wrapper prometheus "$p" "$PROMETHEUS_MODULE_VERSION" - "$p/cmd/prometheus" "$p/cmd/promtool"
+  [[ -n $only && $only != etcd ]] ||
+    sync_wrapper etcd go.etcd.io/etcd/server/v3 "v$ETCD_VERSION" "v$ETCD_VERSION" go.etcd.io/etcd/server/v3
+  [[ -n $only && $only != kubernetes ]] ||
+    sync_wrapper kubernetes "$k" "v$KUBERNETES_VERSION" "$KUBE_STAGING_VERSION" "$k/cmd/kube-apiserver" "$k/cmd/kube-controller-manager" "$k/cmd/kubectl"
+  [[ -n $only && $only != jaeger ]] ||
+    sync_wrapper jaeger github.com/jaegertracing/jaeger "$JAEGER_MODULE_VERSION" - github.com/jaegertracing/jaeger/cmd/jaeger
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -497,7 +543,7 @@ case ${1:-} in
     ((${#FAILED[@]} == 0)) || fail_line
     path_of "$2"
     ;;
-  --sync) sync_all ;;
+  --sync) sync_all "${2:-}" ;;
   -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d' ;;
   *) die "unknown argument '$1' (usage: programs.sh [--path NAME | --sync])" ;;
 esac

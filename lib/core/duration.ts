@@ -88,6 +88,25 @@ export class Duration {
     return out;
   }
 
+  /**
+   * Go's `time.ParseDuration` form (`168h`, `1h30m`, `500ms`), which Go programs' flags and YAML
+   * fields read: Go has no days, so whole days become hours.
+   */
+  public toGo(): string {
+    if (!this.isValid()) throw new Error(`duration: ${this.describeInvalid()}`);
+    if (this.milliseconds === 0) return '0s';
+    let rest = this.milliseconds;
+    let out = '';
+    for (const [suffix, size] of UNITS.slice(1)) {
+      const count = Math.floor(rest / size);
+      if (count > 0) {
+        out += `${count}${suffix}`;
+        rest -= count * size;
+      }
+    }
+    return out;
+  }
+
   /** Why this duration cannot be rendered, for error messages of the consumers. */
   public describeInvalid(): string {
     if (!Number.isFinite(this.milliseconds)) return `must be a finite number, got ${this.milliseconds}ms`;

@@ -9,8 +9,13 @@ export {
   type Metric,
   MetricCatalogue,
   NODE_EXPORTER_METRICS,
+  OTLP_METRICS,
   PROMETHEUS_METRICS,
+  PUSHGATEWAY_METRICS,
   SERVICE_METRICS,
+  SERVICE_SPANS,
+  SPAN_METRICS,
+  TEST_RUN_METRICS,
 } from './metrics';
 export { ALERT_NAME, dnsLabelProblem, dnsSubdomainProblem, labelNameProblem } from './names';
 export {

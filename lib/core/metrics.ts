@@ -168,6 +168,70 @@ export const ALERTMANAGER_METRICS = {
 } as const;
 
 /**
+ * The span the inference service wraps each inference in (one audio frame through the network):
+ * its duration is the inference latency histogram the span metrics make of it.
+ */
+export const SERVICE_SPANS = { inference: 'inference' } as const;
+
+/**
+ * The series the collector's span_metrics connector makes of every span (namespace
+ * `traces.span.metrics`, re-exported without suffixes like the service's own metrics), labelled
+ * `service_name`, `span_name`, `span_kind` and `status_code`. test/programs/traces.test.ts finds
+ * them in Prometheus after a span is sent.
+ */
+export const SPAN_METRICS = {
+  calls: metric(
+    'traces_span_metrics_calls',
+    'counter',
+    Units.count,
+    'Spans ended, by service, span name, kind and status code.',
+  ),
+  duration: metric(
+    'traces_span_metrics_duration',
+    'histogram',
+    Units.milliseconds,
+    'Durations of the spans, as a histogram in milliseconds.',
+  ),
+} as const;
+
+/** What the Pushgateway adds to every pushed group (a group is one `job`: a CI suite, a training run). */
+export const PUSHGATEWAY_METRICS = {
+  pushTime: metric(
+    'push_time_seconds',
+    'gauge',
+    Units.seconds,
+    'Last Unix time a push to the group succeeded (any push: training step, test run).',
+  ),
+  pushFailureTime: metric(
+    'push_failure_time_seconds',
+    'gauge',
+    Units.seconds,
+    'Last Unix time a push to the group failed.',
+  ),
+} as const;
+
+/**
+ * A test run's results, as `npm run export-test-metrics` pushes them: the group is the `job`, each
+ * push replaces the previous run's, and every series carries the `run` label.
+ */
+export const TEST_RUN_METRICS = {
+  passed: metric('test_run_tests_passed', 'gauge', Units.count, 'Tests that passed in the run.'),
+  failed: metric('test_run_tests_failed', 'gauge', Units.count, 'Tests that failed (or errored) in the run.'),
+  skipped: metric('test_run_tests_skipped', 'gauge', Units.count, 'Tests skipped in the run.'),
+  duration: metric('test_run_duration_seconds', 'gauge', Units.seconds, 'Wall-clock time the run took.'),
+  success: metric('test_run_success', 'gauge', Units.count, '1 if the run had no failed test, 0 otherwise.'),
+} as const;
+
+/**
+ * The collector's `target_info`: one series per resource that pushes OTLP (`job` is its
+ * `service.name`, `instance` its `service.instance.id`), gone `metricExpiration` after its last
+ * push. For a push-only device it is the only sign of life.
+ */
+export const OTLP_METRICS = {
+  targetInfo: metric('target_info', 'gauge', Units.count, 'Target metadata, one series per pushing resource.'),
+} as const;
+
+/**
  * How device targets are identified: the scrape job of the liquid-audio-nets pods, and the target
  * label that names a device (set by relabelling at scrape time, so `up` carries it too).
  */
@@ -201,12 +265,23 @@ export class MetricCatalogue {
     return new MetricCatalogue([...this.byName.values(), ...metrics]);
   }
 
+  /** Whether `name` is a metric of the catalogue, or a series of one of its histograms (`_bucket`, `_sum`, `_count`). */
   public has(name: string): boolean {
-    return this.byName.has(name);
+    if (this.byName.has(name)) return true;
+    const m = /^(.+)_(bucket|sum|count)$/.exec(name);
+    return m !== null && this.byName.get(m[1])?.type === 'histogram';
   }
 
+  /** The metric `name`; a histogram's `_bucket` and `_sum` series are in its unit, its `_count` a count. */
   public get(name: string): Metric | undefined {
-    return this.byName.get(name);
+    const found = this.byName.get(name);
+    if (found !== undefined) return found;
+    const m = /^(.+)_(bucket|sum|count)$/.exec(name);
+    const histogram = m === null ? undefined : this.byName.get(m[1]);
+    if (m === null || histogram?.type !== 'histogram') return undefined;
+    return m[2] === 'count'
+      ? metric(name, 'counter', Units.count, `Observations of ${histogram.name}.`)
+      : metric(name, 'counter', histogram.unit, `${m[2]} series of ${histogram.name}.`);
   }
 
   public get metrics(): readonly Metric[] {
@@ -227,4 +302,8 @@ export const DEFAULT_CATALOGUE = new MetricCatalogue([
   ...Object.values(PROMETHEUS_METRICS),
   ...Object.values(NODE_EXPORTER_METRICS),
   ...Object.values(ALERTMANAGER_METRICS),
+  ...Object.values(SPAN_METRICS),
+  ...Object.values(PUSHGATEWAY_METRICS),
+  ...Object.values(TEST_RUN_METRICS),
+  ...Object.values(OTLP_METRICS),
 ]);

@@ -9,7 +9,7 @@ import type { WebClientSecurity } from '../k8s';
  */
 
 /** The datasource plugins the stack provisions. */
-export type GrafanaDatasourceType = 'prometheus' | 'alertmanager';
+export type GrafanaDatasourceType = 'prometheus' | 'alertmanager' | 'jaeger';
 
 /** A datasource as a dashboard panel, target or variable names it (`{ type, uid }`). */
 export interface GrafanaDatasourceRef {
@@ -24,6 +24,7 @@ export interface GrafanaDatasourceRef {
 export const GRAFANA_DATASOURCES = {
   prometheus: Object.freeze({ type: 'prometheus', uid: 'prometheus' }),
   alertmanager: Object.freeze({ type: 'alertmanager', uid: 'alertmanager' }),
+  jaeger: Object.freeze({ type: 'jaeger', uid: 'jaeger' }),
 } as const satisfies Record<GrafanaDatasourceType, GrafanaDatasourceRef>;
 
 /** Where the Grafana image reads provisioning (`GF_PATHS_PROVISIONING`) and where the dashboard files are mounted. */
@@ -60,7 +61,17 @@ export interface GrafanaProvisioningProps {
   readonly prometheusClient?: WebClientSecurity;
   /** How to authenticate to and verify Alertmanager. @default - plain HTTP */
   readonly alertmanagerClient?: WebClientSecurity;
+  /** URL of the Jaeger query API, e.g. `http://jaeger.monitoring.svc:16686`. @default - no traces datasource */
+  readonly jaegerUrl?: string;
+  /**
+   * The PromQL a span links to (Grafana's trace to metrics), by link label; `$__tags` expands
+   * into the span's tags as matchers. @default - none
+   */
+  readonly traceToMetricsQueries?: Readonly<Record<string, string>>;
 }
+
+/** A value of a datasource's `jsonData`: Grafana's fields are strings, flags and nested settings. */
+export type JsonValue = string | number | boolean | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
 /** One entry of `datasources.yaml`, in Grafana's field names. */
 export interface ProvisionedDatasource {
@@ -71,7 +82,7 @@ export interface ProvisionedDatasource {
   readonly url: string;
   readonly isDefault: boolean;
   readonly editable: boolean;
-  readonly jsonData: Readonly<Record<string, string | boolean>>;
+  readonly jsonData: Readonly<Record<string, JsonValue>>;
   /** Credentials, read by Grafana from mounted Secret files through `$__file{...}`. */
   readonly secureJsonData?: Readonly<Record<string, string>>;
 }
@@ -111,8 +122,9 @@ function checkProvisioning(props: GrafanaProvisioningProps): void {
   const fail = (message: string): never => {
     throw new Error(`${props.owner}: ${message}`);
   };
-  for (const field of ['prometheusUrl', 'alertmanagerUrl'] as const) {
+  for (const field of ['prometheusUrl', 'alertmanagerUrl', 'jaegerUrl'] as const) {
     const url = props[field];
+    if (field === 'jaegerUrl' && url === undefined) continue;
     if (typeof url !== 'string' || !HTTP_URL.test(url))
       fail(`'${field}' must be an http(s) URL without spaces or "$", got '${url}'`);
   }
@@ -127,7 +139,29 @@ function checkProvisioning(props: GrafanaProvisioningProps): void {
 
 /** The Prometheus datasource (the default) and the Alertmanager one, each with its client's credentials. */
 function provisionedDatasources(props: GrafanaProvisioningProps): ProvisionedDatasource[] {
-  return [prometheusDatasource(props), alertmanagerDatasource(props)];
+  return [
+    prometheusDatasource(props),
+    alertmanagerDatasource(props),
+    ...(props.jaegerUrl !== undefined ? [jaegerDatasource(props.jaegerUrl, props.traceToMetricsQueries ?? {})] : []),
+  ];
+}
+
+/**
+ * The Jaeger datasource, linked to Prometheus: from a span to its service's span metrics
+ * (`tracesToMetrics`, the field Grafana's TraceToMetricsSettings writes), and the service graph.
+ */
+function jaegerDatasource(url: string, queries: Readonly<Record<string, string>>): ProvisionedDatasource {
+  return datasource('Jaeger', GRAFANA_DATASOURCES.jaeger, url, false, undefined, {
+    tracesToMetrics: {
+      datasourceUid: GRAFANA_DATASOURCES.prometheus.uid,
+      // The span's service becomes the span metrics' `service_name` label in `$__tags`.
+      tags: [{ key: 'service.name', value: 'service_name' }],
+      queries: Object.entries(queries).map(([name, query]) => ({ name, query })),
+      spanStartTimeShift: '-5m',
+      spanEndTimeShift: '5m',
+    },
+    nodeGraph: { enabled: true },
+  });
 }
 
 function prometheusDatasource(props: GrafanaProvisioningProps): ProvisionedDatasource {
@@ -167,7 +201,7 @@ function datasource(
   url: string,
   isDefault: boolean,
   client: WebClientSecurity | undefined,
-  jsonData: Readonly<Record<string, string | boolean>>,
+  jsonData: Readonly<Record<string, JsonValue>>,
 ): ProvisionedDatasource {
   const auth = client?.grafanaDatasource();
   return {

@@ -127,6 +127,10 @@ export interface GrafanaProps {
   readonly prometheusClient?: WebClientSecurity;
   /** How to authenticate to and verify Alertmanager. @default - plain HTTP */
   readonly alertmanagerClient?: WebClientSecurity;
+  /** URL of the Jaeger query API of the traces datasource, e.g. `http://jaeger.monitoring.svc:16686`. @default - no traces datasource */
+  readonly jaegerUrl?: string;
+  /** The PromQL a span links to in Grafana, by link label (`$__tags` is the span's tags). @default - none */
+  readonly traceToMetricsQueries?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -267,6 +271,8 @@ export class Grafana extends Construct {
       folder: this.folder,
       prometheusClient: props.prometheusClient,
       alertmanagerClient: props.alertmanagerClient,
+      jaegerUrl: props.jaegerUrl,
+      traceToMetricsQueries: props.traceToMetricsQueries,
     });
   }
 

@@ -46,7 +46,21 @@ export const IMAGES = {
    * expands `GF_*__FILE` variables: that is how the admin credentials arrive.
    */
   grafana: image('docker.io/grafana/grafana', '13.2.3'),
+  /**
+   * Jaeger 2.13.0, the trace store (Apache-2.0; Grafana Tempo is AGPL-licensed, so it is not
+   * bundled). Jaeger v2 is published in the Go module's v1 line: module JAEGER_MODULE_VERSION's
+   * CHANGELOG.md heads that release "v1.76.0 / v2.13.0", and the tests run `cmd/jaeger` built from it.
+   */
+  jaeger: image('docker.io/jaegertracing/jaeger', '2.13.0'),
+  /**
+   * Pushgateway 1.11.1, the newest version the Go module proxy serves (1.11.2, 1.12.0, 1.12.1 and
+   * 1.13.0 are not), so the tests run the very version the pod does.
+   */
+  pushgateway: image('quay.io/prometheus/pushgateway', 'v1.11.1'),
 } as const;
+
+/** The Go module version of github.com/jaegertracing/jaeger that is Jaeger IMAGES.jaeger. */
+export const JAEGER_MODULE_VERSION = 'v1.76.0';
 
 /**
  * The Kubernetes API server, and the etcd it stores in, that judge dist/ in the tests

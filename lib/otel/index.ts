@@ -1,1 +1,7 @@
-export { OTEL_PORTS, OtelCollector, type OtelCollectorProps } from './otel-collector';
+export {
+  OTEL_PORTS,
+  OtelCollector,
+  type OtelCollectorProps,
+  type OtlpProtocol,
+  SPAN_DURATION_BUCKETS,
+} from './otel-collector';

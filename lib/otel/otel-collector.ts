@@ -38,6 +38,20 @@ import { OtelCollectorConfig, type OtelExporter, type OtelPipeline } from './ote
 /** The collector's ports, as clients, probes and the Prometheus scrape jobs know them. */
 export const OTEL_PORTS = { grpc: 4317, http: 4318, prometheus: 8889, telemetry: 8888, health: 13133 } as const;
 
+/** The two OTLP transports. */
+export type OtlpProtocol = 'grpc' | 'http';
+
+/**
+ * Bucket bounds of the span duration histogram: fine around the 25 ms real-time budget of an
+ * inference frame, coarse up to the seconds a request to a service may take.
+ */
+export const SPAN_DURATION_BUCKETS: readonly Duration[] = [
+  1, 2, 5, 10, 15, 20, 25, 30, 40, 50, 75, 100, 250, 500, 1000, 2500, 5000, 10_000,
+].map((ms) => Duration.millis(ms));
+
+/** Span attributes that become span metric labels besides the connector's own: the device, as the dashboards filter on it. */
+const SPAN_DIMENSIONS = ['device'] as const;
+
 /** The otel/opentelemetry-collector-contrib image runs as this user. */
 const COLLECTOR_UID = 10001;
 
@@ -46,10 +60,22 @@ export interface OtelCollectorProps {
   readonly instance: string;
   /** @default 2 - one collector can restart or move while the other receives */
   readonly replicas?: number;
-  /** `host:port` of an OTLP gRPC endpoint receiving traces (Tempo, Jaeger). @default - no traces pipeline */
+  /**
+   * Where the traces go: `host:port` of an OTLP gRPC endpoint, or with `tracesProtocol: 'http'` the
+   * base URL of an OTLP/HTTP one (a trace store, a vendor). The stack sets its bundled Jaeger here.
+   * @default - spans are received and become span metrics, but are not stored
+   */
   readonly tracesEndpoint?: string;
+  /** The protocol of `tracesEndpoint`. @default 'grpc' */
+  readonly tracesProtocol?: OtlpProtocol;
   /** Plain-text gRPC to the traces endpoint (in-cluster only). @default false */
   readonly tracesInsecure?: boolean;
+  /**
+   * How often the span metrics are handed to the Prometheus exporter: the delay from a span to
+   * its series, besides the scrape interval.
+   * @default Duration.seconds(15)
+   */
+  readonly spanMetricsFlushInterval?: Duration;
   /**
    * @default - requests 100m CPU and 256 MiB, limits 1 core and 512 MiB: the memory limiter keeps
    * the collector at 80% of the limit
@@ -174,23 +200,34 @@ function goMemLimit(resources: ComputeResources): string {
   return `${Math.floor(resources.limits.memory.in(Units.mebibytes) * 0.8)}MiB`;
 }
 
-/** Metrics from OTLP to the Prometheus exporter, and traces to `tracesEndpoint` when there is one. */
+/**
+ * Metrics from OTLP to the Prometheus exporter; traces to the span_metrics connector (whose series
+ * join the metrics) and to `tracesEndpoint` when there is one.
+ */
 function collectorConfig(owner: string, props: OtelCollectorProps): OtelCollectorConfig {
   const processors = ['memory_limiter', 'batch'];
-  const pipelines: Record<string, OtelPipeline> = {
-    metrics: { receivers: ['otlp'], processors, exporters: ['prometheus'] },
-  };
+  const spanMetrics = 'span_metrics';
   const exporters: Record<string, OtelExporter> = {
     prometheus: { kind: 'prometheus', port: OTEL_PORTS.prometheus, metricExpiration: Duration.minutes(5) },
   };
+  const traceExporters: string[] = [spanMetrics];
   if (props.tracesEndpoint !== undefined) {
-    exporters['otlp/traces'] = {
-      kind: 'otlp',
-      endpoint: props.tracesEndpoint,
-      insecure: props.tracesInsecure ?? false,
-    };
-    pipelines.traces = { receivers: ['otlp'], processors, exporters: ['otlp/traces'] };
+    const protocol = props.tracesProtocol ?? 'grpc';
+    if (protocol !== 'grpc' && protocol !== 'http')
+      throw new Error(`${owner}: 'tracesProtocol' must be 'grpc' or 'http', got '${protocol}'`);
+    if (protocol === 'http' && props.tracesInsecure !== undefined)
+      throw new Error(`${owner}: 'tracesInsecure' applies to gRPC only; an http:// URL is plain text already`);
+    const id = protocol === 'grpc' ? 'otlp_grpc/traces' : 'otlp_http/traces';
+    exporters[id] =
+      protocol === 'grpc'
+        ? { kind: 'otlp_grpc', endpoint: props.tracesEndpoint, insecure: props.tracesInsecure ?? false }
+        : { kind: 'otlp_http', endpoint: props.tracesEndpoint };
+    traceExporters.push(id);
   }
+  const pipelines: Record<string, OtelPipeline> = {
+    metrics: { receivers: ['otlp', spanMetrics], processors, exporters: ['prometheus'] },
+    traces: { receivers: ['otlp'], processors, exporters: traceExporters },
+  };
   return new OtelCollectorConfig(owner, {
     receivers: { otlp: { kind: 'otlp', grpcPort: OTEL_PORTS.grpc, httpPort: OTEL_PORTS.http } },
     processors: {
@@ -203,6 +240,15 @@ function collectorConfig(owner: string, props: OtelCollectorProps): OtelCollecto
       batch: { kind: 'batch', sendBatchSize: 8192, timeout: Duration.seconds(5) },
     },
     exporters,
+    connectors: {
+      [spanMetrics]: {
+        kind: 'span_metrics',
+        buckets: SPAN_DURATION_BUCKETS,
+        dimensions: SPAN_DIMENSIONS,
+        flushInterval: props.spanMetricsFlushInterval ?? Duration.seconds(15),
+        seriesExpiration: Duration.minutes(5),
+      },
+    },
     extensions: { health_check: { kind: 'health_check', port: OTEL_PORTS.health } },
     pipelines,
     telemetryPort: OTEL_PORTS.telemetry,

@@ -37,13 +37,36 @@ export interface PrometheusExporter {
   readonly metricExpiration: Duration;
 }
 
-/** Forwards traces to an OTLP endpoint (Tempo, Jaeger, a vendor). */
-export interface OtlpExporter {
-  readonly kind: 'otlp';
+/** Forwards data to an OTLP gRPC endpoint (the bundled Jaeger, another trace store, a vendor). */
+export interface OtlpGrpcExporter {
+  readonly kind: 'otlp_grpc';
   /** `host:port` of the OTLP gRPC endpoint. */
   readonly endpoint: string;
   /** Plain-text gRPC, inside the cluster only. */
   readonly insecure: boolean;
+}
+
+/** Forwards data to an OTLP/HTTP endpoint; the exporter appends `/v1/traces` to the base URL. */
+export interface OtlpHttpExporter {
+  readonly kind: 'otlp_http';
+  /** Base `http(s)://` URL of the endpoint. */
+  readonly endpoint: string;
+}
+
+/**
+ * Turns spans into request, error and duration series (`traces.span.metrics.*`): an exporter of a
+ * traces pipeline and a receiver of a metrics pipeline.
+ */
+export interface SpanMetricsConnector {
+  readonly kind: 'span_metrics';
+  /** Upper bounds of the duration histogram's buckets. */
+  readonly buckets: readonly Duration[];
+  /** Span or resource attributes that become labels, besides service, span name, kind and status code. */
+  readonly dimensions: readonly string[];
+  /** How often the series are handed on to the metrics pipeline. */
+  readonly flushInterval: Duration;
+  /** A series no span has updated for this long is dropped, so departed devices do not pile up. */
+  readonly seriesExpiration: Duration;
 }
 
 export interface HealthCheckExtension {
@@ -53,7 +76,8 @@ export interface HealthCheckExtension {
 
 export type OtelReceiver = OtlpReceiver;
 export type OtelProcessor = MemoryLimiterProcessor | BatchProcessor;
-export type OtelExporter = PrometheusExporter | OtlpExporter;
+export type OtelExporter = PrometheusExporter | OtlpGrpcExporter | OtlpHttpExporter;
+export type OtelConnector = SpanMetricsConnector;
 export type OtelExtension = HealthCheckExtension;
 export type SignalType = 'metrics' | 'traces' | 'logs';
 
@@ -68,6 +92,8 @@ export interface OtelCollectorConfigProps {
   readonly receivers: Readonly<Record<string, OtelReceiver>>;
   readonly processors: Readonly<Record<string, OtelProcessor>>;
   readonly exporters: Readonly<Record<string, OtelExporter>>;
+  /** Connectors: each is an exporter of one pipeline and a receiver of another. @default - none */
+  readonly connectors?: Readonly<Record<string, OtelConnector>>;
   readonly extensions: Readonly<Record<string, OtelExtension>>;
   /** Pipelines by id (`metrics`, `traces/backend`): the part before a `/` is the signal. */
   readonly pipelines: Readonly<Record<string, OtelPipeline>>;
@@ -93,6 +119,7 @@ export class OtelCollectorConfig {
     const ports = listeningPorts(props, fail);
     checkMemoryLimiters(props, fail);
     checkOtlpExporters(props, fail);
+    checkConnectors(props, fail);
     this.props = props;
     this.ports = ports;
   }
@@ -114,16 +141,10 @@ export class OtelCollectorConfig {
             }
           : { send_batch_size: x.sendBatchSize, timeout: x.timeout.toPrometheus() },
       ),
-      exporters: mapValues(p.exporters, (x): object =>
-        x.kind === 'prometheus'
-          ? {
-              endpoint: `${LISTEN}:${x.port}`,
-              metric_expiration: x.metricExpiration.toPrometheus(),
-              // The service contract's names stay as they are: no unit or type suffixes appended.
-              translation_strategy: 'UnderscoreEscapingWithoutSuffixes',
-            }
-          : { endpoint: x.endpoint, tls: { insecure: x.insecure } },
-      ),
+      exporters: mapValues(p.exporters, renderExporter),
+      ...(p.connectors && Object.keys(p.connectors).length > 0
+        ? { connectors: mapValues(p.connectors, renderConnector) }
+        : {}),
       service: {
         extensions: Object.keys(p.extensions),
         telemetry: {
@@ -137,6 +158,31 @@ export class OtelCollectorConfig {
       },
     };
   }
+}
+
+function renderExporter(x: OtelExporter): object {
+  switch (x.kind) {
+    case 'prometheus':
+      return {
+        endpoint: `${LISTEN}:${x.port}`,
+        metric_expiration: x.metricExpiration.toPrometheus(),
+        // The service contract's names stay as they are: no unit or type suffixes appended.
+        translation_strategy: 'UnderscoreEscapingWithoutSuffixes',
+      };
+    case 'otlp_grpc':
+      return { endpoint: x.endpoint, tls: { insecure: x.insecure } };
+    case 'otlp_http':
+      return { endpoint: x.endpoint };
+  }
+}
+
+function renderConnector(x: OtelConnector): object {
+  return {
+    histogram: { explicit: { buckets: x.buckets.map((b) => b.toGo()) } },
+    dimensions: x.dimensions.map((name) => ({ name })),
+    metrics_flush_interval: x.flushInterval.toGo(),
+    series_expiration: x.seriesExpiration.toGo(),
+  };
 }
 
 function mapValues<T, U>(record: Readonly<Record<string, T>>, f: (value: T) => U): Record<string, U> {
@@ -155,6 +201,7 @@ function checkComponentIds(props: OtelCollectorConfigProps, fail: Fail): void {
     receiver: props.receivers,
     processor: props.processors,
     exporter: props.exporters,
+    connector: props.connectors ?? {},
     extension: props.extensions,
   } as const;
   for (const [section, components] of Object.entries(sections)) {
@@ -165,9 +212,18 @@ function checkComponentIds(props: OtelCollectorConfigProps, fail: Fail): void {
   }
 }
 
-/** Every pipeline is well formed, then every receiver, processor and exporter is in one. */
+/**
+ * Every pipeline is well formed, then every receiver, processor and exporter is in one, and every
+ * connector is an exporter of one pipeline and a receiver of another.
+ */
 function checkPipelines(props: OtelCollectorConfigProps, fail: Fail): void {
-  const used = { receiver: new Set<string>(), processor: new Set<string>(), exporter: new Set<string>() };
+  const used = {
+    receiver: new Set<string>(),
+    processor: new Set<string>(),
+    exporter: new Set<string>(),
+    connectorIn: new Set<string>(),
+    connectorOut: new Set<string>(),
+  };
   for (const [id, pipeline] of Object.entries(props.pipelines)) checkPipeline(id, pipeline, props, used, fail);
   for (const [kind, defined] of [
     ['receiver', props.receivers],
@@ -179,6 +235,10 @@ function checkPipelines(props: OtelCollectorConfigProps, fail: Fail): void {
         fail(`${kind} '${id}' is defined but no pipeline uses it; remove it or add it to a pipeline`);
     }
   }
+  for (const id of Object.keys(props.connectors ?? {})) {
+    if (!used.connectorOut.has(id) || !used.connectorIn.has(id))
+      fail(`connector '${id}' must be an exporter of one pipeline and a receiver of another`);
+  }
 }
 
 /** Named after its signal, with a receiver and an exporter, defined components, and its processors in order; records what it uses. */
@@ -186,9 +246,10 @@ function checkPipeline(
   id: string,
   pipeline: OtelPipeline,
   props: OtelCollectorConfigProps,
-  used: Readonly<Record<PipelineSection, Set<string>>>,
+  used: Readonly<Record<PipelineSection | 'connectorIn' | 'connectorOut', Set<string>>>,
   fail: Fail,
 ): void {
+  const connectors = props.connectors ?? {};
   const signal = id.split('/')[0];
   if (!['metrics', 'traces', 'logs'].includes(signal))
     fail(`pipeline '${id}' must be named after its signal (metrics, traces or logs), got '${signal}'`);
@@ -200,6 +261,10 @@ function checkPipeline(
     ['exporter', pipeline.exporters, props.exporters],
   ] as const) {
     for (const ref of ids) {
+      if (kind !== 'processor' && ref in connectors) {
+        used[kind === 'receiver' ? 'connectorIn' : 'connectorOut'].add(ref);
+        continue;
+      }
       if (!(ref in defined))
         fail(
           `pipeline '${id}' names ${kind} '${ref}', which is not defined (defined: ${Object.keys(defined).join(', ') || 'none'})`,
@@ -249,7 +314,26 @@ function checkMemoryLimiters(props: OtelCollectorConfigProps, fail: Fail): void 
 
 function checkOtlpExporters(props: OtelCollectorConfigProps, fail: Fail): void {
   for (const [id, e] of Object.entries(props.exporters)) {
-    if (e.kind === 'otlp' && !/^[a-zA-Z0-9.-]+:\d+$/.test(e.endpoint))
+    if (e.kind === 'otlp_grpc' && !/^[a-zA-Z0-9.-]+:\d+$/.test(e.endpoint))
       fail(`exporter '${id}': 'endpoint' must be host:port, got '${e.endpoint}'`);
+    if (e.kind === 'otlp_http' && !/^https?:\/\/[a-zA-Z0-9.-]+(:\d+)?(\/[^\s$]*)?$/.test(e.endpoint))
+      fail(`exporter '${id}': 'endpoint' must be an http(s) URL without spaces or "$", got '${e.endpoint}'`);
+  }
+}
+
+function checkConnectors(props: OtelCollectorConfigProps, fail: Fail): void {
+  for (const [id, c] of Object.entries(props.connectors ?? {})) {
+    if (c.buckets.length === 0) fail(`connector '${id}': 'buckets' must list at least one bucket`);
+    c.buckets.forEach((b, i) => {
+      if (!b.isValid() || b.isZero()) fail(`connector '${id}': bucket ${i + 1} must be a positive duration, got ${b}`);
+      if (i > 0 && b.compareTo(c.buckets[i - 1]) <= 0)
+        fail(`connector '${id}': 'buckets' must increase, got ${c.buckets[i - 1]} then ${b}`);
+    });
+    for (const [field, d] of [
+      ['flushInterval', c.flushInterval],
+      ['seriesExpiration', c.seriesExpiration],
+    ] as const) {
+      if (!d.isValid() || d.isZero()) fail(`connector '${id}': '${field}' must be a positive duration, got ${d}`);
+    }
   }
 }

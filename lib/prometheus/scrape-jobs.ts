@@ -30,6 +30,10 @@ export const SCRAPE_LIMITS = {
   otelExported: { sampleLimit: 500_000, labelLimit: 40 },
   /** The collector's own telemetry: a few hundred series per pipeline. */
   otelTelemetry: { sampleLimit: 5000, labelLimit: 30 },
+  /** Batch jobs' pushed results: about ten series per test or training job, for hundreds of jobs. */
+  pushgateway: { sampleLimit: 20_000, labelLimit: 30 },
+  /** Jaeger's own telemetry (a collector build): a few hundred series. */
+  jaeger: { sampleLimit: 5000, labelLimit: 30 },
 } as const satisfies Record<string, ScrapeLimits>;
 
 /**

@@ -4,9 +4,11 @@ export {
   DEFAULT_NAMESPACE,
   type GrafanaOptions,
   type HardwareExporterOptions,
+  type JaegerOptions,
   MonitoringStack,
   type OtelCollectorOptions,
   type PrometheusOptions,
+  type PushgatewayOptions,
   type StackConfig,
   type StackSecurity,
 } from './monitoring-stack';

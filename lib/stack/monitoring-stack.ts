@@ -9,7 +9,13 @@ import {
   type AlertmanagerProps,
   type AlertRoutingProps,
 } from '../alertmanager';
-import { DEFAULT_CATALOGUE, DEFAULT_EVALUATION_INTERVAL, type Duration, type MetricCatalogue } from '../core';
+import {
+  DEFAULT_CATALOGUE,
+  DEFAULT_EVALUATION_INTERVAL,
+  type Duration,
+  type MetricCatalogue,
+  SPAN_METRICS,
+} from '../core';
 import { GRAFANA_PORT, Grafana, type GrafanaProps } from '../grafana';
 import {
   type ExistingNodeExporter,
@@ -19,6 +25,15 @@ import {
   type HardwareExporterProps,
   NODE_EXPORTER_APP_NAME,
 } from '../hardware';
+import {
+  JAEGER_APP_NAME,
+  JAEGER_JOB,
+  JAEGER_PORTS,
+  Jaeger,
+  type JaegerProps,
+  jaegerOtlpEndpoint,
+  jaegerQueryUrl,
+} from '../jaeger';
 import {
   labelValueProblem,
   type PodGroup,
@@ -43,6 +58,13 @@ import {
   SCRAPE_LIMITS,
   type ScrapeJob,
 } from '../prometheus';
+import {
+  PUSHGATEWAY_APP_NAME,
+  PUSHGATEWAY_JOB,
+  PUSHGATEWAY_PORT,
+  Pushgateway,
+  type PushgatewayProps,
+} from '../pushgateway';
 import type { AlertRule, RecordingRule } from '../rules';
 import { RuleGroup } from '../rules';
 import { type NetworkPolicyOptions, StackNetworkPolicies } from './stack-network-policies';
@@ -93,8 +115,17 @@ export type GrafanaOptions = Omit<
   'instance' | 'prometheusUrl' | 'alertmanagerUrl' | 'dashboards' | 'catalogue' | 'scrapeInterval'
 >;
 
-/** OpenTelemetry collector settings a stack may change. */
+/**
+ * OpenTelemetry collector settings a stack may change. Setting `tracesEndpoint` sends the traces
+ * there (another trace store, a vendor) instead of to the bundled Jaeger, which is then not deployed.
+ */
 export type OtelCollectorOptions = Omit<OtelCollectorProps, 'instance'>;
+
+/** Settings of the bundled Jaeger (retention, storage, resources). */
+export type JaegerOptions = Omit<JaegerProps, 'instance'>;
+
+/** Settings of the Pushgateway that batch jobs push to. */
+export type PushgatewayOptions = Omit<PushgatewayProps, 'instance'>;
 
 /**
  * Authentication and TLS inside the stack. When a server has them on, every client in the stack
@@ -152,8 +183,12 @@ export interface StackConfig {
   readonly alertmanager: AlertmanagerOptions;
   /** @default - the stack's own exporter with the HardwareExporter construct's defaults (port 19100) */
   readonly hardwareExporter?: HardwareExporterOptions;
-  /** @default - the OtelCollector construct's defaults: metrics only, no traces pipeline */
+  /** @default - the OtelCollector construct's defaults, traces to the bundled Jaeger */
   readonly otelCollector?: OtelCollectorOptions;
+  /** @default - the Jaeger construct's defaults; not deployed when `otelCollector.tracesEndpoint` is set */
+  readonly jaeger?: JaegerOptions;
+  /** @default - the Pushgateway construct's defaults */
+  readonly pushgateway?: PushgatewayOptions;
   /** The Grafana dashboards (dashboards/). @default - none */
   readonly dashboards?: readonly Dashboard[];
   /** @default - the Grafana construct's defaults, admin credentials from the Secret 'grafana-credentials' */
@@ -178,6 +213,8 @@ export const COMPONENT_NAMES = {
     telemetryPort: OTEL_PORTS.telemetry,
   },
   alertmanager: { appName: ALERTMANAGER_APP_NAME, port: ALERTMANAGER_PORTS.web },
+  jaeger: { appName: JAEGER_APP_NAME, telemetryPort: JAEGER_PORTS.telemetry },
+  pushgateway: { appName: PUSHGATEWAY_APP_NAME, port: PUSHGATEWAY_PORT },
 } as const;
 
 /** The whole monitoring stack: one chart (one file in dist/) per component, in apply order. */
@@ -197,6 +234,9 @@ export class MonitoringStack extends Construct {
   /** The node_exporter pods Prometheus scrapes as the hardware exporter: the stack's own, or the cluster's. */
   public readonly hardwareTarget: ExistingNodeExporter;
   public readonly otelCollector: OtelCollector;
+  /** The bundled trace store, or undefined when the traces go to an external endpoint. */
+  public readonly jaeger?: Jaeger;
+  public readonly pushgateway: Pushgateway;
   public readonly grafana: Grafana;
   public readonly networkPolicies: StackNetworkPolicies;
   /** Every metric rules and dashboards may query: the default catalogue plus what recording rules write. */
@@ -225,12 +265,14 @@ export class MonitoringStack extends Construct {
     const namespaceChart = renderNamespaceChart(scope, this.instance, this.namespace, this.namespaceOwned);
     const componentChart = (chartId: string) => this.renderComponentChart(scope, chartId, namespaceChart);
     const security = config.security ?? {};
+    const bundledJaeger = config.otelCollector?.tracesEndpoint === undefined;
     this.alertmanager = this.renderAlertmanager(componentChart('alertmanager'), config, security);
     const prometheusChart = componentChart('prometheus');
     this.rules = this.renderRules(prometheusChart);
     this.prometheus = this.renderPrometheus(prometheusChart, config, security);
     this.grafana = this.renderGrafana(componentChart('grafana'), config, security);
     this.otelCollector = new OtelCollector(componentChart('otel-collector'), 'OtelCollector', {
+      ...(bundledJaeger ? { tracesEndpoint: jaegerOtlpEndpoint(this.namespace), tracesInsecure: true } : {}),
       ...config.otelCollector,
       instance: this.instance,
     });
@@ -246,8 +288,17 @@ export class MonitoringStack extends Construct {
             createNamespace: this.namespaceOwned,
           })
         : undefined;
-    const charts = [namespaceChart, ...(hardwareChart ? [hardwareChart] : [])].filter((c) => c !== undefined);
-    this.networkPolicies = this.renderNetworkPolicies(scope, charts, config);
+    // The policies' chart first, then the charts added since, so that the earlier files keep their numbers.
+    const policyChart = new Chart(scope, 'network-policies');
+    const namespaceCharts = [namespaceChart, hardwareChart].filter((c): c is Chart => c !== undefined);
+    if (namespaceCharts.length > 0) policyChart.addDependency(...namespaceCharts);
+    if (bundledJaeger)
+      this.jaeger = new Jaeger(componentChart('jaeger'), 'Jaeger', { ...config.jaeger, instance: this.instance });
+    this.pushgateway = new Pushgateway(componentChart('pushgateway'), 'Pushgateway', {
+      ...config.pushgateway,
+      instance: this.instance,
+    });
+    this.networkPolicies = this.renderNetworkPolicies(policyChart, config);
   }
 
   /** A component's chart: its objects in the stack's namespace, applied once the namespace exists. */
@@ -306,7 +357,7 @@ export class MonitoringStack extends Construct {
     amFromPrometheus: WebClientSecurity,
     grafanaFromPrometheus: WebClientSecurity | undefined,
   ): ScrapeJob[] {
-    const { grafana, otelCollector, alertmanager: am } = COMPONENT_NAMES;
+    const { grafana, otelCollector, alertmanager: am, jaeger, pushgateway } = COMPONENT_NAMES;
     const hardware = this.hardwareTarget;
     return [
       devicesJob(config.deviceNamespaces),
@@ -334,6 +385,13 @@ export class MonitoringStack extends Construct {
         otelCollector.telemetryPort,
         SCRAPE_LIMITS.otelTelemetry,
       ),
+      // A batch job's series keep the `job` and `run` labels it pushed them with.
+      componentJob(PUSHGATEWAY_JOB, this.namespace, pushgateway.appName, pushgateway.port, SCRAPE_LIMITS.pushgateway, {
+        honorLabels: true,
+      }),
+      ...(config.otelCollector?.tracesEndpoint === undefined
+        ? [componentJob(JAEGER_JOB, this.namespace, jaeger.appName, jaeger.telemetryPort, SCRAPE_LIMITS.jaeger)]
+        : []),
       ...(config.extraScrapeJobs ?? []).map(extraScrapeJob),
     ];
   }
@@ -357,18 +415,15 @@ export class MonitoringStack extends Construct {
       dashboards: config.dashboards ?? [],
       catalogue: this.catalogue,
       scrapeInterval: this.prometheus.scrapeInterval,
+      ...(config.otelCollector?.tracesEndpoint === undefined
+        ? { jaegerUrl: jaegerQueryUrl(this.namespace), traceToMetricsQueries: TRACE_TO_METRICS }
+        : {}),
     });
   }
 
   /** The policies, in their own chart, applied once both namespaces exist. */
-  private renderNetworkPolicies(
-    scope: Construct,
-    namespaceCharts: readonly Chart[],
-    config: StackConfig,
-  ): StackNetworkPolicies {
+  private renderNetworkPolicies(policyChart: Chart, config: StackConfig): StackNetworkPolicies {
     const exporter = this.hardwareExporter;
-    const policyChart = new Chart(scope, 'network-policies');
-    policyChart.addDependency(...namespaceCharts);
     return new StackNetworkPolicies(policyChart, 'NetworkPolicies', {
       ...config.networkPolicies,
       instance: this.instance,
@@ -381,6 +436,8 @@ export class MonitoringStack extends Construct {
       otelCollector: podGroup(this.otelCollector),
       hardwareExporter: exporter ? { ...podGroup(exporter), port: exporter.port } : undefined,
       ownedNamespaces: this.namespaceOwned ? [this.namespace, this.hardwareNamespace] : [],
+      jaeger: this.jaeger ? podGroup(this.jaeger) : undefined,
+      pushgateway: podGroup(this.pushgateway),
       grafanaPort: GRAFANA_PORT,
     });
   }
@@ -390,6 +447,12 @@ export class MonitoringStack extends Construct {
     return `${serviceName}.${this.namespace}.svc`;
   }
 }
+
+/** From a span in Grafana to its service's span metrics: request rate and p95 duration per span name. */
+const TRACE_TO_METRICS: Readonly<Record<string, string>> = {
+  'Request rate': `sum by (span_name) (rate(${SPAN_METRICS.calls.name}{$__tags}[5m]))`,
+  'Duration p95 (ms)': `histogram_quantile(0.95, sum by (le, span_name) (rate(${SPAN_METRICS.duration.name}_bucket{$__tags}[5m])))`,
+};
 
 /** The stack's instance name, checked as a label value. */
 export function stackInstance(id: string, config: StackConfig): string {

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ALERTMANAGER_PORTS } from '../alertmanager';
+import { JAEGER_PORTS } from '../jaeger';
 import {
   type AllowProps,
   allowEgress,
@@ -13,12 +14,15 @@ import {
 } from '../k8s';
 import { OTEL_PORTS } from '../otel';
 import { PROMETHEUS_PORT } from '../prometheus';
+import { PUSHGATEWAY_PORT } from '../pushgateway';
 
 export interface NetworkPolicyOptions {
   /** Namespaces whose pods may reach Grafana on 3000 (the ingress controller's). @default ['ingress-nginx'] */
   readonly grafanaIngressNamespaces?: readonly string[];
   /** Namespaces whose pods may push OTLP to the collector. @default - the device namespaces, or every namespace when those are not limited */
   readonly otlpClientNamespaces?: readonly string[];
+  /** Namespaces whose batch jobs (CI runners, training) may push to the Pushgateway. @default - every namespace */
+  readonly pushClientNamespaces?: readonly string[];
   /**
    * Deny egress too, then allow DNS and what each component needs (Prometheus anywhere: it scrapes
    * every namespace; Alertmanager its peers and receivers; Grafana its datasources).
@@ -43,6 +47,10 @@ export interface StackNetworkPoliciesProps extends NetworkPolicyOptions {
    * its pods are someone else's, and only the stack's own pods are isolated (by their allow-lists).
    */
   readonly ownedNamespaces: readonly string[];
+  /** The bundled Jaeger. @default - none: traces go to an external endpoint */
+  readonly jaeger?: PodGroup;
+  /** The Pushgateway. @default - none */
+  readonly pushgateway?: PodGroup;
   /** Grafana's port. */
   readonly grafanaPort: number;
   /** Namespaces of the devices. @default - every namespace */
@@ -62,6 +70,7 @@ export class StackNetworkPolicies extends Construct {
     this.renderDefaultDeny(props);
     this.allowServerIngress(props);
     this.allowSourceIngress(props);
+    this.allowTelemetryIngress(props);
     if (this.restrictEgress) this.allowComponentEgress(props);
     this.labelPolicies(props.instance);
   }
@@ -129,6 +138,35 @@ export class StackNetworkPolicies extends Construct {
     }
   }
 
+  /** Jaeger (spans from the collector, queries from Grafana) and the Pushgateway (pushes from batch jobs). */
+  private allowTelemetryIngress(props: StackNetworkPoliciesProps): void {
+    const prometheus = fromPods(props.prometheus);
+    if (props.jaeger) {
+      allowIngress(this, 'Jaeger', {
+        name: 'jaeger-ingress',
+        pods: props.jaeger,
+        rules: [
+          { peers: [fromPods(props.otelCollector)], ports: [{ port: JAEGER_PORTS.otlpGrpc }] },
+          { peers: [fromPods(props.grafana)], ports: [{ port: JAEGER_PORTS.query }] },
+          { peers: [prometheus], ports: [{ port: JAEGER_PORTS.telemetry }] },
+        ],
+      });
+    }
+    if (props.pushgateway) {
+      const pushers = props.pushClientNamespaces;
+      allowIngress(this, 'Pushgateway', {
+        name: 'pushgateway-ingress',
+        pods: props.pushgateway,
+        rules: [
+          {
+            peers: [pushers ? { kind: 'namespaces', names: pushers } : { kind: 'any-namespace' }, prometheus],
+            ports: [{ port: PUSHGATEWAY_PORT }],
+          },
+        ],
+      });
+    }
+  }
+
   /** With egress denied: DNS, and what each component must reach. */
   private allowComponentEgress(props: StackNetworkPoliciesProps): void {
     allowEgress(this, 'PrometheusEgress', {
@@ -153,12 +191,14 @@ export class StackNetworkPolicies extends Construct {
         DNS,
         { peers: [fromPods(props.prometheus)], ports: [{ port: PROMETHEUS_PORT }] },
         { peers: [fromPods(props.alertmanager)], ports: [{ port: ALERTMANAGER_PORTS.web }] },
+        ...(props.jaeger ? [{ peers: [fromPods(props.jaeger)], ports: [{ port: JAEGER_PORTS.query }] }] : []),
       ],
     });
     allowEgress(this, 'OtelCollectorEgress', {
       name: 'otel-collector-egress',
       pods: props.otelCollector,
-      rules: [DNS, { peers: [ANYWHERE], ports: [{ port: OTEL_PORTS.grpc }] }],
+      // OTLP gRPC to a trace store; OTLP/HTTP to one on 4318 or behind TLS on 443.
+      rules: [DNS, { peers: [ANYWHERE], ports: [{ port: OTEL_PORTS.grpc }, { port: OTEL_PORTS.http }, { port: 443 }] }],
     });
   }
 

@@ -1,19 +1,22 @@
 /**
  * `npm run check-health`: is every component of a running stack ready? Prometheus ready and
  * healthy, every target up, every rule evaluating, an Alertmanager to send to; every Alertmanager
- * peer ready in a complete cluster; Grafana healthy. One line per check; each finding names the
+ * peer ready in a complete cluster; Grafana healthy; Jaeger's query API answering; the Pushgateway
+ * ready, with no group whose last push failed. One line per check; each finding names the
  * component and its URL. Exit 0 healthy, 1 findings, 2 usage error.
  */
 import { App } from 'cdk8s';
 import { config } from '../../config';
 import { MonitoringStack } from '../../lib';
-import { getJson, main, type Report, reason, request, UsageError, urlFromEnv, urlsFromEnv } from './report';
+import { checkUrl, getJson, main, type Report, reason, request, UsageError, urlFromEnv, urlsFromEnv } from './report';
 
 const USAGE = `usage: PROMETHEUS_URL=<url> ALERTMANAGER_URL=<url>[,<url>...] GRAFANA_URL=<url> npm run check-health
 
   PROMETHEUS_URL     a Prometheus server, e.g. http://localhost:9090 (kubectl -n monitoring port-forward svc/prometheus 9090)
   ALERTMANAGER_URL   one or more Alertmanager peers, comma-separated, e.g. http://localhost:9093
   GRAFANA_URL        Grafana, e.g. http://localhost:3000
+  JAEGER_URL         the bundled Jaeger's query API, e.g. http://localhost:16686 (not checked when unset)
+  PUSHGATEWAY_URL    the Pushgateway, e.g. http://localhost:9091 (not checked when unset)
   ALERTMANAGER_PEERS the size of a complete Alertmanager cluster (default: the stack's replicas, from config.ts)
   CHECK_TIMEOUT_SECONDS  how long one request may take (default 5)
 
@@ -122,6 +125,54 @@ async function checkGrafana(report: Report, url: string): Promise<void> {
   }
 }
 
+async function checkJaeger(report: Report, url: string): Promise<void> {
+  const component = `jaeger ${url}`;
+  try {
+    const { data } = await getJson<{ data: string[] | null }>(`${url}/api/services`);
+    const services = data ?? [];
+    report.ok(
+      component,
+      `query API answering; traces of ${services.length} service${services.length === 1 ? '' : 's'} stored`,
+    );
+  } catch (error) {
+    report.fail(component, reason(error));
+  }
+}
+
+interface PushedGroup {
+  labels: Record<string, string>;
+  push_time_seconds?: { metrics: Array<{ value: string }> };
+  push_failure_time_seconds?: { metrics: Array<{ value: string }> };
+}
+
+async function checkPushgateway(report: Report, url: string): Promise<void> {
+  const component = `pushgateway ${url}`;
+  try {
+    for (const [path, what] of [
+      ['/-/healthy', 'healthy'],
+      ['/-/ready', 'ready'],
+    ] as const) {
+      const res = await request(`${url}${path}`);
+      if (!res.ok) return report.fail(component, `not ${what}: ${path} answered ${res.status}`);
+    }
+    const { data } = await getJson<{ data: PushedGroup[] }>(`${url}/api/v1/metrics`);
+    report.ok(component, `ready and healthy; ${data.length} pushed group${data.length === 1 ? '' : 's'}`);
+    const last = (m?: { metrics: Array<{ value: string }> }) => Number(m?.metrics[0]?.value ?? 0);
+    for (const g of data) {
+      if (last(g.push_failure_time_seconds) > last(g.push_time_seconds))
+        report.fail(component, `the last push of job ${g.labels.job ?? '(none)'} failed`);
+    }
+  } catch (error) {
+    report.fail(component, reason(error));
+  }
+}
+
+/** An optional URL from the environment: undefined when unset. */
+function optionalUrl(name: string): string | undefined {
+  const value = process.env[name];
+  return value === undefined || value.trim() === '' ? undefined : checkUrl(name, value.trim());
+}
+
 /** The size of a complete cluster: ALERTMANAGER_PEERS, or the replicas config.ts deploys. */
 function expectedPeers(): number {
   const value = process.env.ALERTMANAGER_PEERS;
@@ -139,8 +190,14 @@ main('check-health', USAGE, async (report) => {
   const prometheus = urlFromEnv('PROMETHEUS_URL');
   const alertmanagers = urlsFromEnv('ALERTMANAGER_URL');
   const grafana = urlFromEnv('GRAFANA_URL');
+  const jaeger = optionalUrl('JAEGER_URL');
+  const pushgateway = optionalUrl('PUSHGATEWAY_URL');
   const peers = expectedPeers();
   await checkPrometheus(report, prometheus);
   for (const url of alertmanagers) await checkAlertmanager(report, url, peers);
   await checkGrafana(report, grafana);
+  if (jaeger) await checkJaeger(report, jaeger);
+  else report.note('jaeger', 'JAEGER_URL not set: not checked');
+  if (pushgateway) await checkPushgateway(report, pushgateway);
+  else report.note('pushgateway', 'PUSHGATEWAY_URL not set: not checked');
 });

@@ -242,7 +242,7 @@ const CASES: ReadonlyArray<readonly [string, readonly Edit[], RegExp]> = [
   [
     'an exported dashboard needing a datasource that is not provisioned',
     [{ file: EXPORTED_DASHBOARD, from: /"pluginId": "prometheus"/, to: '"pluginId": "loki"' }],
-    /^dashboard file 'dashboards\/json\/edge-cpu\.json': '__inputs' DS_PROMETHEUS needs a 'loki' datasource, which is not provisioned \(provisioned: prometheus \(prometheus\), alertmanager \(alertmanager\)\)$/,
+    /^dashboard file 'dashboards\/json\/edge-cpu\.json': '__inputs' DS_PROMETHEUS needs a 'loki' datasource, which is not provisioned \(provisioned: prometheus \(prometheus\), alertmanager \(alertmanager\), jaeger \(jaeger\)\)$/,
   ],
   [
     'an exported dashboard on a datasource uid of another Grafana',
@@ -260,6 +260,16 @@ const CASES: ReadonlyArray<readonly [string, readonly Edit[], RegExp]> = [
       `extraScrapeJobs: [{ name: 'edge-gateway', targets: ['gateway.edge.svc:9100'], limits: { sampleLimit: 0, labelLimit: 30 } }]`,
     ),
     /^scrape job 'edge-gateway': 'limits\.sampleLimit' must be a whole number of at least 1, got 0$/,
+  ],
+  [
+    'a Jaeger retention shorter than an hour',
+    stackOption(`jaeger: { retention: Duration.minutes(10) }`),
+    /^jaeger 'jaeger': 'retention' must be at least 1h \(whole milliseconds\), got 10m$/,
+  ],
+  [
+    'a negative batch job push age',
+    threshold(/maxPushAge: Duration\.hours\(26\)/, 'maxPushAge: Duration.hours(-26)'),
+    /^alert 'BatchJobPushStale': 'maxPushAge' must be a positive whole number of milliseconds, got -93600000ms$/,
   ],
   [
     'a Prometheus with no replicas',

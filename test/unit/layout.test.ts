@@ -9,7 +9,7 @@ import { join, relative, resolve } from 'node:path';
 const ROOT = resolve(__dirname, '../..');
 const LIB = join(ROOT, 'lib');
 const BASE = ['core', 'rules', 'k8s'];
-const COMPONENTS = ['prometheus', 'alertmanager', 'grafana', 'otel', 'hardware'];
+const COMPONENTS = ['prometheus', 'alertmanager', 'grafana', 'otel', 'hardware', 'jaeger', 'pushgateway'];
 const ALLOWED: Record<string, readonly string[]> = {
   core: [],
   rules: ['core'],

@@ -132,6 +132,7 @@ describe('the dashboards', () => {
     const units = (d: Dashboard) => Object.fromEntries(panels(d).map((p) => [p.title, p.fieldConfig?.defaults.unit]));
     expect(units(byUid('performance'))).toEqual({
       'Inference latency': 'ms',
+      'Inference latency quantiles': 'ms',
       Throughput: 'hertz',
       'Power draw': 'mwatt',
       'Memory use': 'decmbytes',
@@ -168,6 +169,7 @@ describe("threshold lines are the alerts' own", () => {
   /** Every panel that draws an alert's line, with the alert: the line is the alert's `line()`. */
   const ALERT_LINES: ReadonlyArray<readonly [string, string, ThresholdAlertRule]> = [
     ['performance', 'Inference latency', highInferenceLatency],
+    ['performance', 'Inference latency quantiles', highInferenceLatency],
     ['performance', 'Throughput', lowThroughput],
     ['performance', 'Power draw', highPowerConsumption],
     ['performance', 'Memory use', highMemoryUsage],
@@ -264,4 +266,14 @@ describe("threshold lines are the alerts' own", () => {
     expect(Object.isFrozen(byUid('performance'))).toBe(true);
     expect(Object.isFrozen(panels(byUid('performance'))[0].fieldConfig?.defaults.thresholds?.steps)).toBe(true);
   });
+});
+
+test('the Performance dashboard draws p50, p95 and p99 of the inference spans from the span metrics histogram', () => {
+  const p = panels(byUid('performance')).find((x) => x.title === 'Inference latency quantiles')!;
+  expect(p.targets!.map((t: any) => [t.legendFormat, t.expr])).toEqual(
+    [0.5, 0.95, 0.99].map((q, i) => [
+      ['p50', 'p95', 'p99'][i],
+      `histogram_quantile(${q}, sum by (le) (rate(traces_span_metrics_duration_bucket{span_name="inference",device=~"$device"}[5m])))`,
+    ]),
+  );
 });

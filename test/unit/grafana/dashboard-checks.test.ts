@@ -31,7 +31,7 @@ describe('dashboard checks', () => {
       const d = performance();
       d.panels[0].datasource = { type: 'prometheus', uid: 'thanos' };
       expect(check(d)).toThrow(
-        "dashboard 'performance': panel 'Inference latency' (id 1) uses datasource uid 'thanos', which is not a provisioned datasource (provisioned: prometheus, alertmanager)",
+        "dashboard 'performance': panel 'Inference latency' (id 1) uses datasource uid 'thanos', which is not a provisioned datasource (provisioned: prometheus, alertmanager, jaeger)",
       );
     });
 
@@ -55,7 +55,7 @@ describe('dashboard checks', () => {
       const d = performance();
       delete d.panels[0].datasource;
       expect(check(d)).toThrow(
-        /panel 'Inference latency' \(id 1\) has no datasource uid; set one of the provisioned datasources \(prometheus, alertmanager\)/,
+        /panel 'Inference latency' \(id 1\) has no datasource uid; set one of the provisioned datasources \(prometheus, alertmanager, jaeger\)/,
       );
     });
 

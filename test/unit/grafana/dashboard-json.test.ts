@@ -133,7 +133,7 @@ describe('loadDashboardJson', () => {
       exported((d) => {
         d.__inputs[0] = { name: 'DS_LOKI', type: 'datasource', pluginId: 'loki', label: 'Loki' };
       }),
-      /^dashboard file '.*bad\.json': '__inputs' DS_LOKI needs a 'loki' datasource, which is not provisioned \(provisioned: prometheus \(prometheus\), alertmanager \(alertmanager\)\)$/,
+      /^dashboard file '.*bad\.json': '__inputs' DS_LOKI needs a 'loki' datasource, which is not provisioned \(provisioned: prometheus \(prometheus\), alertmanager \(alertmanager\), jaeger \(jaeger\)\)$/,
     ],
     [
       'a ${DS_*} its inputs do not declare',

@@ -381,3 +381,38 @@ describe('Grafana', () => {
     });
   });
 });
+
+describe('the Jaeger datasource', () => {
+  test('provisioned when a Jaeger URL is given, linked to Prometheus by trace to metrics', () => {
+    const { grafana } = build({
+      jaegerUrl: 'http://jaeger.monitoring.svc:16686',
+      traceToMetricsQueries: { 'Request rate': 'sum(rate(traces_span_metrics_calls{$__tags}[5m]))' },
+    });
+    expect(grafana.provisioning.datasources.find((d) => d.type === 'jaeger')).toEqual({
+      name: 'Jaeger',
+      type: 'jaeger',
+      uid: 'jaeger',
+      access: 'proxy',
+      url: 'http://jaeger.monitoring.svc:16686',
+      isDefault: false,
+      editable: false,
+      jsonData: {
+        tracesToMetrics: {
+          datasourceUid: 'prometheus',
+          tags: [{ key: 'service.name', value: 'service_name' }],
+          queries: [{ name: 'Request rate', query: 'sum(rate(traces_span_metrics_calls{$__tags}[5m]))' }],
+          spanStartTimeShift: '-5m',
+          spanEndTimeShift: '5m',
+        },
+        nodeGraph: { enabled: true },
+      },
+    });
+    expect(build().grafana.provisioning.datasources.map((d) => d.type)).toEqual(['prometheus', 'alertmanager']);
+  });
+
+  test('fails when the Jaeger URL is not an http(s) URL', () => {
+    expect(() => build({ jaegerUrl: 'jaeger:16686' })).toThrow(
+      /'jaegerUrl' must be an http\(s\) URL without spaces or "\$", got 'jaeger:16686'/,
+    );
+  });
+});

@@ -45,7 +45,12 @@ describe('OtelCollector', () => {
       http: { endpoint: '${env:POD_IP}:4318' },
     });
     expect(config.service.pipelines).toEqual({
-      metrics: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['prometheus'] },
+      metrics: {
+        receivers: ['otlp', 'span_metrics'],
+        processors: ['memory_limiter', 'batch'],
+        exporters: ['prometheus'],
+      },
+      traces: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['span_metrics'] },
     });
     expect(config.exporters.prometheus).toEqual({
       endpoint: '${env:POD_IP}:8889',
@@ -84,27 +89,49 @@ describe('OtelCollector', () => {
     });
   });
 
-  test('no traces pipeline and no dangling exporter unless an endpoint is set', () => {
-    expect(config.exporters).not.toHaveProperty('otlp/traces');
-    const traced = build({ tracesEndpoint: 'tempo.tracing.svc:4317', tracesInsecure: true }).config;
-    expect(traced.exporters['otlp/traces']).toEqual({ endpoint: 'tempo.tracing.svc:4317', tls: { insecure: true } });
+  test('spans always become span metrics; they are stored only where an endpoint is set', () => {
+    expect(Object.keys(config.exporters)).toEqual(['prometheus']);
+    expect(config.connectors.span_metrics).toMatchObject({
+      dimensions: [{ name: 'device' }],
+      metrics_flush_interval: '15s',
+      series_expiration: '5m',
+    });
+    expect(config.connectors.span_metrics.histogram.explicit.buckets).toContain('25ms');
+    expect(config.connectors.span_metrics.histogram.explicit.buckets).toContain('1s');
+    const traced = build({ tracesEndpoint: 'jaeger.tracing.svc:4317', tracesInsecure: true }).config;
+    expect(traced.exporters['otlp_grpc/traces']).toEqual({
+      endpoint: 'jaeger.tracing.svc:4317',
+      tls: { insecure: true },
+    });
     expect(traced.service.pipelines.traces).toEqual({
       receivers: ['otlp'],
       processors: ['memory_limiter', 'batch'],
-      exporters: ['otlp/traces'],
+      exporters: ['span_metrics', 'otlp_grpc/traces'],
     });
+    const http = build({ tracesEndpoint: 'https://otlp.vendor.example', tracesProtocol: 'http' }).config;
+    expect(http.exporters['otlp_http/traces']).toEqual({ endpoint: 'https://otlp.vendor.example' });
+    expect(http.service.pipelines.traces.exporters).toEqual(['span_metrics', 'otlp_http/traces']);
+  });
+
+  test('fails when an HTTP traces endpoint is given a gRPC-only setting or is not a URL', () => {
+    expect(() =>
+      build({ tracesEndpoint: 'https://otlp.vendor.example', tracesProtocol: 'http', tracesInsecure: true }),
+    ).toThrow("OtelCollector 'otel-collector': 'tracesInsecure' applies to gRPC only");
+    expect(() => build({ tracesEndpoint: 'otlp.vendor.example:4318', tracesProtocol: 'http' })).toThrow(
+      "OtelCollector 'otel-collector': exporter 'otlp_http/traces': 'endpoint' must be an http(s) URL without spaces or \"$\", got 'otlp.vendor.example:4318'",
+    );
   });
 
   test('the config hash rolls the collectors when the configuration changes', () => {
     const hash = (m: Manifest[]) =>
       (byKind(m, 'Deployment')[0] as any).spec.template.metadata.annotations['checksum/config'];
     expect(hash(build().manifests)).toBe(hash(manifests));
-    expect(hash(build({ tracesEndpoint: 'tempo.tracing.svc:4317' }).manifests)).not.toBe(hash(manifests));
+    expect(hash(build({ tracesEndpoint: 'jaeger.tracing.svc:4317' }).manifests)).not.toBe(hash(manifests));
   });
 
   test('fails when the traces endpoint is not host:port', () => {
-    expect(() => build({ tracesEndpoint: 'http://tempo:4317' })).toThrow(
-      "OtelCollector 'otel-collector': exporter 'otlp/traces': 'endpoint' must be host:port, got 'http://tempo:4317'",
+    expect(() => build({ tracesEndpoint: 'http://jaeger:4317' })).toThrow(
+      "OtelCollector 'otel-collector': exporter 'otlp_grpc/traces': 'endpoint' must be host:port, got 'http://jaeger:4317'",
     );
   });
 });
@@ -128,11 +155,34 @@ describe('collector configuration cross-checks', () => {
     expect(() =>
       check({
         ...props,
-        exporters: { ...props.exporters, 'otlp/traces': { kind: 'otlp', endpoint: 'tempo:4317', insecure: false } },
+        exporters: {
+          ...props.exporters,
+          'otlp_grpc/traces': { kind: 'otlp_grpc', endpoint: 'jaeger:4317', insecure: false },
+        },
       }),
     ).toThrow(
-      "OtelCollector 'otel-collector': exporter 'otlp/traces' is defined but no pipeline uses it; remove it or add it to a pipeline",
+      "OtelCollector 'otel-collector': exporter 'otlp_grpc/traces' is defined but no pipeline uses it; remove it or add it to a pipeline",
     );
+  });
+
+  test('fails when a connector is not both an exporter and a receiver', () => {
+    const props = valid();
+    expect(() =>
+      check({
+        ...props,
+        pipelines: { ...props.pipelines, metrics: { ...props.pipelines.metrics, receivers: ['otlp'] } },
+      }),
+    ).toThrow(
+      "OtelCollector 'otel-collector': connector 'span_metrics' must be an exporter of one pipeline and a receiver of another",
+    );
+  });
+
+  test('fails when the span duration buckets do not increase', () => {
+    const props = valid();
+    const sm = props.connectors!.span_metrics;
+    expect(() =>
+      check({ ...props, connectors: { span_metrics: { ...sm, buckets: [sm.buckets[1], sm.buckets[0]] } } }),
+    ).toThrow("OtelCollector 'otel-collector': connector 'span_metrics': 'buckets' must increase, got 2ms then 1ms");
   });
 
   test('fails when two listeners share a port', () => {

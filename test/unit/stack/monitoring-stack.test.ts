@@ -21,6 +21,8 @@ describe('MonitoringStack', () => {
       'otel-collector',
       'hardware-exporter',
       'network-policies',
+      'jaeger',
+      'pushgateway',
     ]);
     const [ns] = byKind(Testing.synth(chartById(app.charts, 'namespace')) as Manifest[], 'Namespace');
     expect(ns.metadata).toMatchObject({
@@ -48,6 +50,7 @@ describe('MonitoringStack', () => {
       'hardware.rules.yaml',
       'model-quality.rules.yaml',
       'prometheus.rules.yaml',
+      'telemetry.rules.yaml',
     ]);
   });
 
@@ -74,6 +77,8 @@ describe('MonitoringStack', () => {
       'grafana',
       'otel-collector',
       'otel-collector-telemetry',
+      'pushgateway',
+      'jaeger',
     ]);
     for (const job of jobs)
       expect([job.job_name, job.fallback_scrape_protocol]).toEqual([job.job_name, 'PrometheusText0.0.4']);

@@ -107,6 +107,24 @@ describe('StackNetworkPolicies', () => {
     }
   });
 
+  test('Jaeger admits spans from the collector, queries from Grafana, scrapes from Prometheus; the Pushgateway admits pushes', () => {
+    const r = policies();
+    expect(r['liquid-audio-nets-monitoring/jaeger-ingress'].spec.ingress).toEqual([
+      { from: [pods('opentelemetry-collector')], ports: [tcp(4317)] },
+      { from: [pods('grafana')], ports: [tcp(16686)] },
+      { from: [pods('prometheus')], ports: [tcp(8888)] },
+    ]);
+    expect(r['liquid-audio-nets-monitoring/pushgateway-ingress'].spec.ingress).toEqual([
+      { from: [{ namespaceSelector: {} }, pods('prometheus')], ports: [tcp(9091)] },
+    ]);
+    const limited = policies({ networkPolicies: { pushClientNamespaces: ['ci'] } });
+    expect(limited['liquid-audio-nets-monitoring/pushgateway-ingress'].spec.ingress[0].from[0]).toEqual({
+      namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['ci'] }] },
+    });
+    const external = policies({ otelCollector: { tracesEndpoint: 'tempo.tracing.svc:4317' } });
+    expect(external['liquid-audio-nets-monitoring/jaeger-ingress']).toBeUndefined();
+  });
+
   test('restrictEgress: default deny egress, then DNS and what each component needs', () => {
     const r = policies({ networkPolicies: { restrictEgress: true } });
     expect(r['liquid-audio-nets-monitoring/default-deny-all'].spec).toEqual({
@@ -126,7 +144,12 @@ describe('StackNetworkPolicies', () => {
       },
       { to: [pods('prometheus')], ports: [tcp(9090)] },
       { to: [pods('alertmanager')], ports: [tcp(9093)] },
+      { to: [pods('jaeger')], ports: [tcp(16686)] },
     ]);
+    expect(r['liquid-audio-nets-monitoring/otel-collector-egress'].spec.egress[1]).toEqual({
+      to: [{ ipBlock: { cidr: '0.0.0.0/0' } }],
+      ports: [tcp(4317), tcp(4318), tcp(443)],
+    });
     expect(r['liquid-audio-nets-monitoring/alertmanager-egress'].spec.egress[2]).toEqual({
       to: [{ ipBlock: { cidr: '0.0.0.0/0' } }],
       ports: [tcp(443), tcp(587), tcp(465), tcp(25)],
