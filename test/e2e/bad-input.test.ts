@@ -247,7 +247,7 @@ const CASES: ReadonlyArray<readonly [string, readonly Edit[], RegExp]> = [
   [
     'an exported dashboard on a datasource uid of another Grafana',
     [{ file: EXPORTED_DASHBOARD, from: /"uid": "\$\{DS_PROMETHEUS\}"/g, to: '"uid": "P1809F7CD0C75ACF3"' }],
-    /^dashboard file 'dashboards\/json\/edge-cpu\.json': dashboard 'edge-cpu': variable 'device' uses datasource uid 'P1809F7CD0C75ACF3', which is not a provisioned datasource \(provisioned: prometheus, alertmanager\)$/,
+    /^dashboard file 'dashboards\/json\/edge-cpu\.json': dashboard 'edge-cpu': variable 'device' uses datasource uid 'P1809F7CD0C75ACF3', which is not a provisioned datasource \(provisioned: prometheus, alertmanager, jaeger\)$/,
   ],
   [
     'a dashboard file that is not valid JSON',
