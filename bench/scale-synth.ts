@@ -21,7 +21,7 @@ import {
   SERVICE_METRICS,
 } from '../lib';
 
-const RULES_PER_GROUP = 50;
+export const RULES_PER_GROUP = 50;
 const PANELS_PER_DASHBOARD = 12;
 const GAUGES: readonly Metric[] = Object.values(SERVICE_METRICS);
 

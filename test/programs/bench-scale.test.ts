@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { RULES_PER_GROUP } from '../../bench/scale-synth';
+import { stackConfig } from '../../config';
 
 /** The scale benchmark at its smallest sizes, so the harness cannot rot (npm test compiles it first). */
 const root = resolve(__dirname, '../..');
@@ -37,7 +39,13 @@ test('1,000 generated rules fill two rule ConfigMaps, both mounted into Promethe
   const docs = parseAllDocuments(readFileSync(join(outdir, file), 'utf8')).map((d) => d.toJS());
   const ruleMaps = docs.filter((d) => d.kind === 'ConfigMap' && String(d.metadata.name).startsWith('prometheus-rules'));
   expect(ruleMaps.map((m) => m.metadata.name)).toEqual(['prometheus-rules', 'prometheus-rules-2']);
-  expect(ruleMaps.flatMap((m) => Object.keys(m.data))).toHaveLength(20);
+  // The 1,000 generated rules in groups of RULES_PER_GROUP, beside every rule file of the shipped stack.
+  const files = ruleMaps.flatMap((m) => Object.keys(m.data));
+  const shipped = new MonitoringStack(new App(), 'shipped', stackConfig()).ruleGroups.map((g) => g.fileName);
+  expect(files.filter((f) => f.startsWith('fleet-'))).toHaveLength(Math.ceil(1000 / RULES_PER_GROUP));
+  expect(files.filter((f) => !f.startsWith('fleet-')).sort()).toEqual(
+    shipped.filter((f) => !f.startsWith('fleet-')).sort(),
+  );
   const volume = docs
     .find((d) => d.kind === 'StatefulSet')
     .spec.template.spec.volumes.find((v: any) => v.name === 'rules');

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { config } from '../../config';
-import { Duration, MonitoringStack, PROMETHEUS_METRICS } from '../../lib';
+import { DEFAULT_NAMESPACE, Duration, HARDWARE_EXPORTER_PORT, MonitoringStack, PROMETHEUS_METRICS } from '../../lib';
 import { nominalReadings, startDevice } from '../support/device-simulator';
 import { freePort, type LoopbackServer, serve, waitFor } from '../support/http';
 import { byKind, chartById, type Manifest } from '../support/manifests';
@@ -117,8 +117,8 @@ beforeAll(async () => {
         {
           address: exporter.address,
           meta: {
-            ...podMeta('monitoring-hardware', 'node-exporter-x7k2p', 'edge-01'),
-            __meta_kubernetes_pod_container_port_number: '9100',
+            ...podMeta(`${DEFAULT_NAMESPACE}-hardware`, 'node-exporter-x7k2p', 'edge-01'),
+            __meta_kubernetes_pod_container_port_number: String(HARDWARE_EXPORTER_PORT),
           },
         },
       ],
@@ -177,7 +177,7 @@ describe('Prometheus running the rendered configuration', () => {
     expect(unhealthy.map((r: any) => `${r.name}: ${r.lastError}`)).toEqual([]);
   });
 
-  test('scrapes the device found by annotation, labelled with its device, and drops pods that did not opt in', async () => {
+  test('scrapes the device found by its opt-in label, labelled with its device, and drops pods that did not opt in', async () => {
     const targets = await waitFor('device and exporter targets up', async () => {
       const { data } = await getJson(prometheus!.url, '/api/v1/targets');
       const up = data.activeTargets.filter((t: any) => t.health === 'up').map((t: any) => t.labels.job);

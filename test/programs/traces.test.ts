@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Testing } from 'cdk8s';
 import { config } from '../../config';
-import { Duration, MonitoringStack, SERVICE_SPANS, SPAN_METRICS, TEST_RUN_METRICS } from '../../lib';
+import { DEFAULT_NAMESPACE, Duration, MonitoringStack, SERVICE_SPANS, SPAN_METRICS, TEST_RUN_METRICS } from '../../lib';
 import { freePort, waitFor } from '../support/http';
 import { byKind, chartById, type Manifest } from '../support/manifests';
 import { spawnProgram, stillRunning, stopProcess } from '../support/processes';
@@ -106,7 +106,7 @@ beforeAll(async () => {
   const jaeger = start('jaeger', 'jaeger', [`--config=file:${join(dir, 'jaeger.yaml')}`]);
 
   const collectorText = swap(configOf(synth('otel-collector'), 'collector.yaml'), {
-    'jaeger.monitoring.svc:4317': `127.0.0.1:${ports.jaegerOtlp}`,
+    [`jaeger.${DEFAULT_NAMESPACE}.svc:4317`]: `127.0.0.1:${ports.jaegerOtlp}`,
     '${env:POD_IP}:4317': `127.0.0.1:${ports.grpc}`,
     '${env:POD_IP}:4318': `127.0.0.1:${ports.http}`,
     '${env:POD_IP}:8889': `127.0.0.1:${ports.exporter}`,

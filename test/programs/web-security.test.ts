@@ -13,7 +13,7 @@ import { hashSync } from 'bcryptjs';
 import { Testing } from 'cdk8s';
 import { DEFAULT_RECEIVER_SECRETS } from '../../alerts';
 import { config } from '../../config';
-import { Duration, MonitoringStack } from '../../lib';
+import { DEFAULT_NAMESPACE, Duration, MonitoringStack } from '../../lib';
 import { secretFilePath } from '../../lib/k8s/secret-ref';
 import { HASH_PLACEHOLDER, WebServerSecurity } from '../../lib/k8s/web-security';
 import { freePort, waitFor } from '../support/http';
@@ -90,7 +90,10 @@ beforeAll(async () => {
   const amConfig = (byKind(am as Manifest[], 'ConfigMap') as any[])[0].data;
 
   // What the Secrets would hold, where the pods mount them.
-  certs = makeCertificates(join(dir, 'certs'), ['prometheus.monitoring.svc', 'alertmanager.monitoring.svc']);
+  certs = makeCertificates(join(dir, 'certs'), [
+    `prometheus.${DEFAULT_NAMESPACE}.svc`,
+    `alertmanager.${DEFAULT_NAMESPACE}.svc`,
+  ]);
   for (const c of ['prometheus', 'alertmanager'] as const) {
     put(join(dir, c, 'web-tls', 'tls.crt'), readFileSync(certs.certFile, 'utf8'));
     put(join(dir, c, 'web-tls', 'tls.key'), readFileSync(certs.keyFile, 'utf8'));
