@@ -106,5 +106,8 @@ export {
   OperatorStack,
   renderStack,
   type StackConfig,
+  type StackOverrides,
+  StagedApp,
   synthOrExit,
+  withOverrides,
 } from './stack';

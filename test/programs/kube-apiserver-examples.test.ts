@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { exampleDir, type KubeObject, loadDist } from '../support/dist';
+import { exampleDir, exampleNames, type KubeObject, loadDist } from '../support/dist';
 import { type ControlPlane, startControlPlane } from '../support/kube-apiserver';
 import { stillRunning } from '../support/processes';
 
@@ -51,7 +51,7 @@ const EXISTING: readonly KubeObject[] = [
 
 const APPLY = ['apply', '--server-side', '--validate=strict', '--field-manager=liquid-audio-nets'];
 
-describe.each(['beside-kube-prometheus-stack', 'operator', 'standalone'])('dist/%s/', (example) => {
+describe.each(exampleNames())('dist/%s/', (example) => {
   let plane: ControlPlane;
   const dir = exampleDir(example);
   const docs = loadDist(dir);
