@@ -180,7 +180,10 @@ export const COMPONENT_NAMES = {
   alertmanager: { appName: ALERTMANAGER_APP_NAME, port: ALERTMANAGER_PORTS.web },
 } as const;
 
-/** The whole monitoring stack: one chart (one file in dist/) per component, in apply order. */
+/**
+ * The whole monitoring stack: one chart (one file in dist/) per component, in apply order, created
+ * inside the stack, so stacks with different ids and namespaces coexist in one App.
+ */
 export class MonitoringStack extends Construct {
   public readonly instance: string;
   public readonly namespace: string;
@@ -222,8 +225,8 @@ export class MonitoringStack extends Construct {
     this.ruleGroups = renderRuleGroups(config, this.evaluationInterval);
     this.catalogue = catalogueWithRecords(this.ruleGroups);
 
-    const namespaceChart = renderNamespaceChart(scope, this.instance, this.namespace, this.namespaceOwned);
-    const componentChart = (chartId: string) => this.renderComponentChart(scope, chartId, namespaceChart);
+    const namespaceChart = renderNamespaceChart(this, this.instance, this.namespace, this.namespaceOwned);
+    const componentChart = (chartId: string) => this.renderComponentChart(chartId, namespaceChart);
     const security = config.security ?? {};
     this.alertmanager = this.renderAlertmanager(componentChart('alertmanager'), config, security);
     const prometheusChart = componentChart('prometheus');
@@ -237,7 +240,7 @@ export class MonitoringStack extends Construct {
     const hardware = config.hardwareExporter;
     const hardwareChart = hardware?.existing
       ? undefined
-      : new Chart(scope, 'hardware-exporter', { namespace: this.hardwareNamespace });
+      : new Chart(this, 'hardware-exporter', { namespace: this.hardwareNamespace });
     this.hardwareExporter =
       hardwareChart && !hardware?.existing
         ? new HardwareExporter(hardwareChart, 'HardwareExporter', {
@@ -247,12 +250,12 @@ export class MonitoringStack extends Construct {
           })
         : undefined;
     const charts = [namespaceChart, ...(hardwareChart ? [hardwareChart] : [])].filter((c) => c !== undefined);
-    this.networkPolicies = this.renderNetworkPolicies(scope, charts, config);
+    this.networkPolicies = this.renderNetworkPolicies(charts, config);
   }
 
   /** A component's chart: its objects in the stack's namespace, applied once the namespace exists. */
-  private renderComponentChart(scope: Construct, chartId: string, namespaceChart: Chart | undefined): Chart {
-    const chart = new Chart(scope, chartId, { namespace: this.namespace });
+  private renderComponentChart(chartId: string, namespaceChart: Chart | undefined): Chart {
+    const chart = new Chart(this, chartId, { namespace: this.namespace });
     if (namespaceChart) chart.addDependency(namespaceChart);
     return chart;
   }
@@ -361,13 +364,9 @@ export class MonitoringStack extends Construct {
   }
 
   /** The policies, in their own chart, applied once both namespaces exist. */
-  private renderNetworkPolicies(
-    scope: Construct,
-    namespaceCharts: readonly Chart[],
-    config: StackConfig,
-  ): StackNetworkPolicies {
+  private renderNetworkPolicies(namespaceCharts: readonly Chart[], config: StackConfig): StackNetworkPolicies {
     const exporter = this.hardwareExporter;
-    const policyChart = new Chart(scope, 'network-policies');
+    const policyChart = new Chart(this, 'network-policies');
     policyChart.addDependency(...namespaceCharts);
     return new StackNetworkPolicies(policyChart, 'NetworkPolicies', {
       ...config.networkPolicies,

@@ -39,9 +39,9 @@ export class OperatorStack extends Construct {
     this.ruleGroups = renderRuleGroups(config, config.evaluationInterval ?? DEFAULT_EVALUATION_INTERVAL);
     this.catalogue = catalogueWithRecords(this.ruleGroups);
 
-    const namespaceChart = renderNamespaceChart(scope, this.instance, this.namespace, owned);
+    const namespaceChart = renderNamespaceChart(this, this.instance, this.namespace, owned);
     const chart = (chartId: string) => {
-      const c = new Chart(scope, chartId, { namespace: this.namespace });
+      const c = new Chart(this, chartId, { namespace: this.namespace });
       if (namespaceChart) c.addDependency(namespaceChart);
       return c;
     };
