@@ -83,7 +83,13 @@ function synthByChartId(app: App, synth: () => void): void {
     const written = Names.toDnsLabel(chart);
     const prefix = existsSync(join(app.outdir, `${indexed}${written}${app.outputFileExtension}`)) ? indexed : '';
     const id = chart.node.id;
-    const name = ids.indexOf(id) === ids.lastIndexOf(id) ? id : chart.node.scopes.slice(1).map((s) => s.node.id).join('-');
+    const name =
+      ids.indexOf(id) === ids.lastIndexOf(id)
+        ? id
+        : chart.node.scopes
+            .slice(1)
+            .map((s) => s.node.id)
+            .join('-');
     if (name === written) return;
     const target = join(app.outdir, `${prefix}${name}${app.outputFileExtension}`);
     if (existsSync(target)) throw new Error(`chart '${chart.node.path}': its file name '${name}' is another chart's`);
