@@ -138,7 +138,8 @@ describe('the packed library', () => {
     const docs = loadDist(join(scratch, 'app/dist'));
     const rules = byKind(docs, 'ConfigMap').find((d) => d.object.metadata?.name === 'prometheus-rules');
     const file = join(scratch, 'edge-site.rules.yaml');
-    writeFileSync(file, (rules?.object.data as Record<string, string>)['edge-site.rules.yaml']);
+    const data = (rules?.object.data ?? {}) as Record<string, string>;
+    writeFileSync(file, data['edge-site.rules.yaml'] ?? '');
     const check = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8' });
     expect(check.stdout).toMatch(/SUCCESS: 1 rules found/);
     expect(check.status).toBe(0);
