@@ -61,8 +61,16 @@ export {
   HARDWARE_EXPORTER_PORT,
   KUBE_PROMETHEUS_STACK_NODE_EXPORTER,
 } from './hardware';
-// k8s: a credential read from a Secret (receivers, TLS, basic auth).
-export type { SecretKeyRef } from './k8s';
+// k8s: a credential read from a Secret (receivers, TLS, basic auth); where pods run; where images come from.
+export {
+  type ContainerImage,
+  IMAGES,
+  type ImageSource,
+  type PodPlacement,
+  type SecretKeyRef,
+  type Toleration,
+  type TopologySpreadConstraint,
+} from './k8s';
 // operator: how the stack rides on a Prometheus Operator (kube-prometheus-stack).
 export type { OperatorOptions } from './operator';
 // prometheus: its job name, which its self-monitoring alerts select by, and a team's own scrape jobs.

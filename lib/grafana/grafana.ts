@@ -3,8 +3,8 @@ import type { ApiObject } from 'cdk8s';
 import {
   type Container,
   type EnvVar,
-  IntOrString,
   KubeDeployment,
+  KubePersistentVolumeClaim,
   Quantity as KubeQuantity,
   KubeService,
   type Probe,
@@ -24,6 +24,7 @@ import {
   Mebibytes,
   type MetricCatalogue,
   Millicores,
+  type Quantity,
 } from '../core';
 import {
   CONFIGMAP_DATA_LIMIT,
@@ -35,6 +36,7 @@ import {
   configMapDataBytes,
   containerPort,
   contentHash,
+  dataProblem,
   httpProbes,
   IMAGES,
   imageRef,
@@ -42,6 +44,8 @@ import {
   kubeBytes,
   kubeResources,
   type NamedPort,
+  type PodPlacement,
+  placementSpec,
   podServiceAccount,
   podTemplateMetadata,
   recommendedLabels,
@@ -84,7 +88,7 @@ export interface GrafanaAdminSecret {
   readonly passwordKey?: string;
 }
 
-export interface GrafanaProps {
+export interface GrafanaProps extends PodPlacement {
   /** The stack instance, as `app.kubernetes.io/instance`. */
   readonly instance: string;
   /** URL of the in-cluster Prometheus Service the Prometheus datasource queries, e.g. `http://prometheus.monitoring.svc:9090`. */
@@ -110,6 +114,13 @@ export interface GrafanaProps {
   readonly name?: string;
   /** @default IMAGES.grafana */
   readonly image?: ContainerImage;
+  /**
+   * Size of the PersistentVolumeClaim holding Grafana's SQLite database: users, sessions, and
+   * dashboards saved in the UI survive a restart. @default Gibibytes.of(1)
+   */
+  readonly storage?: Quantity<'data'>;
+  /** @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
   /** @default GRAFANA_RESOURCES */
   readonly resources?: ComputeResources;
   /** Prometheus' scrape interval: the finest step Grafana queries (`timeInterval`). @default DEFAULT_SCRAPE_INTERVAL */
@@ -138,6 +149,10 @@ export class Grafana extends Construct {
   public readonly name: string;
   public readonly instance: string;
   public readonly image: ContainerImage;
+  /** Size of the database's volume. */
+  public readonly storage: Quantity<'data'>;
+  /** The PersistentVolumeClaim of the database. */
+  public readonly dataClaimName: string;
   public readonly resources: ComputeResources;
   public readonly rootUrl?: string;
   /** Whether the session cookie is marked secure (Grafana is served over TLS). */
@@ -176,6 +191,14 @@ export class Grafana extends Construct {
     if (nameProblem) this.fail(`'name' ${nameProblem}`);
     this.instance = props.instance;
     this.image = props.image ?? IMAGES.grafana;
+    this.storage = props.storage ?? Gibibytes.of(1);
+    const storageProblem = dataProblem(this.storage);
+    if (storageProblem) this.fail(`'storage' ${storageProblem}`);
+    if (props.storageClassName !== undefined) {
+      const problem = dnsSubdomainProblem(props.storageClassName);
+      if (problem) this.fail(`'storageClassName' '${props.storageClassName}' ${problem}`);
+    }
+    this.dataClaimName = `${this.name}-data`;
     this.resources = props.resources ?? GRAFANA_RESOURCES;
     const resources = kubeResources(this.owner, this.resources);
     ({ user: this.adminUser, password: this.adminPassword } = this.adminCredentials(props.adminSecret));
@@ -209,6 +232,7 @@ export class Grafana extends Construct {
     // Grafana never calls the Kubernetes API.
     serviceAccount(this, 'ServiceAccount', { name: this.name, labels: this.labels });
     this.service = this.renderService();
+    this.renderDataClaim(props.storageClassName);
     this.deployment = this.renderDeployment(props, resources);
   }
 
@@ -311,6 +335,17 @@ export class Grafana extends Construct {
     });
   }
 
+  private renderDataClaim(storageClassName: string | undefined): ApiObject {
+    return new KubePersistentVolumeClaim(this, 'DataClaim', {
+      metadata: this.metadata(this.dataClaimName),
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        ...(storageClassName ? { storageClassName } : {}),
+        resources: { requests: { storage: KubeQuantity.fromString(kubeBytes(this.storage)) } },
+      },
+    });
+  }
+
   private renderDeployment(props: GrafanaProps, resources: ResourceRequirements): ApiObject {
     const clients = [props.prometheusClient, props.alertmanagerClient].filter(
       (c): c is WebClientSecurity => c !== undefined,
@@ -320,11 +355,9 @@ export class Grafana extends Construct {
       spec: {
         // One replica: every pod has its own SQLite database, so a second one would not share sessions.
         replicas: 1,
-        // The new pod is ready before the old one goes: no gap in the dashboards during a rollout.
-        strategy: {
-          type: 'RollingUpdate',
-          rollingUpdate: { maxSurge: IntOrString.fromNumber(1), maxUnavailable: IntOrString.fromNumber(0) },
-        },
+        // The database's volume attaches to one node at a time (ReadWriteOnce), and two Grafanas on one
+        // SQLite file corrupt it: the old pod goes before the new one starts.
+        strategy: { type: 'Recreate' },
         selector: { matchLabels: { ...this.selector } },
         template: {
           metadata: podTemplateMetadata(this.labels, this.hash),
@@ -332,6 +365,7 @@ export class Grafana extends Construct {
             ...podServiceAccount({ name: this.name }),
             enableServiceLinks: false,
             securityContext: restrictedPodSecurityContext(GRAFANA_USER_ID),
+            ...placementSpec(this.owner, props, this.selector),
             containers: [this.container(resources, clients)],
             volumes: this.volumes(clients),
           },
@@ -350,7 +384,7 @@ export class Grafana extends Construct {
         port: HTTP_PORT.name,
         readyPath: '/api/health',
         livenessFailureThreshold: 6,
-        // Database migrations on the fresh emptyDir take a while on a small node: five minutes before liveness applies.
+        // Database migrations on a fresh volume take a while on a small node: five minutes before liveness applies.
         startup: { periodSeconds: 5, failureThreshold: 60 },
         adapt: (_path, _port, probe) => this.overTls(probe),
       }),
@@ -367,8 +401,8 @@ export class Grafana extends Construct {
     });
     const dashboardMaps = Object.values(this.dashboardConfigMaps);
     return [
-      // Grafana's SQLite database, sessions and plugin folder: rebuilt from provisioning at every start.
-      { name: 'data', emptyDir: { sizeLimit: KubeQuantity.fromString(kubeBytes(Gibibytes.of(1))) } },
+      // Grafana's SQLite database: users, sessions and dashboards saved in the UI.
+      { name: 'data', persistentVolumeClaim: { claimName: this.dataClaimName } },
       { name: 'tmp', emptyDir: { sizeLimit: KubeQuantity.fromString(kubeBytes(Mebibytes.of(64))) } },
       provisioningFile('provisioning-datasources', GRAFANA_PROVISIONING_FILES.datasources),
       provisioningFile('provisioning-dashboards', GRAFANA_PROVISIONING_FILES.dashboardProviders),

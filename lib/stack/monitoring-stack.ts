@@ -20,8 +20,11 @@ import {
   NODE_EXPORTER_APP_NAME,
 } from '../hardware';
 import {
+  type ImageSource,
   labelValueProblem,
+  type PinnedImages,
   type PodGroup,
+  pinnedImages,
   recommendedLabels,
   StackNamespace,
   WebClientSecurity,
@@ -163,6 +166,11 @@ export interface StackConfig {
   /** @default - plain HTTP inside the cluster, no authentication */
   readonly security?: StackSecurity;
   /**
+   * Where every pinned image (IMAGES) is pulled from: a mirror registry, and optional digests. A
+   * component given its own `image` keeps it. @default - the images' own registries, by tag
+   */
+  readonly images?: ImageSource;
+  /**
    * Ride on a Prometheus Operator (kube-prometheus-stack) instead of running servers: `renderStack`
    * then renders an OperatorStack. @default - standalone: the stack runs its own servers
    */
@@ -204,6 +212,8 @@ export class MonitoringStack extends Construct {
   public readonly networkPolicies: StackNetworkPolicies;
   /** Every metric rules and dashboards may query: the default catalogue plus what recording rules write. */
   public readonly catalogue: MetricCatalogue;
+  /** The pinned images as the stack pulls them (`images`: registry and digests applied). */
+  public readonly images: PinnedImages;
 
   public constructor(scope: Construct, id: string, config: StackConfig) {
     super(scope, id);
@@ -213,6 +223,7 @@ export class MonitoringStack extends Construct {
       );
     }
     this.instance = stackInstance(id, config);
+    this.images = pinnedImages(`stack '${id}'`, config.images);
     this.namespace = config.namespace ?? DEFAULT_NAMESPACE;
     this.namespaceOwned = config.namespaceOwned ?? true;
     this.hardwareNamespace = config.hardwareNamespace ?? `${this.namespace}-hardware`;
@@ -235,6 +246,7 @@ export class MonitoringStack extends Construct {
     this.grafana = this.renderGrafana(componentChart('grafana'), config, security);
     this.otelCollector = new OtelCollector(componentChart('otel-collector'), 'OtelCollector', {
       ...config.otelCollector,
+      image: config.otelCollector?.image ?? this.images.otelCollector,
       instance: this.instance,
     });
     const hardware = config.hardwareExporter;
@@ -245,6 +257,7 @@ export class MonitoringStack extends Construct {
       hardwareChart && !hardware?.existing
         ? new HardwareExporter(hardwareChart, 'HardwareExporter', {
             ...hardware,
+            image: hardware?.image ?? this.images.nodeExporter,
             instance: this.instance,
             createNamespace: this.namespaceOwned,
           })
@@ -263,6 +276,7 @@ export class MonitoringStack extends Construct {
   private renderAlertmanager(chart: Chart, config: StackConfig, security: StackSecurity): Alertmanager {
     return new Alertmanager(chart, 'Alertmanager', {
       ...config.alertmanager,
+      image: config.alertmanager.image ?? this.images.alertmanager,
       instance: this.instance,
       webSecurity: security.alertmanager,
     });
@@ -293,6 +307,7 @@ export class MonitoringStack extends Construct {
       : undefined;
     return new Prometheus(chart, 'Prometheus', {
       ...config.prometheus,
+      image: config.prometheus?.image ?? this.images.prometheus,
       instance: this.instance,
       rules: this.rules,
       evaluationInterval: this.evaluationInterval,
@@ -347,6 +362,7 @@ export class MonitoringStack extends Construct {
     return new Grafana(chart, 'Grafana', {
       adminSecret: { secretName: 'grafana-credentials' },
       ...config.grafana,
+      image: config.grafana?.image ?? this.images.grafana,
       instance: this.instance,
       prometheusUrl: `${this.prometheus.scheme}://${prometheusHost}:${PROMETHEUS_PORT}`,
       alertmanagerUrl: `${this.alertmanager.webSecurity.scheme}://${alertmanagerHost}:${COMPONENT_NAMES.alertmanager.port}`,

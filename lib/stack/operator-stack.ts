@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DEFAULT_EVALUATION_INTERVAL, type MetricCatalogue } from '../core';
-import { allowIngress, defaultDeny, PART_OF, type PodGroup, recommendedLabels } from '../k8s';
+import { allowIngress, defaultDeny, PART_OF, type PodGroup, pinnedImages, recommendedLabels } from '../k8s';
 import { KUBE_PROMETHEUS_STACK_PROMETHEUS_PODS, OperatorResources } from '../operator';
 import { OTEL_PORTS, OtelCollector } from '../otel';
 import type { RuleGroup } from '../rules';
@@ -50,6 +50,7 @@ export class OperatorStack extends Construct {
         ? undefined
         : new OtelCollector(chart('otel-collector'), 'OtelCollector', {
             ...config.otelCollector,
+            image: config.otelCollector?.image ?? pinnedImages(`stack '${id}'`, config.images).otelCollector,
             instance: this.instance,
           });
     const collector = this.otelCollector;

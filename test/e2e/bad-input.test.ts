@@ -262,6 +262,25 @@ const CASES: ReadonlyArray<readonly [string, readonly Edit[], RegExp]> = [
     /^scrape job 'edge-gateway': 'limits\.sampleLimit' must be a whole number of at least 1, got 0$/,
   ],
   [
+    // Placement read from a site's JSON file escapes the type-check; the construct still refuses it.
+    'a toleration operator that is not Exists or Equal',
+    stackOption(
+      `prometheus: { tolerations: JSON.parse('[{ "key": "dedicated", "operator": "Equals", "value": "monitoring" }]') }`,
+    ),
+    /^Prometheus 'prometheus': 'tolerations\[0\]\.operator' must be one of 'Exists', 'Equal', got 'Equals'$/,
+  ],
+  [
+    "an environment's image registry that is not a host",
+    [
+      {
+        file: 'config.ts',
+        from: /alertmanager: \{ replicas: 1 \},/,
+        to: "alertmanager: { replicas: 1 }, images: { registry: 'https://mirror.edge.example' },",
+      },
+    ],
+    /^stack 'liquid-audio-nets': 'images\.registry' must be a registry host, optionally with ':port' and a '\/path' \(mirror\.example:5000\/quay\), got 'https:\/\/mirror\.edge\.example'$/,
+  ],
+  [
     'a Prometheus with no replicas',
     stackOption(`prometheus: { replicas: 0 }`),
     /^prometheus.*'replicas' must be .*got 0$/i,
