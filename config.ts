@@ -88,11 +88,19 @@ export const environmentOverrides: Readonly<Record<string, StackOverrides>> = {
   },
   /**
    * The HA pair and three Alertmanager peers, pinned here rather than taken from the library's
-   * defaults, and a month of history on larger volumes.
+   * defaults, a month of history on larger volumes, and Grafana behind the cluster's ingress
+   * controller with a certificate from cert-manager (replace the placeholder host with yours).
    */
   production: {
     prometheus: { replicas: 2, retention: Duration.days(30), storage: Gibibytes.of(100) },
     alertmanager: { replicas: 3 },
+    grafana: {
+      ingress: {
+        host: 'grafana.liquid-audio-nets.example',
+        tlsSecretName: 'grafana-tls',
+        certManagerIssuer: { kind: 'ClusterIssuer', name: 'letsencrypt' },
+      },
+    },
   },
 };
 

@@ -52,8 +52,14 @@ export {
   Units,
   Watts,
 } from './core';
-// grafana: the datasources dashboards query, and dashboards exported from Grafana's UI.
-export { type DashboardJsonOptions, GRAFANA_DATASOURCES, loadDashboardJson } from './grafana';
+// grafana: the datasources dashboards query, dashboards exported from Grafana's UI, its Ingress.
+export {
+  type CertManagerIssuer,
+  type DashboardJsonOptions,
+  GRAFANA_DATASOURCES,
+  type GrafanaIngressProps,
+  loadDashboardJson,
+} from './grafana';
 // hardware: the exporter's job and port, which hardware alerts select by, and an existing node-exporter to reuse.
 export {
   type ExistingNodeExporter,

@@ -60,6 +60,7 @@ import {
   type WebClientSecurity,
 } from '../k8s';
 import { checkDashboards, dashboardErrorPrefix } from './dashboard-checks';
+import { checkGrafanaIngress, type GrafanaIngressProps, grafanaIngress, ingressRootUrl } from './grafana-ingress';
 import { GRAFANA_PATHS, GRAFANA_PROVISIONING_FILES, GrafanaProvisioning } from './grafana-provisioning';
 
 /** Grafana's HTTP port: the UI, the API, `/api/health` and its own `/metrics`. The Prometheus scrape job finds it here. */
@@ -112,6 +113,11 @@ export interface GrafanaProps extends PodPlacement {
   readonly rootUrl?: string;
   /** Name of the Deployment, Service, ServiceAccount and the prefix of the ConfigMaps. @default 'grafana' */
   readonly name?: string;
+  /**
+   * An Ingress for Grafana: its host gives the root URL (`rootUrl` must then be left unset) and the
+   * stack's NetworkPolicy admits the controller's namespace. @default - no Ingress
+   */
+  readonly ingress?: GrafanaIngressProps;
   /** @default IMAGES.grafana */
   readonly image?: ContainerImage;
   /**
@@ -149,6 +155,8 @@ export class Grafana extends Construct {
   public readonly name: string;
   public readonly instance: string;
   public readonly image: ContainerImage;
+  /** The Ingress, when `ingress` is set. @default - none */
+  public readonly ingress: ApiObject | undefined;
   /** Size of the database's volume. */
   public readonly storage: Quantity<'data'>;
   /** The PersistentVolumeClaim of the database. */
@@ -203,9 +211,14 @@ export class Grafana extends Construct {
     const resources = kubeResources(this.owner, this.resources);
     ({ user: this.adminUser, password: this.adminPassword } = this.adminCredentials(props.adminSecret));
     this.checkServing(props);
-    this.rootUrl = props.rootUrl;
+    if (props.ingress) {
+      checkGrafanaIngress(this.owner, props.ingress);
+      if (props.rootUrl !== undefined)
+        this.fail(`'rootUrl' and 'ingress' are both set: the root URL comes from 'ingress.host'; set one`);
+    }
+    this.rootUrl = props.ingress ? ingressRootUrl(props.ingress) : props.rootUrl;
     this.tlsSecretName = props.tlsSecretName;
-    this.cookieSecure = props.tlsSecretName !== undefined || (props.rootUrl?.startsWith('https://') ?? false);
+    this.cookieSecure = props.tlsSecretName !== undefined || (this.rootUrl?.startsWith('https://') ?? false);
     this.scrapeInterval = props.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL;
     this.prometheusVersion = props.prometheusVersion ?? imageVersion(IMAGES.prometheus);
     this.folder = props.folder ?? 'liquid-audio-nets';
@@ -233,6 +246,15 @@ export class Grafana extends Construct {
     serviceAccount(this, 'ServiceAccount', { name: this.name, labels: this.labels });
     this.service = this.renderService();
     this.renderDataClaim(props.storageClassName);
+    this.ingress = props.ingress
+      ? grafanaIngress(this, 'Ingress', {
+          ...props.ingress,
+          name: this.name,
+          labels: this.labels,
+          serviceName: this.serviceName,
+          port: this.port,
+        })
+      : undefined;
     this.deployment = this.renderDeployment(props, resources);
   }
 

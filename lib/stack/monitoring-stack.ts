@@ -10,7 +10,7 @@ import {
   type AlertRoutingProps,
 } from '../alertmanager';
 import { DEFAULT_CATALOGUE, DEFAULT_EVALUATION_INTERVAL, type Duration, type MetricCatalogue } from '../core';
-import { GRAFANA_PORT, Grafana, type GrafanaProps } from '../grafana';
+import { DEFAULT_INGRESS_CONTROLLER_NAMESPACE, GRAFANA_PORT, Grafana, type GrafanaProps } from '../grafana';
 import {
   type ExistingNodeExporter,
   HARDWARE_EXPORTER_JOB,
@@ -386,6 +386,7 @@ export class MonitoringStack extends Construct {
     policyChart.addDependency(...namespaceCharts);
     return new StackNetworkPolicies(policyChart, 'NetworkPolicies', {
       ...config.networkPolicies,
+      grafanaIngressNamespaces: this.grafanaIngressNamespaces(config),
       instance: this.instance,
       namespace: this.namespace,
       hardwareNamespace: this.hardwareNamespace,
@@ -398,6 +399,22 @@ export class MonitoringStack extends Construct {
       ownedNamespaces: this.namespaceOwned ? [this.namespace, this.hardwareNamespace] : [],
       grafanaPort: GRAFANA_PORT,
     });
+  }
+
+  /**
+   * Who may reach Grafana's port besides Prometheus: the Ingress controller's namespace when Grafana
+   * has an Ingress, else `networkPolicies.grafanaIngressNamespaces`; never both, so it is said once.
+   */
+  private grafanaIngressNamespaces(config: StackConfig): readonly string[] | undefined {
+    const ingress = config.grafana?.ingress;
+    const listed = config.networkPolicies?.grafanaIngressNamespaces;
+    if (!ingress) return listed;
+    if (listed !== undefined) {
+      throw new Error(
+        `stack '${this.node.id}': 'networkPolicies.grafanaIngressNamespaces' and 'grafana.ingress' are both set: Grafana's ingress rule comes from 'grafana.ingress.controllerNamespace'; set one`,
+      );
+    }
+    return [ingress.controllerNamespace ?? DEFAULT_INGRESS_CONTROLLER_NAMESPACE];
   }
 
   /** A Service's in-cluster host name in the stack's namespace. */

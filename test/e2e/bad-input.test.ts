@@ -281,6 +281,11 @@ const CASES: ReadonlyArray<readonly [string, readonly Edit[], RegExp]> = [
     /^stack 'liquid-audio-nets': 'images\.registry' must be a registry host, optionally with ':port' and a '\/path' \(mirror\.example:5000\/quay\), got 'https:\/\/mirror\.edge\.example'$/,
   ],
   [
+    'an ingress host that is not a DNS name',
+    [{ file: 'config.ts', from: /host: 'grafana\.liquid-audio-nets\.example'/, to: "host: 'Grafana Edge'" }],
+    /^grafana 'grafana': 'ingress\.host' must be a DNS name: lower-case letters, digits and "-" in labels of at most 63 characters, joined by "\.", got 'Grafana Edge'$/,
+  ],
+  [
     'a Prometheus with no replicas',
     stackOption(`prometheus: { replicas: 0 }`),
     /^prometheus.*'replicas' must be .*got 0$/i,

@@ -12,8 +12,13 @@ function rendered(stackConfig: StackConfig): Map<string, Manifest> {
   return new Map(objects.map((o) => [`${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]));
 }
 
-/** A config file held in a ConfigMap is compared as the YAML it holds, so a diff names the field inside. */
+/**
+ * A config file held in a ConfigMap is compared as the YAML it holds, so a diff names the field
+ * inside; a list of named items (containers, env, ports) by name, as Kubernetes merges them.
+ */
 function structured(value: unknown): unknown {
+  if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v?.name === 'string'))
+    return Object.fromEntries(value.map((v) => [v.name, v]));
   if (typeof value !== 'string' || !value.includes('\n')) return value;
   try {
     const parsed: unknown = parse(value);
@@ -32,7 +37,9 @@ function leafDiff(a: unknown, b: unknown, path = ''): string[] {
       leafDiff((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k], path ? `${path}.${k}` : k),
     );
   }
-  return JSON.stringify(x) === JSON.stringify(y) ? [] : [path];
+  if (JSON.stringify(x) === JSON.stringify(y)) return [];
+  const at = path ? `${path} ` : '';
+  return [x === undefined ? `${at}(added)` : y === undefined ? `${at}(removed)` : path];
 }
 
 /** Every changed leaf, as `Kind namespace/name: path`, between the objects two configs render. */
@@ -56,23 +63,30 @@ describe('environments', () => {
     expect(changed).toEqual([
       // One Alertmanager and one Prometheus: the StatefulSets, Alertmanager's gossip peers, and the
       // peers Prometheus notifies and scrapes.
-      'ConfigMap liquid-audio-nets-monitoring/prometheus-config: data.prometheus.yml.alerting.alertmanagers.*.static_configs.*.targets.*',
-      'ConfigMap liquid-audio-nets-monitoring/prometheus-config: data.prometheus.yml.scrape_configs.*.static_configs.*.targets.*',
+      'ConfigMap liquid-audio-nets-monitoring/prometheus-config: data.prometheus.yml.alerting.alertmanagers.*.static_configs.*.targets.1 (removed)',
+      'ConfigMap liquid-audio-nets-monitoring/prometheus-config: data.prometheus.yml.alerting.alertmanagers.*.static_configs.*.targets.2 (removed)',
+      'ConfigMap liquid-audio-nets-monitoring/prometheus-config: data.prometheus.yml.scrape_configs.*.static_configs.*.targets.1 (removed)',
       'ConfigMap liquid-audio-nets-monitoring/prometheus-config: data.prometheus.yml.storage.tsdb.retention.time',
       'ConfigMap liquid-audio-nets-monitoring/prometheus-config: data.prometheus.yml.storage.tsdb.retention.size',
       'StatefulSet liquid-audio-nets-monitoring/alertmanager: spec.replicas',
-      'StatefulSet liquid-audio-nets-monitoring/alertmanager: spec.template.spec.containers.*.args.*',
+      'StatefulSet liquid-audio-nets-monitoring/alertmanager: spec.template.spec.containers.alertmanager.args.7 (removed)',
+      'StatefulSet liquid-audio-nets-monitoring/alertmanager: spec.template.spec.containers.alertmanager.args.8 (removed)',
       'StatefulSet liquid-audio-nets-monitoring/prometheus: spec.replicas',
       'StatefulSet liquid-audio-nets-monitoring/prometheus: spec.template.metadata.annotations.checksum/config',
       'StatefulSet liquid-audio-nets-monitoring/prometheus: spec.volumeClaimTemplates.*.spec.resources.requests.storage',
     ]);
   });
 
-  test('production changes only the retention and volume it overrides; its replicas are the defaults, pinned', () => {
+  test('production changes only the retention, volume and Grafana ingress it overrides; its replicas are the defaults, pinned', () => {
     const changed = diff(config, environments.production);
     expect(changed).toEqual([
       'ConfigMap liquid-audio-nets-monitoring/prometheus-config: data.prometheus.yml.storage.tsdb.retention.time',
       'ConfigMap liquid-audio-nets-monitoring/prometheus-config: data.prometheus.yml.storage.tsdb.retention.size',
+      // Grafana's root URL and secure cookies follow from the ingress host and its TLS Secret.
+      'Deployment liquid-audio-nets-monitoring/grafana: spec.template.spec.containers.grafana.env.GF_SECURITY_COOKIE_SECURE.value',
+      'Deployment liquid-audio-nets-monitoring/grafana: spec.template.spec.containers.grafana.env.GF_SECURITY_STRICT_TRANSPORT_SECURITY.value',
+      'Deployment liquid-audio-nets-monitoring/grafana: spec.template.spec.containers.grafana.env.GF_SERVER_ROOT_URL (added)',
+      'Ingress liquid-audio-nets-monitoring/grafana: (added)',
       'StatefulSet liquid-audio-nets-monitoring/prometheus: spec.template.metadata.annotations.checksum/config',
       'StatefulSet liquid-audio-nets-monitoring/prometheus: spec.volumeClaimTemplates.0.spec.resources.requests.storage',
     ]);
