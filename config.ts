@@ -81,10 +81,19 @@ export const examples: Readonly<Record<string, StackConfig>> = {
  * its folder name must be a DNS label and differ from every example's.
  */
 export const environmentOverrides: Readonly<Record<string, StackOverrides>> = {
-  /** One server of each, small volumes: a week of history is enough to try a change before production. */
+  /**
+   * One server of each, small volumes: a week of history is enough to try a change before
+   * production. Grafana behind the cluster's Gateway (Gateway API); replace the placeholders.
+   */
   staging: {
     prometheus: { replicas: 1, retention: Duration.days(7), storage: Gibibytes.of(10) },
     alertmanager: { replicas: 1 },
+    grafana: {
+      route: {
+        host: 'grafana.staging.liquid-audio-nets.example',
+        gateway: { name: 'edge-gateway', namespace: 'gateway-system' },
+      },
+    },
   },
   /**
    * The HA pair and three Alertmanager peers, pinned here rather than taken from the library's

@@ -56,8 +56,10 @@ export {
 export {
   type CertManagerIssuer,
   type DashboardJsonOptions,
+  type GatewayRef,
   GRAFANA_DATASOURCES,
   type GrafanaIngressProps,
+  type GrafanaRouteProps,
   loadDashboardJson,
 } from './grafana';
 // hardware: the exporter's job and port, which hardware alerts select by, and an existing node-exporter to reuse.

@@ -1,4 +1,4 @@
-import type { ApiObject } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { KubeIngress } from 'cdk8s-plus-27/lib/imports/k8s';
 import type { Construct } from 'constructs';
 import { dnsSubdomainProblem } from '../core';
@@ -100,6 +100,97 @@ export function grafanaIngress(
               },
             ],
           },
+        },
+      ],
+    },
+  });
+}
+
+/** The Gateway (Gateway API) a route attaches to. */
+export interface GatewayRef {
+  readonly name: string;
+  /** The Gateway's namespace; its listener's `allowedRoutes` must admit Grafana's namespace. */
+  readonly namespace: string;
+  /** One listener of the Gateway. @default - every listener of the Gateway */
+  readonly sectionName?: string;
+}
+
+/** Grafana behind a Gateway API Gateway: one host, from which its root URL and NetworkPolicy rule are derived. */
+export interface GrafanaRouteProps {
+  /** The DNS name people reach Grafana at; Grafana's root URL is `<scheme>://<host>/`. */
+  readonly host: string;
+  readonly gateway: GatewayRef;
+  /** How the Gateway's listener serves the host. @default 'https' - the listener terminates TLS */
+  readonly scheme?: 'https' | 'http';
+  /** Namespace of the Gateway's proxy pods, admitted to Grafana's port. @default - the Gateway's namespace */
+  readonly proxyNamespace?: string;
+}
+
+/** Checks `props`, naming `owner` in the one-line message. */
+export function checkGrafanaRoute(owner: string, props: GrafanaRouteProps): void {
+  const fail = (message: string): never => {
+    throw new Error(`${owner}: ${message}`);
+  };
+  const hostProblem = ingressHostProblem(props.host);
+  if (hostProblem) fail(`'route.host' ${hostProblem}, got '${props.host}'`);
+  if (props.scheme !== undefined && props.scheme !== 'https' && props.scheme !== 'http')
+    fail(`'route.scheme' must be 'https' or 'http', got '${props.scheme}'`);
+  const names: Array<[string, string | undefined]> = [
+    ['route.gateway.name', props.gateway.name],
+    ['route.gateway.namespace', props.gateway.namespace],
+    ['route.gateway.sectionName', props.gateway.sectionName],
+    ['route.proxyNamespace', props.proxyNamespace],
+  ];
+  for (const [field, value] of names) {
+    const problem = value === undefined ? undefined : dnsSubdomainProblem(value);
+    if (problem) fail(`'${field}' '${value}' ${problem}`);
+  }
+}
+
+/** The root URL a route gives Grafana. */
+export function routeRootUrl(props: GrafanaRouteProps): string {
+  return `${props.scheme ?? 'https'}://${props.host}/`;
+}
+
+/** The namespace whose pods carry the traffic to Grafana: the ingress controller's, or the Gateway's proxies'. */
+export function exposureNamespace(exposure: {
+  readonly ingress?: GrafanaIngressProps;
+  readonly route?: GrafanaRouteProps;
+}): string | undefined {
+  if (exposure.ingress) return exposure.ingress.controllerNamespace ?? DEFAULT_INGRESS_CONTROLLER_NAMESPACE;
+  if (exposure.route) return exposure.route.proxyNamespace ?? exposure.route.gateway.namespace;
+  return undefined;
+}
+
+/** An HTTPRoute (gateway.networking.k8s.io/v1) sending every path of `host` to Grafana's Service. */
+export function grafanaRoute(
+  scope: Construct,
+  id: string,
+  props: GrafanaRouteProps & {
+    readonly name: string;
+    readonly labels: Readonly<Record<string, string>>;
+    readonly serviceName: string;
+    readonly port: number;
+  },
+): ApiObject {
+  const { gateway } = props;
+  return new ApiObject(scope, id, {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: props.name, labels: { ...props.labels } },
+    spec: {
+      parentRefs: [
+        {
+          name: gateway.name,
+          namespace: gateway.namespace,
+          ...(gateway.sectionName ? { sectionName: gateway.sectionName } : {}),
+        },
+      ],
+      hostnames: [props.host],
+      rules: [
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+          backendRefs: [{ name: props.serviceName, port: props.port }],
         },
       ],
     },

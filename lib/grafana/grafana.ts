@@ -60,7 +60,16 @@ import {
   type WebClientSecurity,
 } from '../k8s';
 import { checkDashboards, dashboardErrorPrefix } from './dashboard-checks';
-import { checkGrafanaIngress, type GrafanaIngressProps, grafanaIngress, ingressRootUrl } from './grafana-ingress';
+import {
+  checkGrafanaIngress,
+  checkGrafanaRoute,
+  type GrafanaIngressProps,
+  type GrafanaRouteProps,
+  grafanaIngress,
+  grafanaRoute,
+  ingressRootUrl,
+  routeRootUrl,
+} from './grafana-ingress';
 import { GRAFANA_PATHS, GRAFANA_PROVISIONING_FILES, GrafanaProvisioning } from './grafana-provisioning';
 
 /** Grafana's HTTP port: the UI, the API, `/api/health` and its own `/metrics`. The Prometheus scrape job finds it here. */
@@ -118,6 +127,11 @@ export interface GrafanaProps extends PodPlacement {
    * stack's NetworkPolicy admits the controller's namespace. @default - no Ingress
    */
   readonly ingress?: GrafanaIngressProps;
+  /**
+   * A Gateway API HTTPRoute for Grafana, instead of `ingress`: its host gives the root URL and the
+   * stack's NetworkPolicy admits the Gateway's proxies. @default - no HTTPRoute
+   */
+  readonly route?: GrafanaRouteProps;
   /** @default IMAGES.grafana */
   readonly image?: ContainerImage;
   /**
@@ -155,8 +169,8 @@ export class Grafana extends Construct {
   public readonly name: string;
   public readonly instance: string;
   public readonly image: ContainerImage;
-  /** The Ingress, when `ingress` is set. @default - none */
-  public readonly ingress: ApiObject | undefined;
+  /** The Ingress or HTTPRoute, when `ingress` or `route` is set. @default - none */
+  public readonly exposure: ApiObject | undefined;
   /** Size of the database's volume. */
   public readonly storage: Quantity<'data'>;
   /** The PersistentVolumeClaim of the database. */
@@ -211,12 +225,18 @@ export class Grafana extends Construct {
     const resources = kubeResources(this.owner, this.resources);
     ({ user: this.adminUser, password: this.adminPassword } = this.adminCredentials(props.adminSecret));
     this.checkServing(props);
-    if (props.ingress) {
-      checkGrafanaIngress(this.owner, props.ingress);
-      if (props.rootUrl !== undefined)
-        this.fail(`'rootUrl' and 'ingress' are both set: the root URL comes from 'ingress.host'; set one`);
-    }
-    this.rootUrl = props.ingress ? ingressRootUrl(props.ingress) : props.rootUrl;
+    if (props.ingress && props.route)
+      this.fail(`'ingress' and 'route' are both set: Grafana is exposed by one of them`);
+    if (props.ingress) checkGrafanaIngress(this.owner, props.ingress);
+    if (props.route) checkGrafanaRoute(this.owner, props.route);
+    const exposedBy = props.ingress ? 'ingress' : props.route ? 'route' : undefined;
+    if (exposedBy && props.rootUrl !== undefined)
+      this.fail(`'rootUrl' and '${exposedBy}' are both set: the root URL comes from '${exposedBy}.host'; set one`);
+    this.rootUrl = props.ingress
+      ? ingressRootUrl(props.ingress)
+      : props.route
+        ? routeRootUrl(props.route)
+        : props.rootUrl;
     this.tlsSecretName = props.tlsSecretName;
     this.cookieSecure = props.tlsSecretName !== undefined || (this.rootUrl?.startsWith('https://') ?? false);
     this.scrapeInterval = props.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL;
@@ -246,15 +266,12 @@ export class Grafana extends Construct {
     serviceAccount(this, 'ServiceAccount', { name: this.name, labels: this.labels });
     this.service = this.renderService();
     this.renderDataClaim(props.storageClassName);
-    this.ingress = props.ingress
-      ? grafanaIngress(this, 'Ingress', {
-          ...props.ingress,
-          name: this.name,
-          labels: this.labels,
-          serviceName: this.serviceName,
-          port: this.port,
-        })
-      : undefined;
+    const backend = { name: this.name, labels: this.labels, serviceName: this.serviceName, port: this.port };
+    this.exposure = props.ingress
+      ? grafanaIngress(this, 'Ingress', { ...props.ingress, ...backend })
+      : props.route
+        ? grafanaRoute(this, 'Route', { ...props.route, ...backend })
+        : undefined;
     this.deployment = this.renderDeployment(props, resources);
   }
 

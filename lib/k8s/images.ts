@@ -106,3 +106,9 @@ export function pinnedImages(owner: string, source: ImageSource = {}): PinnedIma
   });
   return Object.fromEntries(entries) as PinnedImages;
 }
+
+/**
+ * The Gateway API whose HTTPRoute CRD (crds/gateway-api/, this module version's
+ * config/crd/standard/) judges Grafana's HTTPRoute in the API-server tests.
+ */
+export const GATEWAY_API_VERSION = 'v1.6.3';

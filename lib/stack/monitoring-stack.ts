@@ -10,7 +10,7 @@ import {
   type AlertRoutingProps,
 } from '../alertmanager';
 import { DEFAULT_CATALOGUE, DEFAULT_EVALUATION_INTERVAL, type Duration, type MetricCatalogue } from '../core';
-import { DEFAULT_INGRESS_CONTROLLER_NAMESPACE, GRAFANA_PORT, Grafana, type GrafanaProps } from '../grafana';
+import { exposureNamespace, GRAFANA_PORT, Grafana, type GrafanaProps } from '../grafana';
 import {
   type ExistingNodeExporter,
   HARDWARE_EXPORTER_JOB,
@@ -402,19 +402,21 @@ export class MonitoringStack extends Construct {
   }
 
   /**
-   * Who may reach Grafana's port besides Prometheus: the Ingress controller's namespace when Grafana
-   * has an Ingress, else `networkPolicies.grafanaIngressNamespaces`; never both, so it is said once.
+   * Who may reach Grafana's port besides Prometheus: the Ingress controller's or the Gateway's
+   * namespace when Grafana has an Ingress or HTTPRoute, else `networkPolicies.grafanaIngressNamespaces`;
+   * never both, so it is said once.
    */
   private grafanaIngressNamespaces(config: StackConfig): readonly string[] | undefined {
-    const ingress = config.grafana?.ingress;
+    const exposed = exposureNamespace(config.grafana ?? {});
     const listed = config.networkPolicies?.grafanaIngressNamespaces;
-    if (!ingress) return listed;
+    if (exposed === undefined) return listed;
     if (listed !== undefined) {
+      const by = config.grafana?.ingress ? 'grafana.ingress' : 'grafana.route';
       throw new Error(
-        `stack '${this.node.id}': 'networkPolicies.grafanaIngressNamespaces' and 'grafana.ingress' are both set: Grafana's ingress rule comes from 'grafana.ingress.controllerNamespace'; set one`,
+        `stack '${this.node.id}': 'networkPolicies.grafanaIngressNamespaces' and '${by}' are both set: Grafana's ingress rule comes from '${by}'; set one`,
       );
     }
-    return [ingress.controllerNamespace ?? DEFAULT_INGRESS_CONTROLLER_NAMESPACE];
+    return [exposed];
   }
 
   /** A Service's in-cluster host name in the stack's namespace. */

@@ -116,3 +116,65 @@ test('the parsed Grafana config is untouched by an Ingress (its settings are env
   );
   expect(parse(JSON.stringify(other?.data))).toEqual(parse(JSON.stringify(base?.data)));
 });
+
+describe("Grafana's HTTPRoute", () => {
+  const withRoute = (route: object, grafana: object = {}) =>
+    ({
+      ...config,
+      grafana: { adminSecret: { secretName: 'grafana-credentials' }, ...grafana, route },
+    }) as StackConfig;
+
+  test("attaches to the Gateway with the host; the root URL is https and the Gateway's namespace is admitted", () => {
+    const objects = render(
+      withRoute({
+        host: 'grafana.edge.example.org',
+        gateway: { name: 'edge', namespace: 'gateways', sectionName: 'https' },
+      }),
+    );
+    expect(find(objects, 'HTTPRoute', 'grafana')).toMatchObject({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      metadata: { namespace: 'liquid-audio-nets-monitoring', labels: { 'app.kubernetes.io/name': 'grafana' } },
+      spec: {
+        parentRefs: [{ name: 'edge', namespace: 'gateways', sectionName: 'https' }],
+        hostnames: ['grafana.edge.example.org'],
+        rules: [
+          { matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'grafana', port: 3000 }] },
+        ],
+      },
+    });
+    expect(objects.filter((o) => o.kind === 'Ingress')).toEqual([]);
+    expect(rootUrlOf(objects)).toBe('https://grafana.edge.example.org/');
+    expect(grafanaSources(objects)).toEqual(['gateways']);
+  });
+
+  test('an http listener and proxies in a namespace of their own', () => {
+    const objects = render(
+      withRoute({
+        host: 'grafana.lab.internal',
+        scheme: 'http',
+        gateway: { name: 'lab', namespace: 'gateways' },
+        proxyNamespace: 'envoy-gateway-system',
+      }),
+    );
+    expect(rootUrlOf(objects)).toBe('http://grafana.lab.internal/');
+    expect(grafanaSources(objects)).toEqual(['envoy-gateway-system']);
+    expect(find(objects, 'HTTPRoute', 'grafana')?.spec.parentRefs).toEqual([{ name: 'lab', namespace: 'gateways' }]);
+  });
+
+  test('fails when the host is not a DNS name, or when both an Ingress and a route are set', () => {
+    expect(() => render(withRoute({ host: 'grafana_edge', gateway: { name: 'g', namespace: 'n' } }))).toThrow(
+      /^grafana 'grafana': 'route.host' must be a DNS name/,
+    );
+    expect(() =>
+      render(
+        withRoute(
+          { host: 'grafana.example.org', gateway: { name: 'g', namespace: 'n' } },
+          { ingress: { host: 'a.example' } },
+        ),
+      ),
+    ).toThrow(/'ingress' and 'route' are both set/);
+    expect(() =>
+      render(withRoute({ host: 'grafana.example.org', gateway: { name: 'g', namespace: 'Gateways' } })),
+    ).toThrow(/'route.gateway.namespace' 'Gateways' must be lower-case/);
+  });
+});

@@ -58,7 +58,7 @@ describe('environments', () => {
     for (const name of Object.keys(environments)) expect(Object.keys(examples)).not.toContain(name);
   });
 
-  test('staging changes only the replicas, retention and volume it overrides, and what is derived from them', () => {
+  test('staging changes only the replicas, retention, volume and Grafana route it overrides, and what is derived from them', () => {
     const changed = [...new Set(diff(config, environments.staging).map(shape))];
     expect(changed).toEqual([
       // One Alertmanager and one Prometheus: the StatefulSets, Alertmanager's gossip peers, and the
@@ -68,6 +68,12 @@ describe('environments', () => {
       'ConfigMap liquid-audio-nets-monitoring/prometheus-config: data.prometheus.yml.scrape_configs.*.static_configs.*.targets.1 (removed)',
       'ConfigMap liquid-audio-nets-monitoring/prometheus-config: data.prometheus.yml.storage.tsdb.retention.time',
       'ConfigMap liquid-audio-nets-monitoring/prometheus-config: data.prometheus.yml.storage.tsdb.retention.size',
+      // Grafana behind the Gateway: the route, the root URL, secure cookies, the Gateway's namespace admitted.
+      'Deployment liquid-audio-nets-monitoring/grafana: spec.template.spec.containers.grafana.env.GF_SECURITY_COOKIE_SECURE.value',
+      'Deployment liquid-audio-nets-monitoring/grafana: spec.template.spec.containers.grafana.env.GF_SECURITY_STRICT_TRANSPORT_SECURITY.value',
+      'Deployment liquid-audio-nets-monitoring/grafana: spec.template.spec.containers.grafana.env.GF_SERVER_ROOT_URL (added)',
+      'HTTPRoute liquid-audio-nets-monitoring/grafana: (added)',
+      'NetworkPolicy liquid-audio-nets-monitoring/grafana-ingress: spec.ingress.*.from.*.namespaceSelector.matchExpressions.*.values.*',
       'StatefulSet liquid-audio-nets-monitoring/alertmanager: spec.replicas',
       'StatefulSet liquid-audio-nets-monitoring/alertmanager: spec.template.spec.containers.alertmanager.args.7 (removed)',
       'StatefulSet liquid-audio-nets-monitoring/alertmanager: spec.template.spec.containers.alertmanager.args.8 (removed)',
