@@ -34,6 +34,12 @@ export class OperatorStack extends Construct {
     super(scope, id);
     const options = config.operator ?? {};
     this.instance = stackInstance(id, config);
+    const exposure = config.grafana?.ingress ? 'ingress' : config.grafana?.route ? 'route' : undefined;
+    if (exposure) {
+      throw new Error(
+        `stack '${id}': 'grafana.${exposure}' is set in operator mode, which runs no Grafana of its own; expose kube-prometheus-stack's Grafana through its chart`,
+      );
+    }
     this.namespace = config.namespace ?? DEFAULT_NAMESPACE;
     const owned = config.namespaceOwned ?? true;
     this.ruleGroups = renderRuleGroups(config, config.evaluationInterval ?? DEFAULT_EVALUATION_INTERVAL);

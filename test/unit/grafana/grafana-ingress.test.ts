@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { config } from '../../../config';
-import { MonitoringStack, type StackConfig } from '../../../lib';
+import { MonitoringStack, OperatorStack, type StackConfig } from '../../../lib';
 import type { Manifest } from '../../support/manifests';
 
 // biome-ignore lint/suspicious/noExplicitAny: objects read as rendered
@@ -177,4 +177,16 @@ describe("Grafana's HTTPRoute", () => {
       render(withRoute({ host: 'grafana.example.org', gateway: { name: 'g', namespace: 'Gateways' } })),
     ).toThrow(/'route.gateway.namespace' 'Gateways' must be lower-case/);
   });
+});
+
+test('fails in operator mode, which has no Grafana of its own to expose', () => {
+  const app = Testing.app();
+  const operator = {
+    ...config,
+    operator: {},
+    grafana: { adminSecret: { secretName: 'grafana-credentials' }, ingress: { host: 'grafana.example.org' } },
+  };
+  expect(() => new OperatorStack(app, 'ops', operator)).toThrow(
+    /^stack 'ops': 'grafana.ingress' is set in operator mode, which runs no Grafana of its own/,
+  );
 });
