@@ -15,10 +15,13 @@ import {
 import { buildDashboards } from './dashboards';
 import {
   Duration,
+  Gibibytes,
   KUBE_PROMETHEUS_STACK_NODE_EXPORTER,
   loadDashboardJson,
   loadRuleFiles,
   type StackConfig,
+  type StackOverrides,
+  withOverrides,
 } from './lib';
 
 /** Where the team's own files live: rule files in Prometheus' format, exported Grafana dashboards. */
@@ -73,3 +76,46 @@ export const examples: Readonly<Record<string, StackConfig>> = {
    */
   operator: { ...config, operator: {} },
 };
+
+/**
+ * Each environment as typed overrides of the base config (`config`): what differs is all that is
+ * written here, and `npm run synth` renders each into dist/<environment>/. To add one, add an entry;
+ * its folder name must be a DNS label and differ from every example's.
+ */
+export const environmentOverrides: Readonly<Record<string, StackOverrides>> = {
+  /**
+   * One server of each, small volumes: a week of history is enough to try a change before
+   * production. Grafana behind the cluster's Gateway (Gateway API); replace the placeholders.
+   */
+  staging: {
+    prometheus: { replicas: 1, retention: Duration.days(7), storage: Gibibytes.of(10) },
+    alertmanager: { replicas: 1 },
+    grafana: {
+      route: {
+        host: 'grafana.staging.liquid-audio-nets.example',
+        gateway: { name: 'edge-gateway', namespace: 'gateway-system' },
+      },
+    },
+  },
+  /**
+   * The HA pair and three Alertmanager peers, pinned here rather than taken from the library's
+   * defaults, a month of history on larger volumes, and Grafana behind the cluster's ingress
+   * controller with a certificate from cert-manager (replace the placeholder host with yours).
+   */
+  production: {
+    prometheus: { replicas: 2, retention: Duration.days(30), storage: Gibibytes.of(100) },
+    alertmanager: { replicas: 3 },
+    grafana: {
+      ingress: {
+        host: 'grafana.liquid-audio-nets.example',
+        tlsSecretName: 'grafana-tls',
+        certManagerIssuer: { kind: 'ClusterIssuer', name: 'letsencrypt' },
+      },
+    },
+  },
+};
+
+/** The environments `npm run synth` renders, one folder of dist/ each, beside the examples. */
+export const environments: Readonly<Record<string, StackConfig>> = Object.fromEntries(
+  Object.entries(environmentOverrides).map(([name, overrides]) => [name, withOverrides(config, overrides)]),
+);

@@ -6,7 +6,6 @@
  */
 
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { App, YamlOutputType } from 'cdk8s';
 import { stackConfig } from '../config';
 import { above, dashboardBuilder, timeseriesPanel } from '../dashboards/panels';
 import {
@@ -19,6 +18,7 @@ import {
   MonitoringStack,
   Quantity,
   SERVICE_METRICS,
+  StagedApp,
 } from '../lib';
 
 export const RULES_PER_GROUP = 50;
@@ -82,7 +82,8 @@ if (require.main === module) {
   const dashboards = Number(arg('dashboards', '0'));
   const outdir = arg('outdir', 'build/scale-out');
   const base = stackConfig();
-  const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+  // The synth's own App: one file per chart, named by the chart (`0002-prometheus.k8s.yaml`).
+  const app = new StagedApp({ outdir });
   new MonitoringStack(app, 'stack', {
     ...base,
     alertGroups: generatedRules(rules),

@@ -57,8 +57,16 @@ export {
   Units,
   Watts,
 } from './core';
-// grafana: the datasources dashboards query, and dashboards exported from Grafana's UI.
-export { type DashboardJsonOptions, GRAFANA_DATASOURCES, loadDashboardJson } from './grafana';
+// grafana: the datasources dashboards query, dashboards exported from Grafana's UI, its Ingress.
+export {
+  type CertManagerIssuer,
+  type DashboardJsonOptions,
+  type GatewayRef,
+  GRAFANA_DATASOURCES,
+  type GrafanaIngressProps,
+  type GrafanaRouteProps,
+  loadDashboardJson,
+} from './grafana';
 // hardware: the exporter's job and port, which hardware alerts select by, and an existing node-exporter to reuse.
 export {
   type ExistingNodeExporter,
@@ -68,8 +76,16 @@ export {
 } from './hardware';
 // jaeger: the bundled trace store's job and ports.
 export { JAEGER_JOB, JAEGER_PORTS } from './jaeger';
-// k8s: a credential read from a Secret (receivers, TLS, basic auth).
-export type { SecretKeyRef } from './k8s';
+// k8s: a credential read from a Secret (receivers, TLS, basic auth); where pods run; where images come from.
+export {
+  type ContainerImage,
+  IMAGES,
+  type ImageSource,
+  type PodPlacement,
+  type SecretKeyRef,
+  type Toleration,
+  type TopologySpreadConstraint,
+} from './k8s';
 // operator: how the stack rides on a Prometheus Operator (kube-prometheus-stack).
 export type { OperatorOptions } from './operator';
 // prometheus: its job name, which its self-monitoring alerts select by, and a team's own scrape jobs.
@@ -115,5 +131,8 @@ export {
   OperatorStack,
   renderStack,
   type StackConfig,
+  type StackOverrides,
+  StagedApp,
   synthOrExit,
+  withOverrides,
 } from './stack';

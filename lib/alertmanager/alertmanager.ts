@@ -36,7 +36,9 @@ import {
   imageVersion,
   kubeResources,
   type NamedPort,
+  type PodPlacement,
   peerAddresses,
+  placementSpec,
   podServiceAccount,
   podTemplateMetadata,
   recommendedLabels,
@@ -77,7 +79,7 @@ export const ALERTMANAGER_RESOURCES: ComputeResources = {
   limits: { cpu: Millicores.of(200), memory: Mebibytes.of(256) },
 };
 
-export interface AlertmanagerProps {
+export interface AlertmanagerProps extends PodPlacement {
   /** Name of the StatefulSet and the web Service; the other objects are named after it. @default ALERTMANAGER_APP_NAME */
   readonly name?: string;
   /** The stack instance, as `app.kubernetes.io/instance`. @default 'liquid-audio-nets' */
@@ -307,7 +309,7 @@ export class Alertmanager extends Construct {
     return {
       ...podServiceAccount({ name: this.name }),
       securityContext: restrictedPodSecurityContext(),
-      affinity: spreadOverNodes(this.selector),
+      ...placementSpec(this.owner, props, this.selector, { affinity: spreadOverNodes(this.selector) }),
       containers: [this.container(props, resources)],
       ...(initContainers.length > 0 ? { initContainers } : {}),
       volumes: [

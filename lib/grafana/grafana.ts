@@ -3,8 +3,8 @@ import type { ApiObject } from 'cdk8s';
 import {
   type Container,
   type EnvVar,
-  IntOrString,
   KubeDeployment,
+  KubePersistentVolumeClaim,
   Quantity as KubeQuantity,
   KubeService,
   type Probe,
@@ -24,6 +24,7 @@ import {
   Mebibytes,
   type MetricCatalogue,
   Millicores,
+  type Quantity,
 } from '../core';
 import {
   CONFIGMAP_DATA_LIMIT,
@@ -35,6 +36,7 @@ import {
   configMapDataBytes,
   containerPort,
   contentHash,
+  dataProblem,
   httpProbes,
   IMAGES,
   imageRef,
@@ -42,6 +44,8 @@ import {
   kubeBytes,
   kubeResources,
   type NamedPort,
+  type PodPlacement,
+  placementSpec,
   podServiceAccount,
   podTemplateMetadata,
   recommendedLabels,
@@ -56,6 +60,16 @@ import {
   type WebClientSecurity,
 } from '../k8s';
 import { checkDashboards, dashboardErrorPrefix } from './dashboard-checks';
+import {
+  checkGrafanaIngress,
+  checkGrafanaRoute,
+  type GrafanaIngressProps,
+  type GrafanaRouteProps,
+  grafanaIngress,
+  grafanaRoute,
+  ingressRootUrl,
+  routeRootUrl,
+} from './grafana-ingress';
 import { GRAFANA_PATHS, GRAFANA_PROVISIONING_FILES, GrafanaProvisioning } from './grafana-provisioning';
 
 /** Grafana's HTTP port: the UI, the API, `/api/health` and its own `/metrics`. The Prometheus scrape job finds it here. */
@@ -84,7 +98,7 @@ export interface GrafanaAdminSecret {
   readonly passwordKey?: string;
 }
 
-export interface GrafanaProps {
+export interface GrafanaProps extends PodPlacement {
   /** The stack instance, as `app.kubernetes.io/instance`. */
   readonly instance: string;
   /** URL of the in-cluster Prometheus Service the Prometheus datasource queries, e.g. `http://prometheus.monitoring.svc:9090`. */
@@ -108,8 +122,25 @@ export interface GrafanaProps {
   readonly rootUrl?: string;
   /** Name of the Deployment, Service, ServiceAccount and the prefix of the ConfigMaps. @default 'grafana' */
   readonly name?: string;
+  /**
+   * An Ingress for Grafana: its host gives the root URL (`rootUrl` must then be left unset) and the
+   * stack's NetworkPolicy admits the controller's namespace. @default - no Ingress
+   */
+  readonly ingress?: GrafanaIngressProps;
+  /**
+   * A Gateway API HTTPRoute for Grafana, instead of `ingress`: its host gives the root URL and the
+   * stack's NetworkPolicy admits the Gateway's proxies. @default - no HTTPRoute
+   */
+  readonly route?: GrafanaRouteProps;
   /** @default IMAGES.grafana */
   readonly image?: ContainerImage;
+  /**
+   * Size of the PersistentVolumeClaim holding Grafana's SQLite database: users, sessions, and
+   * dashboards saved in the UI survive a restart. @default Gibibytes.of(1)
+   */
+  readonly storage?: Quantity<'data'>;
+  /** @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
   /** @default GRAFANA_RESOURCES */
   readonly resources?: ComputeResources;
   /** Prometheus' scrape interval: the finest step Grafana queries (`timeInterval`). @default DEFAULT_SCRAPE_INTERVAL */
@@ -142,6 +173,12 @@ export class Grafana extends Construct {
   public readonly name: string;
   public readonly instance: string;
   public readonly image: ContainerImage;
+  /** The Ingress or HTTPRoute, when `ingress` or `route` is set. @default - none */
+  public readonly exposure: ApiObject | undefined;
+  /** Size of the database's volume. */
+  public readonly storage: Quantity<'data'>;
+  /** The PersistentVolumeClaim of the database. */
+  public readonly dataClaimName: string;
   public readonly resources: ComputeResources;
   public readonly rootUrl?: string;
   /** Whether the session cookie is marked secure (Grafana is served over TLS). */
@@ -180,13 +217,32 @@ export class Grafana extends Construct {
     if (nameProblem) this.fail(`'name' ${nameProblem}`);
     this.instance = props.instance;
     this.image = props.image ?? IMAGES.grafana;
+    this.storage = props.storage ?? Gibibytes.of(1);
+    const storageProblem = dataProblem(this.storage);
+    if (storageProblem) this.fail(`'storage' ${storageProblem}`);
+    if (props.storageClassName !== undefined) {
+      const problem = dnsSubdomainProblem(props.storageClassName);
+      if (problem) this.fail(`'storageClassName' '${props.storageClassName}' ${problem}`);
+    }
+    this.dataClaimName = `${this.name}-data`;
     this.resources = props.resources ?? GRAFANA_RESOURCES;
     const resources = kubeResources(this.owner, this.resources);
     ({ user: this.adminUser, password: this.adminPassword } = this.adminCredentials(props.adminSecret));
     this.checkServing(props);
-    this.rootUrl = props.rootUrl;
+    if (props.ingress && props.route)
+      this.fail(`'ingress' and 'route' are both set: Grafana is exposed by one of them`);
+    if (props.ingress) checkGrafanaIngress(this.owner, props.ingress);
+    if (props.route) checkGrafanaRoute(this.owner, props.route);
+    const exposedBy = props.ingress ? 'ingress' : props.route ? 'route' : undefined;
+    if (exposedBy && props.rootUrl !== undefined)
+      this.fail(`'rootUrl' and '${exposedBy}' are both set: the root URL comes from '${exposedBy}.host'; set one`);
+    this.rootUrl = props.ingress
+      ? ingressRootUrl(props.ingress)
+      : props.route
+        ? routeRootUrl(props.route)
+        : props.rootUrl;
     this.tlsSecretName = props.tlsSecretName;
-    this.cookieSecure = props.tlsSecretName !== undefined || (props.rootUrl?.startsWith('https://') ?? false);
+    this.cookieSecure = props.tlsSecretName !== undefined || (this.rootUrl?.startsWith('https://') ?? false);
     this.scrapeInterval = props.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL;
     this.prometheusVersion = props.prometheusVersion ?? imageVersion(IMAGES.prometheus);
     this.folder = props.folder ?? 'liquid-audio-nets';
@@ -213,6 +269,13 @@ export class Grafana extends Construct {
     // Grafana never calls the Kubernetes API.
     serviceAccount(this, 'ServiceAccount', { name: this.name, labels: this.labels });
     this.service = this.renderService();
+    this.renderDataClaim(props.storageClassName);
+    const backend = { name: this.name, labels: this.labels, serviceName: this.serviceName, port: this.port };
+    this.exposure = props.ingress
+      ? grafanaIngress(this, 'Ingress', { ...props.ingress, ...backend })
+      : props.route
+        ? grafanaRoute(this, 'Route', { ...props.route, ...backend })
+        : undefined;
     this.deployment = this.renderDeployment(props, resources);
   }
 
@@ -317,6 +380,17 @@ export class Grafana extends Construct {
     });
   }
 
+  private renderDataClaim(storageClassName: string | undefined): ApiObject {
+    return new KubePersistentVolumeClaim(this, 'DataClaim', {
+      metadata: this.metadata(this.dataClaimName),
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        ...(storageClassName ? { storageClassName } : {}),
+        resources: { requests: { storage: KubeQuantity.fromString(kubeBytes(this.storage)) } },
+      },
+    });
+  }
+
   private renderDeployment(props: GrafanaProps, resources: ResourceRequirements): ApiObject {
     const clients = [props.prometheusClient, props.alertmanagerClient].filter(
       (c): c is WebClientSecurity => c !== undefined,
@@ -326,11 +400,9 @@ export class Grafana extends Construct {
       spec: {
         // One replica: every pod has its own SQLite database, so a second one would not share sessions.
         replicas: 1,
-        // The new pod is ready before the old one goes: no gap in the dashboards during a rollout.
-        strategy: {
-          type: 'RollingUpdate',
-          rollingUpdate: { maxSurge: IntOrString.fromNumber(1), maxUnavailable: IntOrString.fromNumber(0) },
-        },
+        // The database's volume attaches to one node at a time (ReadWriteOnce), and two Grafanas on one
+        // SQLite file corrupt it: the old pod goes before the new one starts.
+        strategy: { type: 'Recreate' },
         selector: { matchLabels: { ...this.selector } },
         template: {
           metadata: podTemplateMetadata(this.labels, this.hash),
@@ -338,6 +410,7 @@ export class Grafana extends Construct {
             ...podServiceAccount({ name: this.name }),
             enableServiceLinks: false,
             securityContext: restrictedPodSecurityContext(GRAFANA_USER_ID),
+            ...placementSpec(this.owner, props, this.selector),
             containers: [this.container(resources, clients)],
             volumes: this.volumes(clients),
           },
@@ -356,7 +429,7 @@ export class Grafana extends Construct {
         port: HTTP_PORT.name,
         readyPath: '/api/health',
         livenessFailureThreshold: 6,
-        // Database migrations on the fresh emptyDir take a while on a small node: five minutes before liveness applies.
+        // Database migrations on a fresh volume take a while on a small node: five minutes before liveness applies.
         startup: { periodSeconds: 5, failureThreshold: 60 },
         adapt: (_path, _port, probe) => this.overTls(probe),
       }),
@@ -373,8 +446,8 @@ export class Grafana extends Construct {
     });
     const dashboardMaps = Object.values(this.dashboardConfigMaps);
     return [
-      // Grafana's SQLite database, sessions and plugin folder: rebuilt from provisioning at every start.
-      { name: 'data', emptyDir: { sizeLimit: KubeQuantity.fromString(kubeBytes(Gibibytes.of(1))) } },
+      // Grafana's SQLite database: users, sessions and dashboards saved in the UI.
+      { name: 'data', persistentVolumeClaim: { claimName: this.dataClaimName } },
       { name: 'tmp', emptyDir: { sizeLimit: KubeQuantity.fromString(kubeBytes(Mebibytes.of(64))) } },
       provisioningFile('provisioning-datasources', GRAFANA_PROVISIONING_FILES.datasources),
       provisioningFile('provisioning-dashboards', GRAFANA_PROVISIONING_FILES.dashboardProviders),

@@ -5,7 +5,6 @@ import {
   KubeDaemonSet,
   type PodSpec,
   type ResourceRequirements,
-  type Toleration,
 } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { Mebibytes, Millicores } from '../core';
@@ -21,6 +20,8 @@ import {
   kubeResources,
   type NamedPort,
   NOBODY,
+  type PodPlacement,
+  placementSpec,
   podServiceAccount,
   podTemplateMetadata,
   recommendedLabels,
@@ -83,15 +84,16 @@ export const HARDWARE_EXPORTER_EXCEPTIONS = {
   hostPort: 'with hostNetwork, the metrics port is a port of the node',
 } as const;
 
-export interface HardwareExporterProps {
+/**
+ * The exporter's props. Its placement defaults differ: `nodeSelector` defaults to the edge devices
+ * (`{ 'liquid-audio-nets.dev/edge-device': 'true' }`) and `tolerations` to any taint keyed
+ * 'liquid-audio-nets.dev/edge-device', so it runs on every edge device and nowhere else.
+ */
+export interface HardwareExporterProps extends PodPlacement {
   /** The stack instance, as `app.kubernetes.io/instance`. */
   readonly instance: string;
   /** @default IMAGES.nodeExporter */
   readonly image?: ContainerImage;
-  /** Node labels that select the edge devices. @default { 'liquid-audio-nets.dev/edge-device': 'true' } */
-  readonly nodeSelector?: Readonly<Record<string, string>>;
-  /** Taints of edge devices the exporter tolerates. @default - any taint keyed 'liquid-audio-nets.dev/edge-device' */
-  readonly tolerations?: readonly Toleration[];
   /**
    * Folder on the device where device-specific sensor readings are written as `*.prom` files,
    * exported by the textfile collector. @default '/var/lib/node-exporter/textfile'
@@ -178,15 +180,15 @@ export class HardwareExporter extends Construct {
   }
 
   private podSpec(props: HardwareExporterProps, resources: ResourceRequirements): PodSpec {
-    const nodeSelector = props.nodeSelector ?? { [EDGE_DEVICE_KEY]: 'true' };
-    const tolerations = props.tolerations ?? [{ key: EDGE_DEVICE_KEY, operator: 'Exists' }];
     return {
       ...podServiceAccount({ name: this.name }),
       hostNetwork: true,
       hostPid: true,
       dnsPolicy: 'ClusterFirstWithHostNet',
-      nodeSelector: { ...nodeSelector },
-      tolerations: [...tolerations],
+      ...placementSpec(`HardwareExporter '${this.name}'`, props, this.selector, {
+        nodeSelector: { [EDGE_DEVICE_KEY]: 'true' },
+        tolerations: [{ key: EDGE_DEVICE_KEY, operator: 'Exists' }],
+      }),
       securityContext: {
         runAsNonRoot: true,
         runAsUser: NOBODY,

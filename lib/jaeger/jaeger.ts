@@ -24,6 +24,8 @@ import {
   kubeBytes,
   kubeResources,
   type NamedPort,
+  type PodPlacement,
+  placementSpec,
   podServiceAccount,
   podTemplateMetadata,
   recommendedLabels,
@@ -57,7 +59,7 @@ export const JAEGER_RESOURCES: ComputeResources = {
   limits: { cpu: Millicores.of(1000), memory: Mebibytes.of(1024) },
 };
 
-export interface JaegerProps {
+export interface JaegerProps extends PodPlacement {
   /** The stack instance, as `app.kubernetes.io/instance`. */
   readonly instance: string;
   /**
@@ -149,6 +151,7 @@ export class Jaeger extends Construct {
           spec: {
             ...podServiceAccount({ name: this.name }),
             securityContext: restrictedPodSecurityContext(JAEGER_UID),
+            ...placementSpec(`jaeger '${this.name}'`, props, this.selector),
             containers: [this.container(resources)],
             volumes: [
               { name: 'config', configMap: { name: configMap.name } },

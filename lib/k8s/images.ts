@@ -5,15 +5,17 @@
 export interface ContainerImage {
   readonly repository: string;
   readonly tag: string;
+  /** The image's content digest: the node pulls exactly these bytes, whatever the tag points at. @default - the tag alone */
+  readonly digest?: string;
 }
 
 function image(repository: string, tag: string): ContainerImage {
   return Object.freeze({ repository, tag });
 }
 
-/** `repository:tag`, as a pod spec names it. */
+/** `repository:tag`, or `repository:tag@sha256:...` with a digest, as a pod spec names it. */
 export function imageRef(img: ContainerImage): string {
-  return `${img.repository}:${img.tag}`;
+  return `${img.repository}:${img.tag}${img.digest ? `@${img.digest}` : ''}`;
 }
 
 /** The version the image runs, without the `v`, for `app.kubernetes.io/version`. */
@@ -75,3 +77,52 @@ export const ETCD_VERSION = 'v3.6.8';
  * example/prometheus-operator-crd/) operator mode's objects are typed and validated against.
  */
 export const PROMETHEUS_OPERATOR_VERSION = 'v0.93.1';
+
+/** The pinned images, by the keys of IMAGES. */
+export type PinnedImages = { readonly [K in keyof typeof IMAGES]: ContainerImage };
+
+/** Where the pinned images are pulled from: a mirror registry, and digests that fix their bytes. */
+export interface ImageSource {
+  /**
+   * A registry host, with an optional port and path, that replaces every pinned image's registry:
+   * `mirror.edge.example:5000` turns `quay.io/prometheus/prometheus` into
+   * `mirror.edge.example:5000/prometheus/prometheus`, as an air-gapped site mirrors them.
+   * @default - each image's own registry (quay.io, docker.io)
+   */
+  readonly registry?: string;
+  /** `sha256:` digests by image (`{ prometheus: 'sha256:...' }`), rendered after the tag. @default - tags only */
+  readonly digests?: { readonly [K in keyof typeof IMAGES]?: string };
+}
+
+/** host[:port][/path]: lower-case DNS labels (or an IPv4 address), a port, path segments. */
+const REGISTRY =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/** IMAGES pulled as `source` says, checked; `owner` names the stack in messages. */
+export function pinnedImages(owner: string, source: ImageSource = {}): PinnedImages {
+  const { registry, digests = {} } = source;
+  if (registry !== undefined && !REGISTRY.test(registry)) {
+    throw new Error(
+      `${owner}: 'images.registry' must be a registry host, optionally with ':port' and a '/path' (mirror.example:5000/quay), got '${registry}'`,
+    );
+  }
+  for (const [key, digest] of Object.entries(digests)) {
+    if (!(key in IMAGES))
+      throw new Error(`${owner}: 'images.digests' has no image '${key}'; images are ${Object.keys(IMAGES).join(', ')}`);
+    if (digest !== undefined && !DIGEST.test(digest))
+      throw new Error(`${owner}: 'images.digests.${key}' must be 'sha256:' and 64 hex digits, got '${digest}'`);
+  }
+  const entries = Object.entries(IMAGES).map(([key, img]) => {
+    const repository = registry ? `${registry}/${img.repository.split('/').slice(1).join('/')}` : img.repository;
+    const digest = digests[key as keyof typeof IMAGES];
+    return [key, Object.freeze({ repository, tag: img.tag, ...(digest ? { digest } : {}) })];
+  });
+  return Object.fromEntries(entries) as PinnedImages;
+}
+
+/**
+ * The Gateway API whose HTTPRoute CRD (crds/gateway-api/, this module version's
+ * config/crd/standard/) judges Grafana's HTTPRoute in the API-server tests.
+ */
+export const GATEWAY_API_VERSION = 'v1.6.3';

@@ -2,7 +2,15 @@ export { clusterScoped } from './cluster-scoped';
 export { chartNamespace, checkReplicas, selectorLabels } from './component';
 export { contentHash } from './content-hash';
 export { type DisruptionBudgetProps, disruptionBudget } from './disruption-budget';
-export { type ContainerImage, IMAGES, imageRef, imageVersion } from './images';
+export {
+  type ContainerImage,
+  IMAGES,
+  type ImageSource,
+  imageRef,
+  imageVersion,
+  type PinnedImages,
+  pinnedImages,
+} from './images';
 export { type ComputeResources, dataProblem, kubeBytes, kubeResources } from './kube-quantities';
 export { type ComponentLabels, checkLabelValues, labelValueProblem, PART_OF, recommendedLabels } from './labels';
 export { CONFIGMAP_DATA_LIMIT, configMapDataBytes, KUBECTL_APPLY_ANNOTATION_LIMIT } from './manifest-limits';
@@ -15,6 +23,7 @@ export {
   type PodGroup,
   type TrafficPeer,
 } from './network-policies';
+export { type PodPlacement, placementSpec, type Toleration, type TopologySpreadConstraint } from './placement';
 export { NOBODY, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-hardening';
 export {
   type ConfigMapProps,

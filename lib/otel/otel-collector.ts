@@ -23,6 +23,8 @@ import {
   imageVersion,
   kubeResources,
   type NamedPort,
+  type PodPlacement,
+  placementSpec,
   podServiceAccount,
   podTemplateMetadata,
   recommendedLabels,
@@ -55,7 +57,7 @@ const SPAN_DIMENSIONS = ['device'] as const;
 /** The otel/opentelemetry-collector-contrib image runs as this user. */
 const COLLECTOR_UID = 10001;
 
-export interface OtelCollectorProps {
+export interface OtelCollectorProps extends PodPlacement {
   /** The stack instance, as `app.kubernetes.io/instance`. */
   readonly instance: string;
   /** @default 2 - one collector can restart or move while the other receives */
@@ -134,11 +136,16 @@ export class OtelCollector extends Construct {
       metadata: { name: this.name, labels: this.labels },
       spec: { selector: this.selector, ports: [PORTS.grpc, PORTS.http].map(servicePort) },
     });
-    this.deployment = this.renderDeployment(resources, goMemLimit(resourcesSpec), configMap.name);
+    this.deployment = this.renderDeployment(props, resources, goMemLimit(resourcesSpec), configMap.name);
     disruptionBudget(this, 'DisruptionBudget', { name: this.name, labels: this.labels, selector: this.selector });
   }
 
-  private renderDeployment(resources: ResourceRequirements, goMemLimitValue: string, configMapName: string): ApiObject {
+  private renderDeployment(
+    props: OtelCollectorProps,
+    resources: ResourceRequirements,
+    goMemLimitValue: string,
+    configMapName: string,
+  ): ApiObject {
     return new KubeDeployment(this, 'Deployment', {
       metadata: { name: this.name, labels: this.labels },
       spec: {
@@ -153,7 +160,9 @@ export class OtelCollector extends Construct {
           spec: {
             ...podServiceAccount({ name: this.name }),
             securityContext: restrictedPodSecurityContext(COLLECTOR_UID),
-            affinity: spreadOverNodes(this.selector),
+            ...placementSpec(`OtelCollector '${this.name}'`, props, this.selector, {
+              affinity: spreadOverNodes(this.selector),
+            }),
             containers: [this.container(resources, goMemLimitValue)],
             volumes: [{ name: 'config', configMap: { name: configMapName } }],
           },

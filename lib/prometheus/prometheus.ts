@@ -43,7 +43,9 @@ import {
   imageVersion,
   kubeResources,
   type NamedPort,
+  type PodPlacement,
   peerAddresses,
+  placementSpec,
   podServiceAccount,
   podTemplateMetadata,
   recommendedLabels,
@@ -77,7 +79,7 @@ export const PROMETHEUS_PORT = 9090;
 /** The external label that tells the servers of an HA pair apart; dropped from alerts so Alertmanager de-duplicates. */
 export const REPLICA_LABEL = 'replica';
 
-export interface PrometheusProps {
+export interface PrometheusProps extends PodPlacement {
   /** The stack instance, as `app.kubernetes.io/instance` and the `cluster` external label. */
   readonly instance: string;
   /** The rendered rule files, mounted where `rule_files` reads them. */
@@ -313,7 +315,7 @@ export class Prometheus extends Construct {
       securityContext: restrictedPodSecurityContext(),
       // Head compaction and the WAL flush on shutdown take time on a large head.
       terminationGracePeriodSeconds: 600,
-      affinity: spreadOverNodes(this.selector),
+      ...placementSpec(this.owner, props, this.selector, { affinity: spreadOverNodes(this.selector) }),
       containers: [this.container(resources, this.mounts(secrets, clients))],
       ...(initContainers.length > 0 ? { initContainers } : {}),
       volumes: this.volumes(props, configMapName, secrets, clients),

@@ -15,6 +15,8 @@ import {
   imageVersion,
   kubeResources,
   type NamedPort,
+  type PodPlacement,
+  placementSpec,
   podServiceAccount,
   podTemplateMetadata,
   recommendedLabels,
@@ -42,7 +44,7 @@ export const PUSHGATEWAY_RESOURCES: ComputeResources = {
   limits: { cpu: Millicores.of(200), memory: Mebibytes.of(128) },
 };
 
-export interface PushgatewayProps {
+export interface PushgatewayProps extends PodPlacement {
   /** The stack instance, as `app.kubernetes.io/instance`. */
   readonly instance: string;
   /**
@@ -123,6 +125,7 @@ export class Pushgateway extends Construct {
           spec: {
             ...podServiceAccount({ name: this.name }),
             securityContext: restrictedPodSecurityContext(),
+            ...placementSpec(`pushgateway '${this.name}'`, props, this.selector),
             containers: [
               {
                 name: 'pushgateway',

@@ -1,3 +1,4 @@
+export { type StackOverrides, withOverrides } from './environments';
 export {
   type AlertGroupConfig,
   type AlertmanagerOptions,

@@ -16,7 +16,7 @@ import {
   type MetricCatalogue,
   SPAN_METRICS,
 } from '../core';
-import { GRAFANA_PORT, Grafana, type GrafanaProps } from '../grafana';
+import { exposureNamespace, GRAFANA_PORT, Grafana, type GrafanaProps } from '../grafana';
 import {
   type ExistingNodeExporter,
   HARDWARE_EXPORTER_JOB,
@@ -35,8 +35,11 @@ import {
   jaegerQueryUrl,
 } from '../jaeger';
 import {
+  type ImageSource,
   labelValueProblem,
+  type PinnedImages,
   type PodGroup,
+  pinnedImages,
   recommendedLabels,
   StackNamespace,
   WebClientSecurity,
@@ -198,6 +201,11 @@ export interface StackConfig {
   /** @default - plain HTTP inside the cluster, no authentication */
   readonly security?: StackSecurity;
   /**
+   * Where every pinned image (IMAGES) is pulled from: a mirror registry, and optional digests. A
+   * component given its own `image` keeps it. @default - the images' own registries, by tag
+   */
+  readonly images?: ImageSource;
+  /**
    * Ride on a Prometheus Operator (kube-prometheus-stack) instead of running servers: `renderStack`
    * then renders an OperatorStack. @default - standalone: the stack runs its own servers
    */
@@ -217,7 +225,10 @@ export const COMPONENT_NAMES = {
   pushgateway: { appName: PUSHGATEWAY_APP_NAME, port: PUSHGATEWAY_PORT },
 } as const;
 
-/** The whole monitoring stack: one chart (one file in dist/) per component, in apply order. */
+/**
+ * The whole monitoring stack: one chart (one file in dist/) per component, in apply order, created
+ * inside the stack, so stacks with different ids and namespaces coexist in one App.
+ */
 export class MonitoringStack extends Construct {
   public readonly instance: string;
   public readonly namespace: string;
@@ -241,6 +252,8 @@ export class MonitoringStack extends Construct {
   public readonly networkPolicies: StackNetworkPolicies;
   /** Every metric rules and dashboards may query: the default catalogue plus what recording rules write. */
   public readonly catalogue: MetricCatalogue;
+  /** The pinned images as the stack pulls them (`images`: registry and digests applied). */
+  public readonly images: PinnedImages;
 
   public constructor(scope: Construct, id: string, config: StackConfig) {
     super(scope, id);
@@ -250,6 +263,7 @@ export class MonitoringStack extends Construct {
       );
     }
     this.instance = stackInstance(id, config);
+    this.images = pinnedImages(`stack '${id}'`, config.images);
     this.namespace = config.namespace ?? DEFAULT_NAMESPACE;
     this.namespaceOwned = config.namespaceOwned ?? true;
     this.hardwareNamespace = config.hardwareNamespace ?? `${this.namespace}-hardware`;
@@ -262,8 +276,8 @@ export class MonitoringStack extends Construct {
     this.ruleGroups = renderRuleGroups(config, this.evaluationInterval);
     this.catalogue = catalogueWithRecords(this.ruleGroups);
 
-    const namespaceChart = renderNamespaceChart(scope, this.instance, this.namespace, this.namespaceOwned);
-    const componentChart = (chartId: string) => this.renderComponentChart(scope, chartId, namespaceChart);
+    const namespaceChart = renderNamespaceChart(this, this.instance, this.namespace, this.namespaceOwned);
+    const componentChart = (chartId: string) => this.renderComponentChart(chartId, namespaceChart);
     const security = config.security ?? {};
     const bundledJaeger = config.otelCollector?.tracesEndpoint === undefined;
     this.alertmanager = this.renderAlertmanager(componentChart('alertmanager'), config, security);
@@ -274,36 +288,43 @@ export class MonitoringStack extends Construct {
     this.otelCollector = new OtelCollector(componentChart('otel-collector'), 'OtelCollector', {
       ...(bundledJaeger ? { tracesEndpoint: jaegerOtlpEndpoint(this.namespace), tracesInsecure: true } : {}),
       ...config.otelCollector,
+      image: config.otelCollector?.image ?? this.images.otelCollector,
       instance: this.instance,
     });
     const hardware = config.hardwareExporter;
     const hardwareChart = hardware?.existing
       ? undefined
-      : new Chart(scope, 'hardware-exporter', { namespace: this.hardwareNamespace });
+      : new Chart(this, 'hardware-exporter', { namespace: this.hardwareNamespace });
     this.hardwareExporter =
       hardwareChart && !hardware?.existing
         ? new HardwareExporter(hardwareChart, 'HardwareExporter', {
             ...hardware,
+            image: hardware?.image ?? this.images.nodeExporter,
             instance: this.instance,
             createNamespace: this.namespaceOwned,
           })
         : undefined;
     // The policies' chart first, then the charts added since, so that the earlier files keep their numbers.
-    const policyChart = new Chart(scope, 'network-policies');
+    const policyChart = new Chart(this, 'network-policies');
     const namespaceCharts = [namespaceChart, hardwareChart].filter((c): c is Chart => c !== undefined);
     if (namespaceCharts.length > 0) policyChart.addDependency(...namespaceCharts);
     if (bundledJaeger)
-      this.jaeger = new Jaeger(componentChart('jaeger'), 'Jaeger', { ...config.jaeger, instance: this.instance });
+      this.jaeger = new Jaeger(componentChart('jaeger'), 'Jaeger', {
+        ...config.jaeger,
+        image: config.jaeger?.image ?? this.images.jaeger,
+        instance: this.instance,
+      });
     this.pushgateway = new Pushgateway(componentChart('pushgateway'), 'Pushgateway', {
       ...config.pushgateway,
+      image: config.pushgateway?.image ?? this.images.pushgateway,
       instance: this.instance,
     });
     this.networkPolicies = this.renderNetworkPolicies(policyChart, config);
   }
 
   /** A component's chart: its objects in the stack's namespace, applied once the namespace exists. */
-  private renderComponentChart(scope: Construct, chartId: string, namespaceChart: Chart | undefined): Chart {
-    const chart = new Chart(scope, chartId, { namespace: this.namespace });
+  private renderComponentChart(chartId: string, namespaceChart: Chart | undefined): Chart {
+    const chart = new Chart(this, chartId, { namespace: this.namespace });
     if (namespaceChart) chart.addDependency(namespaceChart);
     return chart;
   }
@@ -311,6 +332,7 @@ export class MonitoringStack extends Construct {
   private renderAlertmanager(chart: Chart, config: StackConfig, security: StackSecurity): Alertmanager {
     return new Alertmanager(chart, 'Alertmanager', {
       ...config.alertmanager,
+      image: config.alertmanager.image ?? this.images.alertmanager,
       instance: this.instance,
       webSecurity: security.alertmanager,
     });
@@ -341,6 +363,7 @@ export class MonitoringStack extends Construct {
       : undefined;
     return new Prometheus(chart, 'Prometheus', {
       ...config.prometheus,
+      image: config.prometheus?.image ?? this.images.prometheus,
       instance: this.instance,
       rules: this.rules,
       evaluationInterval: this.evaluationInterval,
@@ -402,6 +425,7 @@ export class MonitoringStack extends Construct {
     return new Grafana(chart, 'Grafana', {
       adminSecret: { secretName: 'grafana-credentials' },
       ...config.grafana,
+      image: config.grafana?.image ?? this.images.grafana,
       instance: this.instance,
       prometheusUrl: `${this.prometheus.scheme}://${prometheusHost}:${PROMETHEUS_PORT}`,
       alertmanagerUrl: `${this.alertmanager.webSecurity.scheme}://${alertmanagerHost}:${COMPONENT_NAMES.alertmanager.port}`,
@@ -426,6 +450,7 @@ export class MonitoringStack extends Construct {
     const exporter = this.hardwareExporter;
     return new StackNetworkPolicies(policyChart, 'NetworkPolicies', {
       ...config.networkPolicies,
+      grafanaIngressNamespaces: this.grafanaIngressNamespaces(config),
       instance: this.instance,
       namespace: this.namespace,
       hardwareNamespace: this.hardwareNamespace,
@@ -440,6 +465,24 @@ export class MonitoringStack extends Construct {
       pushgateway: podGroup(this.pushgateway),
       grafanaPort: GRAFANA_PORT,
     });
+  }
+
+  /**
+   * Who may reach Grafana's port besides Prometheus: the Ingress controller's or the Gateway's
+   * namespace when Grafana has an Ingress or HTTPRoute, else `networkPolicies.grafanaIngressNamespaces`;
+   * never both, so it is said once.
+   */
+  private grafanaIngressNamespaces(config: StackConfig): readonly string[] | undefined {
+    const exposed = exposureNamespace(config.grafana ?? {});
+    const listed = config.networkPolicies?.grafanaIngressNamespaces;
+    if (exposed === undefined) return listed;
+    if (listed !== undefined) {
+      const by = config.grafana?.ingress ? 'grafana.ingress' : 'grafana.route';
+      throw new Error(
+        `stack '${this.node.id}': 'networkPolicies.grafanaIngressNamespaces' and '${by}' are both set: Grafana's ingress rule comes from '${by}'; set one`,
+      );
+    }
+    return [exposed];
   }
 
   /** A Service's in-cluster host name in the stack's namespace. */

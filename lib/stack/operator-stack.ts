@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DEFAULT_EVALUATION_INTERVAL, type MetricCatalogue } from '../core';
-import { allowIngress, defaultDeny, PART_OF, type PodGroup, recommendedLabels } from '../k8s';
+import { allowIngress, defaultDeny, PART_OF, type PodGroup, pinnedImages, recommendedLabels } from '../k8s';
 import { KUBE_PROMETHEUS_STACK_PROMETHEUS_PODS, OperatorResources } from '../operator';
 import { OTEL_PORTS, OtelCollector } from '../otel';
 import type { RuleGroup } from '../rules';
@@ -34,14 +34,20 @@ export class OperatorStack extends Construct {
     super(scope, id);
     const options = config.operator ?? {};
     this.instance = stackInstance(id, config);
+    const exposure = config.grafana?.ingress ? 'ingress' : config.grafana?.route ? 'route' : undefined;
+    if (exposure) {
+      throw new Error(
+        `stack '${id}': 'grafana.${exposure}' is set in operator mode, which runs no Grafana of its own; expose kube-prometheus-stack's Grafana through its chart`,
+      );
+    }
     this.namespace = config.namespace ?? DEFAULT_NAMESPACE;
     const owned = config.namespaceOwned ?? true;
     this.ruleGroups = renderRuleGroups(config, config.evaluationInterval ?? DEFAULT_EVALUATION_INTERVAL);
     this.catalogue = catalogueWithRecords(this.ruleGroups);
 
-    const namespaceChart = renderNamespaceChart(scope, this.instance, this.namespace, owned);
+    const namespaceChart = renderNamespaceChart(this, this.instance, this.namespace, owned);
     const chart = (chartId: string) => {
-      const c = new Chart(scope, chartId, { namespace: this.namespace });
+      const c = new Chart(this, chartId, { namespace: this.namespace });
       if (namespaceChart) c.addDependency(namespaceChart);
       return c;
     };
@@ -50,6 +56,7 @@ export class OperatorStack extends Construct {
         ? undefined
         : new OtelCollector(chart('otel-collector'), 'OtelCollector', {
             ...config.otelCollector,
+            image: config.otelCollector?.image ?? pinnedImages(`stack '${id}'`, config.images).otelCollector,
             instance: this.instance,
           });
     const collector = this.otelCollector;

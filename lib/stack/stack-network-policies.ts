@@ -17,7 +17,10 @@ import { PROMETHEUS_PORT } from '../prometheus';
 import { PUSHGATEWAY_PORT } from '../pushgateway';
 
 export interface NetworkPolicyOptions {
-  /** Namespaces whose pods may reach Grafana on 3000 (the ingress controller's). @default ['ingress-nginx'] */
+  /**
+   * Namespaces whose pods may reach Grafana on 3000 (the ingress controller's); with `grafana.ingress`
+   * set, its controller's namespace instead. @default ['ingress-nginx']
+   */
   readonly grafanaIngressNamespaces?: readonly string[];
   /** Namespaces whose pods may push OTLP to the collector. @default - the device namespaces, or every namespace when those are not limited */
   readonly otlpClientNamespaces?: readonly string[];

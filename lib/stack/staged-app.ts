@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ApiObject, App, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Names, YamlOutputType } from 'cdk8s';
 import { dnsLabelProblem } from '../core';
 import { checkLabelValues } from '../k8s';
 
@@ -50,8 +50,8 @@ export class StagedApp extends App {
           for (const node of chart.node.findAll()) if (node instanceof ApiObject) checkLabelValues(node.toJson());
         }
       }
-      super.synth();
-      for (const app of this.folders.values()) app.synth();
+      synthByChartId(this, () => super.synth());
+      for (const app of this.folders.values()) synthByChartId(app, () => app.synth());
     } catch (error) {
       rmSync(this.outdir, { recursive: true, force: true });
       throw error;
@@ -66,6 +66,35 @@ export class StagedApp extends App {
   public discard(): void {
     rmSync(this.outdir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Synthesizes `app` and names each chart's file by the chart's id (`0002-prometheus.k8s.yaml`), as
+ * for a chart made directly in the App, where cdk8s names a chart made inside a stack by its path
+ * and a hash (`0002-liquid-audio-nets-prometheus-c8f3a1b2`). Two charts of one id (two stacks in
+ * one folder) keep the path, without the hash: `0002-edge-prometheus.k8s.yaml`.
+ */
+function synthByChartId(app: App, synth: () => void): void {
+  synth();
+  const charts = app.charts;
+  const ids = charts.map((c) => c.node.id);
+  charts.forEach((chart, i) => {
+    const indexed = `${String(i).padStart(4, '0')}-`;
+    const written = Names.toDnsLabel(chart);
+    const prefix = existsSync(join(app.outdir, `${indexed}${written}${app.outputFileExtension}`)) ? indexed : '';
+    const id = chart.node.id;
+    const name =
+      ids.indexOf(id) === ids.lastIndexOf(id)
+        ? id
+        : chart.node.scopes
+            .slice(1)
+            .map((s) => s.node.id)
+            .join('-');
+    if (name === written) return;
+    const target = join(app.outdir, `${prefix}${name}${app.outputFileExtension}`);
+    if (existsSync(target)) throw new Error(`chart '${chart.node.path}': its file name '${name}' is another chart's`);
+    renameSync(join(app.outdir, `${prefix}${written}${app.outputFileExtension}`), target);
+  });
 }
 
 /**

@@ -10,7 +10,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, YamlOutputType } from 'cdk8s';
+import { App } from 'cdk8s';
 import { DEFAULT_RECEIVERS, scaleDurations, THRESHOLDS } from '../../alerts';
 import { stackConfig } from '../../config';
 import {
@@ -26,6 +26,7 @@ import {
   type Quantity,
   SERVICE_METRICS,
   type Severity,
+  StagedApp,
   Units,
 } from '../../lib';
 import { TEST_PEER_TIMEOUT } from '../support/alertmanager';
@@ -295,7 +296,8 @@ describe('the stack under test is the one that ships', () => {
     for (const config of [stackConfig(), stackConfig(scaleDurations(THRESHOLDS, 1))]) {
       const outdir = mkdtempSync(join(tmpdir(), 'e2e-dist-'));
       try {
-        const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART });
+        // The synth's own App, which names each file by its chart as dist/ has them.
+        const app = new StagedApp({ outdir });
         new MonitoringStack(app, 'liquid-audio-nets', config);
         app.synth();
         const rendered = Object.fromEntries(

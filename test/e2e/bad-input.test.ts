@@ -272,6 +272,30 @@ const CASES: ReadonlyArray<readonly [string, readonly Edit[], RegExp]> = [
     /^alert 'BatchJobPushStale': 'maxPushAge' must be a positive whole number of milliseconds, got -93600000ms$/,
   ],
   [
+    // Placement read from a site's JSON file escapes the type-check; the construct still refuses it.
+    'a toleration operator that is not Exists or Equal',
+    stackOption(
+      `prometheus: { tolerations: JSON.parse('[{ "key": "dedicated", "operator": "Equals", "value": "monitoring" }]') }`,
+    ),
+    /^Prometheus 'prometheus': 'tolerations\[0\]\.operator' must be one of 'Exists', 'Equal', got 'Equals'$/,
+  ],
+  [
+    "an environment's image registry that is not a host",
+    [
+      {
+        file: 'config.ts',
+        from: /alertmanager: \{ replicas: 1 \},/,
+        to: "alertmanager: { replicas: 1 }, images: { registry: 'https://mirror.edge.example' },",
+      },
+    ],
+    /^stack 'liquid-audio-nets': 'images\.registry' must be a registry host, optionally with ':port' and a '\/path' \(mirror\.example:5000\/quay\), got 'https:\/\/mirror\.edge\.example'$/,
+  ],
+  [
+    'an ingress host that is not a DNS name',
+    [{ file: 'config.ts', from: /host: 'grafana\.liquid-audio-nets\.example'/, to: "host: 'Grafana Edge'" }],
+    /^grafana 'grafana': 'ingress\.host' must be a DNS name: lower-case letters, digits and "-" in labels of at most 63 characters, joined by "\.", got 'Grafana Edge'$/,
+  ],
+  [
     'a Prometheus with no replicas',
     stackOption(`prometheus: { replicas: 0 }`),
     /^prometheus.*'replicas' must be .*got 0$/i,

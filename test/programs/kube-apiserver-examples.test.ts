@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { exampleDir, type KubeObject, loadDist } from '../support/dist';
+import { exampleDir, exampleNames, type KubeObject, loadDist } from '../support/dist';
 import { type ControlPlane, startControlPlane } from '../support/kube-apiserver';
 import { stillRunning } from '../support/processes';
 
@@ -15,9 +15,14 @@ jest.setTimeout(180_000);
 
 const ROOT = resolve(__dirname, '../..');
 const CRDS = join(ROOT, 'crds/prometheus-operator');
-const CRD_NAMES = ['alertmanagerconfigs', 'podmonitors', 'prometheusrules', 'servicemonitors'].map(
-  (k) => `crd/${k}.monitoring.coreos.com`,
-);
+/** Grafana's HTTPRoute is judged by the Gateway API's pinned CRD (crds/gateway-api/, GATEWAY_API_VERSION). */
+const GATEWAY_CRDS = join(ROOT, 'crds/gateway-api');
+const CRD_NAMES = [
+  ...['alertmanagerconfigs', 'podmonitors', 'prometheusrules', 'servicemonitors'].map(
+    (k) => `crd/${k}.monitoring.coreos.com`,
+  ),
+  'crd/httproutes.gateway.networking.k8s.io',
+];
 
 /** What kube-prometheus-stack leaves in the cluster that the examples must not touch. */
 const EXISTING: readonly KubeObject[] = [
@@ -51,7 +56,7 @@ const EXISTING: readonly KubeObject[] = [
 
 const APPLY = ['apply', '--server-side', '--validate=strict', '--field-manager=liquid-audio-nets'];
 
-describe.each(['beside-kube-prometheus-stack', 'operator', 'standalone'])('dist/%s/', (example) => {
+describe.each(exampleNames())('dist/%s/', (example) => {
   let plane: ControlPlane;
   const dir = exampleDir(example);
   const docs = loadDist(dir);
@@ -60,7 +65,7 @@ describe.each(['beside-kube-prometheus-stack', 'operator', 'standalone'])('dist/
 
   beforeAll(async () => {
     plane = await startControlPlane();
-    const crds = kubectl(['apply', '--server-side', '-f', CRDS]);
+    const crds = kubectl(['apply', '--server-side', '-f', CRDS, '-f', GATEWAY_CRDS]);
     expect(crds.stderr).toBe('');
     const established = kubectl(['wait', '--for=condition=Established', '--timeout=60s', ...CRD_NAMES]);
     expect(established.status).toBe(0);

@@ -5,13 +5,13 @@ import { parseAllDocuments } from 'yaml';
 /** The repository root; file names in messages are relative to it (`dist/0001-prometheus.k8s.yaml`). */
 const ROOT = resolve(__dirname, '../..');
 
-/** Every example `npm run synth` renders, one folder of dist/ each. */
+/** Every example and environment `npm run synth` renders, one folder of dist/ each. */
 export const DIST_ROOT = join(ROOT, 'dist');
 
 /** The standalone example, the stack with its own servers: what most tests judge. */
 export const DIST_DIR = join(DIST_ROOT, 'standalone');
 
-/** The examples' names (dist/'s folders), sorted. */
+/** The names of dist/'s folders (the examples and the environments), sorted. */
 export function exampleNames(): string[] {
   return readdirSync(DIST_ROOT, { withFileTypes: true })
     .filter((e) => e.isDirectory())
@@ -19,7 +19,7 @@ export function exampleNames(): string[] {
     .sort();
 }
 
-/** An example's folder. */
+/** An example's or environment's folder. */
 export function exampleDir(name: string): string {
   return join(DIST_ROOT, name);
 }

@@ -40,6 +40,8 @@ describe('npm run synth', () => {
     expect([...new Set(names.map((n) => n.split('/')[0]))]).toEqual([
       'beside-kube-prometheus-stack',
       'operator',
+      'production',
+      'staging',
       'standalone',
     ]);
     const standalone = names.filter((n) => n.startsWith('standalone/')).map((n) => n.slice('standalone/'.length));

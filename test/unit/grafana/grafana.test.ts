@@ -42,10 +42,10 @@ describe('Grafana', () => {
   const container = pod.containers[0];
   const env = envOf(container);
 
-  test('a Deployment of one replica of the pinned upstream image, rolling without a gap', () => {
+  test('a Deployment of one replica of the pinned upstream image, the old pod gone before the new one opens the database', () => {
     expect(deployment).toMatchObject({
       metadata: { name: 'grafana', namespace: 'monitoring' },
-      spec: { replicas: 1, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } },
+      spec: { replicas: 1, strategy: { type: 'Recreate' } },
     });
     expect(container.image).toBe('docker.io/grafana/grafana:13.2.3');
     expect(container.image).not.toMatch(/:latest$/);
@@ -60,7 +60,7 @@ describe('Grafana', () => {
     });
   });
 
-  test('hardened: uid 472, read-only root filesystem with emptyDirs for its data and /tmp, no API token', () => {
+  test('hardened: uid 472, read-only root filesystem, its database on a volume claim, /tmp an emptyDir, no API token', () => {
     expect(pod.securityContext).toEqual({
       runAsNonRoot: true,
       runAsUser: 472,
@@ -70,7 +70,7 @@ describe('Grafana', () => {
       seccompProfile: { type: 'RuntimeDefault' },
     });
     expect(container.securityContext).toEqual(RESTRICTED_CONTAINER_SECURITY);
-    expect(pod.volumes).toContainEqual({ name: 'data', emptyDir: { sizeLimit: '1Gi' } });
+    expect(pod.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: 'grafana-data' } });
     expect(pod.volumes).toContainEqual({ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } });
     expect(container.volumeMounts).toEqual(
       expect.arrayContaining([
@@ -414,5 +414,40 @@ describe('the Jaeger datasource', () => {
     expect(() => build({ jaegerUrl: 'jaeger:16686' })).toThrow(
       /'jaegerUrl' must be an http\(s\) URL without spaces or "\$", got 'jaeger:16686'/,
     );
+  });
+});
+
+describe("Grafana's database and placement", () => {
+  test('the database lives on a PersistentVolumeClaim of 1 GiB, in the default StorageClass unless one is named', () => {
+    const claim = one(build().manifests, 'PersistentVolumeClaim');
+    expect(claim).toMatchObject({
+      metadata: { name: 'grafana-data', namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'grafana' } },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    });
+    expect(claim.spec.storageClassName).toBeUndefined();
+    const sized = one(
+      build({ storage: Mebibytes.of(512), storageClassName: 'local-path' }).manifests,
+      'PersistentVolumeClaim',
+    );
+    expect(sized.spec).toMatchObject({ storageClassName: 'local-path', resources: { requests: { storage: '512Mi' } } });
+  });
+
+  test('fails when the StorageClass name is not a DNS subdomain', () => {
+    expect(() => build({ storageClassName: 'Fast_SSD' })).toThrow(
+      /^grafana 'grafana': 'storageClassName' 'Fast_SSD' must be lower-case letters/,
+    );
+  });
+
+  test('takes a node selector, tolerations and a priority class', () => {
+    const { manifests } = build({
+      nodeSelector: { 'node-role.kubernetes.io/monitoring': 'true' },
+      tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'monitoring', effect: 'NoSchedule' }],
+      priorityClassName: 'monitoring-critical',
+    });
+    expect(one(manifests, 'Deployment').spec.template.spec).toMatchObject({
+      nodeSelector: { 'node-role.kubernetes.io/monitoring': 'true' },
+      tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'monitoring', effect: 'NoSchedule' }],
+      priorityClassName: 'monitoring-critical',
+    });
   });
 });
