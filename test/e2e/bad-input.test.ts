@@ -352,3 +352,32 @@ describe('npm run synth on bad input', () => {
     expect(result.distAfter).toBe(result.distBefore);
   });
 });
+
+describe("the README's custom alert", () => {
+  test('pasted into config.ts as the README says, it synthesizes and reaches the rule files', async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Adding your own alert'));
+    const block = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(block).toBeDefined();
+    const dir = projectWith([
+      { file: 'config.ts', from: /\} from '\.\/lib';/, to: "  AlertRule,\n  AlertText,\n} from './lib';" },
+      { file: 'config.ts', from: /export const config: StackConfig = stackConfig\(\);/, to: block as string },
+    ]);
+    const result = await new Promise<{ status: number | null; stderr: string; rules: string }>((done) => {
+      const child = spawn('bash', ['scripts/synth.sh'], { cwd: dir });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      child.on('close', (status) => {
+        const file = readdirSync(join(dir, 'dist/standalone')).find((f) => f.endsWith('-prometheus.k8s.yaml'));
+        const rules = file ? readFileSync(join(dir, 'dist/standalone', file), 'utf8') : '';
+        rmSync(dir, { recursive: true, force: true });
+        done({ status, stderr, rules });
+      });
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.rules).toContain('alert: TeamBatteryNearlyEmpty');
+  });
+});
