@@ -23,10 +23,13 @@ export interface ConfigReloaderProps {
 /** Its metrics and `/healthz` port; 8080 is free in both the Prometheus and the Alertmanager pod. */
 export const CONFIG_RELOADER_PORT: NamedPort = { name: 'reloader-web', port: 8080 };
 
-/** The reloader holds a few file hashes: the Prometheus Operator's own default is 10m CPU and 50Mi. */
+/**
+ * It holds a few file hashes and sleeps between changes; memory leaves room over the resident size
+ * test/programs/config-reload.test.ts prints for it.
+ */
 const RELOADER_RESOURCES = {
-  requests: { cpu: Millicores.of(10), memory: Mebibytes.of(32) },
-  limits: { cpu: Millicores.of(100), memory: Mebibytes.of(64) },
+  requests: { cpu: Millicores.of(10), memory: Mebibytes.of(48) },
+  limits: { cpu: Millicores.of(100), memory: Mebibytes.of(96) },
 };
 
 /** The sidecar container. */

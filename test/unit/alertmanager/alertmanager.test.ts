@@ -173,7 +173,7 @@ describe('Alertmanager', () => {
         '--watched-dir=/etc/alertmanager/config',
       ],
       readinessProbe: { httpGet: { path: '/healthz', port: 'reloader-web' } },
-      resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+      resources: { requests: { cpu: '10m', memory: '48Mi' }, limits: { cpu: '100m', memory: '96Mi' } },
       volumeMounts: [{ name: 'config', mountPath: '/etc/alertmanager/config', readOnly: true }],
     });
   });

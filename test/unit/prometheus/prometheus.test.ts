@@ -190,7 +190,7 @@ describe('Prometheus', () => {
       ports: [{ name: 'reloader-web', containerPort: 8080, protocol: 'TCP' }],
       readinessProbe: { httpGet: { path: '/healthz', port: 'reloader-web' } },
       livenessProbe: { httpGet: { path: '/healthz', port: 'reloader-web' } },
-      resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+      resources: { requests: { cpu: '10m', memory: '48Mi' }, limits: { cpu: '100m', memory: '96Mi' } },
       securityContext: RESTRICTED_CONTAINER_SECURITY,
       volumeMounts: [
         { name: 'config', mountPath: '/etc/prometheus/config', readOnly: true },
