@@ -87,7 +87,7 @@ OTELCOL_HASH=$(sha256sum "$OTELCOL_MANIFEST" | cut -c1-8)
 # Programs: the version printed, the cache directory's version, the build unit that makes it,
 # and how its --version output proves the pin.
 
-PROGRAMS=(prometheus promtool alertmanager amtool node_exporter otelcol etcd kube-apiserver kube-controller-manager kubectl pushgateway jaeger prometheus-operator)
+PROGRAMS=(prometheus promtool alertmanager amtool node_exporter otelcol etcd kube-apiserver kube-controller-manager kubectl pushgateway jaeger prometheus-operator prometheus-config-reloader)
 declare -A VERSION DIRVERSION UNIT VERSION_ARGS VERSION_EXPECT
 program() { # name version dir-version unit expected-output version-args...
   VERSION[$1]=$2 DIRVERSION[$1]=$3 UNIT[$1]=$4 VERSION_EXPECT[$1]=$5
@@ -106,12 +106,13 @@ program kubectl "$KUBERNETES_VERSION" "$KUBERNETES_VERSION" kubernetes "Client V
 program pushgateway "$PUSHGATEWAY_VERSION" "$PUSHGATEWAY_VERSION" pushgateway "pushgateway, version $PUSHGATEWAY_VERSION " --version
 program jaeger "$JAEGER_VERSION" "$JAEGER_VERSION" jaeger "jaeger version v$JAEGER_VERSION" --version
 program prometheus-operator "$PROMETHEUS_OPERATOR_VERSION" "$PROMETHEUS_OPERATOR_VERSION" prometheus_operator "prometheus-operator, version $PROMETHEUS_OPERATOR_VERSION " --version
+program prometheus-config-reloader "$PROMETHEUS_OPERATOR_VERSION" "$PROMETHEUS_OPERATOR_VERSION" prometheus_operator "prometheus-config-reloader, version $PROMETHEUS_OPERATOR_VERSION " --version
 
 UNITS=(prometheus alertmanager node_exporter otelcol etcd kubernetes pushgateway jaeger prometheus_operator)
 declare -A UNIT_PROGRAMS=(
   [prometheus]="prometheus promtool" [alertmanager]="alertmanager amtool" [node_exporter]=node_exporter
   [otelcol]=otelcol [etcd]=etcd [kubernetes]="kube-apiserver kube-controller-manager kubectl"
-  [pushgateway]=pushgateway [jaeger]=jaeger [prometheus_operator]=prometheus-operator
+  [pushgateway]=pushgateway [jaeger]=jaeger [prometheus_operator]="prometheus-operator prometheus-config-reloader"
 )
 
 path_of() { echo "$CACHE/$1/${DIRVERSION[$1]}/$1"; }
@@ -300,7 +301,9 @@ build_prometheus_operator() {
   # Its go.mod replaces its two sibling modules (pkg/apis/monitoring, pkg/client) with local folders
   # the module does not contain: build in a copy of the module source whose go.mod requires their
   # published versions instead. Its CRDs (example/prometheus-operator-crd/) are kept beside the
-  # binary: the tests install all of them, as the operator expects, from the same version.
+  # binary: the tests install all of them, as the operator expects, from the same version. The
+  # config reloader the Prometheus and Alertmanager pods run beside their servers is built from
+  # the same source.
   local mod=github.com/prometheus-operator/prometheus-operator v=v$PROMETHEUS_OPERATOR_VERSION src date ldflags sib
   need_module "$mod" "$v"
   for sib in pkg/apis/monitoring pkg/client; do need_module "$mod/$sib" "$v"; done
@@ -314,6 +317,7 @@ build_prometheus_operator() {
   ldflags=$(prometheus_ldflags "$PROMETHEUS_OPERATOR_VERSION" "$v" "$date")
   echo "ldflags: $ldflags"
   (cd source && GOFLAGS="$GOFLAGS -mod=mod" go build -trimpath -ldflags "$ldflags" -o ../out/prometheus-operator ./cmd/operator)
+  (cd source && GOFLAGS="$GOFLAGS -mod=mod" go build -trimpath -ldflags "$ldflags" -o ../out/prometheus-config-reloader ./cmd/prometheus-config-reloader)
   mkdir -p out/crds
   cp source/example/prometheus-operator-crd/*.yaml out/crds/
 }

@@ -24,6 +24,7 @@ import {
   checkedConfigMap,
   checkReplicas,
   checkWebSecurity,
+  configReloaderContainer,
   containerPort,
   contentHash,
   dataProblem,
@@ -94,6 +95,8 @@ export interface AlertmanagerProps extends PodPlacement {
   readonly replicas?: number;
   /** @default IMAGES.alertmanager */
   readonly image?: ContainerImage;
+  /** The config reloader beside each peer, which applies a changed alertmanager.yml through `/-/reload`. @default IMAGES.configReloader */
+  readonly configReloaderImage?: ContainerImage;
   /** Receivers, routes and inhibitions: the product's are in alerts/routing.ts. */
   readonly routing: AlertRoutingProps;
   /**
@@ -123,7 +126,9 @@ export interface AlertmanagerProps extends PodPlacement {
 /**
  * Alertmanager as a StatefulSet of gossiping peers, named to each other through a headless Service,
  * each with its silences and notification log on its own volume; receiver credentials are mounted
- * from their Secrets and named by file. A configuration change rolls the pods.
+ * from their Secrets and named by file. A changed alertmanager.yml is applied by the config
+ * reloader's `/-/reload`, without a restart; the web configuration (and, under basic auth, which
+ * the reloader cannot send without a password in its arguments, every change) rolls the pods.
  */
 export class Alertmanager extends Construct {
   public readonly name: string;
@@ -137,8 +142,13 @@ export class Alertmanager extends Construct {
   public readonly config: AlertmanagerConfig;
   /** The rendered `alertmanager.yml`. */
   public readonly configText: string;
-  /** Hash of the configuration, on the pod template as `checksum/config`. */
-  public readonly hash: string;
+  /**
+   * Hash of what needs a restart, on the pod template as `checksum/config`: the web configuration
+   * (and, without a reloader, alertmanager.yml); undefined when nothing does.
+   */
+  public readonly hash?: string;
+  /** Whether a config reloader applies a changed alertmanager.yml without a restart. */
+  public readonly reloads: boolean;
   /** The load-balanced Service on the web port: for people, Grafana and amtool. */
   public readonly serviceName: string;
   /** The headless Service that gives each peer its DNS name (the StatefulSet's `serviceName`). */
@@ -185,7 +195,13 @@ export class Alertmanager extends Construct {
     this.config = this.renderConfig(props.routing);
     this.configText = this.config.text;
     const configData = this.configData();
-    this.hash = contentHash(configData);
+    this.reloads = props.webSecurity?.basicAuth === undefined;
+    const restartData = this.reloads
+      ? this.webSecurity.webConfig
+        ? { [WEB_CONFIG_KEY]: this.webSecurity.webConfig }
+        : {}
+      : configData;
+    this.hash = Object.keys(restartData).length > 0 ? contentHash(restartData) : undefined;
     this.labels = recommendedLabels({
       name: ALERTMANAGER_APP_NAME,
       component: 'alert-router',
@@ -310,7 +326,7 @@ export class Alertmanager extends Construct {
       ...podServiceAccount({ name: this.name }),
       securityContext: restrictedPodSecurityContext(),
       ...placementSpec(this.owner, props, this.selector, { affinity: spreadOverNodes(this.selector) }),
-      containers: [this.container(props, resources)],
+      containers: [this.container(props, resources), ...(this.reloads ? [this.reloader(props)] : [])],
       ...(initContainers.length > 0 ? { initContainers } : {}),
       volumes: [
         { name: 'config', configMap: { name: this.configMapName } },
@@ -342,6 +358,16 @@ export class Alertmanager extends Construct {
         ...this.webSecurity.mounts(),
       ],
     };
+  }
+
+  /** The sidecar that POSTs /-/reload on loopback when the mounted configuration changes. */
+  private reloader(props: AlertmanagerProps): Container {
+    return configReloaderContainer(this.owner, {
+      image: props.configReloaderImage ?? IMAGES.configReloader,
+      // The reloader skips TLS verification, harmless on loopback; it sends no credentials.
+      reloadUrl: `${this.webSecurity.scheme}://127.0.0.1:${ALERTMANAGER_PORTS.web}/-/reload`,
+      watchedDirs: [{ name: 'config', mountPath: PATHS.configDir }],
+    });
   }
 
   private args(externalUrl: string | undefined): string[] {

@@ -229,6 +229,8 @@ function dashboardProvider(folder: string): object {
     disableDeletion: false,
     // The code is the source of truth: saving from the UI is refused.
     allowUiUpdates: false,
+    // How often Grafana re-reads the dashboard files: a changed dashboard ConfigMap, synced into
+    // the projected volume by kubelet, reaches Grafana within this, without a restart.
     updateIntervalSeconds: 60,
     options: { path: GRAFANA_PATHS.dashboards, foldersFromFilesStructure: false },
   };

@@ -195,7 +195,10 @@ export class Grafana extends Construct {
   public readonly provisioning: GrafanaProvisioning;
   /** Dashboard uid to the name of its ConfigMap. */
   public readonly dashboardConfigMaps: Readonly<Record<string, string>>;
-  /** Hash of every provisioning and dashboard file, on the pod template as `checksum/config`. */
+  /**
+   * Hash of the provisioning files, on the pod template as `checksum/config`. Dashboards are not in
+   * it: the provider re-reads them every `updateIntervalSeconds`, so a changed dashboard needs no restart.
+   */
   public readonly hash: string;
   public readonly serviceName: string;
   /** The namespace of its chart. */
@@ -262,10 +265,7 @@ export class Grafana extends Construct {
 
     const dashboards = this.renderConfigMaps(props.dashboards);
     this.dashboardConfigMaps = dashboards.configMaps;
-    this.hash = contentHash({
-      ...prefixKeys('provisioning/', this.provisioning.files),
-      ...prefixKeys('dashboards/', dashboards.files),
-    });
+    this.hash = contentHash(prefixKeys('provisioning/', this.provisioning.files));
     // Grafana never calls the Kubernetes API.
     serviceAccount(this, 'ServiceAccount', { name: this.name, labels: this.labels });
     this.service = this.renderService();

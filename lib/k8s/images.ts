@@ -59,6 +59,12 @@ export const IMAGES = {
    * 1.13.0 are not), so the tests run the very version the pod does.
    */
   pushgateway: image('quay.io/prometheus/pushgateway', 'v1.11.1'),
+  /**
+   * The Prometheus Operator's config reloader at PROMETHEUS_OPERATOR_VERSION, the sidecar that
+   * calls `/-/reload` on Prometheus and Alertmanager when their mounted files change. The tests run
+   * `cmd/prometheus-config-reloader` built from that module version.
+   */
+  configReloader: image('quay.io/prometheus-operator/prometheus-config-reloader', 'v0.93.1'),
 } as const;
 
 /** The Go module version of github.com/jaegertracing/jaeger that is Jaeger IMAGES.jaeger. */

@@ -1,5 +1,11 @@
 export { clusterScoped } from './cluster-scoped';
 export { chartNamespace, checkReplicas, selectorLabels } from './component';
+export {
+  CONFIG_RELOADER_PORT,
+  type ConfigReloaderProps,
+  configReloaderArgs,
+  configReloaderContainer,
+} from './config-reloader';
 export { contentHash } from './content-hash';
 export { type DisruptionBudgetProps, disruptionBudget } from './disruption-budget';
 export {

@@ -31,6 +31,7 @@ import {
   checkReplicas,
   checkWebSecurity,
   clusterScoped,
+  configReloaderContainer,
   containerPort,
   contentHash,
   dataProblem,
@@ -130,12 +131,21 @@ export interface PrometheusProps extends PodPlacement {
   readonly webSecurity?: WebSecurity;
   /** How to reach the Alertmanagers when they require auth or TLS. @default - plain HTTP */
   readonly alertmanagerClient?: WebClientSecurity;
+  /**
+   * The config reloader beside each server, which applies changed rules and prometheus.yml
+   * through `/-/reload` instead of a restart.
+   * @default IMAGES.configReloader
+   */
+  readonly configReloaderImage?: ContainerImage;
 }
 
 /**
  * Prometheus as a StatefulSet: an HA pair of identical servers by default, each with its own
- * volume, discovering targets through the Kubernetes API with a least-privilege ClusterRole,
- * rolling out when its configuration or rules change.
+ * volume, discovering targets through the Kubernetes API with a least-privilege ClusterRole.
+ * Changed rules and prometheus.yml are applied by the config reloader's `/-/reload`, without a
+ * restart; only the web configuration (read once, by the init container) rolls the pods out.
+ * Under basic auth the reloader could not authenticate without a password in its arguments, so
+ * there every change rolls the pods out, as before.
  */
 export class Prometheus extends Construct {
   public readonly name: string;
@@ -149,8 +159,13 @@ export class Prometheus extends Construct {
   public readonly image: ContainerImage;
   /** The rendered prometheus.yml. */
   public readonly configText: string;
-  /** Hash of prometheus.yml and the rule files, on the pod template. */
-  public readonly hash: string;
+  /**
+   * Hash of what needs a restart to take effect, on the pod template: the web configuration (and,
+   * without a reloader, prometheus.yml and the rule files); undefined when nothing does.
+   */
+  public readonly hash?: string;
+  /** Whether a config reloader applies changed rules and configuration without a restart. */
+  public readonly reloads: boolean;
   /** `host:port` of every server, through the headless Service. */
   public readonly peers: readonly string[];
   /** The load-balanced Service, for Grafana. */
@@ -196,7 +211,13 @@ export class Prometheus extends Construct {
     this.peers = peerAddresses(this.name, this.headlessServiceName, this.namespace, this.replicas, PROMETHEUS_PORT);
     this.configText = this.renderConfig(props);
     const configData = this.configData();
-    this.hash = contentHash({ ...configData, ...props.rules.files });
+    this.reloads = props.webSecurity?.basicAuth === undefined;
+    const restartData = this.reloads
+      ? this.web.webConfig
+        ? { [WEB_CONFIG_KEY]: this.web.webConfig }
+        : {}
+      : { ...configData, ...props.rules.files };
+    this.hash = Object.keys(restartData).length > 0 ? contentHash(restartData) : undefined;
     this.labels = recommendedLabels({
       name: PROMETHEUS_APP_NAME,
       component: 'server',
@@ -316,7 +337,10 @@ export class Prometheus extends Construct {
       // Head compaction and the WAL flush on shutdown take time on a large head.
       terminationGracePeriodSeconds: 600,
       ...placementSpec(this.owner, props, this.selector, { affinity: spreadOverNodes(this.selector) }),
-      containers: [this.container(resources, this.mounts(secrets, clients))],
+      containers: [
+        this.container(resources, this.mounts(secrets, clients)),
+        ...(this.reloads ? [this.reloader(props)] : []),
+      ],
       ...(initContainers.length > 0 ? { initContainers } : {}),
       volumes: this.volumes(props, configMapName, secrets, clients),
     };
@@ -330,6 +354,8 @@ export class Prometheus extends Construct {
         `--config.file=${CONFIG_DIR}/prometheus.yml`,
         `--storage.tsdb.path=${DATA_DIR}`,
         `--web.listen-address=:${PROMETHEUS_PORT}`,
+        // The reloader's POST /-/reload; it also enables /-/quit, reachable only through the web port's own security.
+        ...(this.reloads ? ['--web.enable-lifecycle'] : []),
         ...this.web.flags,
       ],
       env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
@@ -347,6 +373,19 @@ export class Prometheus extends Construct {
       securityContext: restrictedContainerSecurityContext(),
       volumeMounts,
     };
+  }
+
+  /** The sidecar that POSTs /-/reload on loopback when the mounted configuration or rules change. */
+  private reloader(props: PrometheusProps): Container {
+    return configReloaderContainer(this.owner, {
+      image: props.configReloaderImage ?? IMAGES.configReloader,
+      // The reloader skips TLS verification, harmless on loopback; it sends no credentials.
+      reloadUrl: `${this.scheme}://127.0.0.1:${PROMETHEUS_PORT}/-/reload`,
+      watchedDirs: [
+        { name: 'config', mountPath: CONFIG_DIR },
+        { name: 'rules', mountPath: RULES_DIR },
+      ],
+    });
   }
 
   /** Each client's credential files once, however many jobs use them. */

@@ -333,6 +333,7 @@ export class MonitoringStack extends Construct {
     return new Alertmanager(chart, 'Alertmanager', {
       ...config.alertmanager,
       image: config.alertmanager.image ?? this.images.alertmanager,
+      configReloaderImage: this.images.configReloader,
       instance: this.instance,
       webSecurity: security.alertmanager,
     });
@@ -364,6 +365,7 @@ export class MonitoringStack extends Construct {
     return new Prometheus(chart, 'Prometheus', {
       ...config.prometheus,
       image: config.prometheus?.image ?? this.images.prometheus,
+      configReloaderImage: this.images.configReloader,
       instance: this.instance,
       rules: this.rules,
       evaluationInterval: this.evaluationInterval,

@@ -25,6 +25,12 @@ const PINS: ReadonlyArray<readonly [string, readonly string[], string, RegExp]> 
   ['kube-controller-manager', ['--version'], bare(KUBERNETES_VERSION), /^Kubernetes v(\S+)/m],
   ['kubectl', ['version', '--client'], bare(KUBERNETES_VERSION), /^Client Version: v(\S+)/m],
   ['prometheus-operator', ['--version'], bare(PROMETHEUS_OPERATOR_VERSION), /^prometheus-operator, version (\S+)/m],
+  [
+    'prometheus-config-reloader',
+    ['--version'],
+    imageVersion(IMAGES.configReloader),
+    /^prometheus-config-reloader, version (\S+)/m,
+  ],
   ['pushgateway', ['--version'], imageVersion(IMAGES.pushgateway), /^pushgateway, version (\S+)/m],
   ['jaeger', ['--version'], imageVersion(IMAGES.jaeger), /^jaeger version v(\S+)/m],
 ];

@@ -170,12 +170,59 @@ describe('Prometheus', () => {
     }
   });
 
-  test('the config hash rolls the pods when a rule or the configuration changes, and only then', () => {
-    const hash = (extra: Partial<PrometheusProps> = {}, description = 'low') =>
-      one(build(extra, description).manifests, 'StatefulSet').spec.template.metadata.annotations['checksum/config'];
-    expect(hash()).toBe(hash());
-    expect(hash({}, 'lower')).not.toBe(hash());
-    expect(hash({ scrapeInterval: Duration.seconds(60) })).not.toBe(hash());
+  test('a changed rule or prometheus.yml rolls no pod: the config reloader applies it through /-/reload', () => {
+    const template = (extra: Partial<PrometheusProps> = {}, description = 'low') =>
+      one(build(extra, description).manifests, 'StatefulSet').spec.template;
+    expect(template().metadata.annotations).toBeUndefined();
+    expect(prometheus.hash).toBeUndefined();
+    expect(template({}, 'lower')).toEqual(template());
+    expect(template({ scrapeInterval: Duration.seconds(60) })).toEqual(template());
+    expect(container.args).toContain('--web.enable-lifecycle');
+    const reloader = pod.containers.find((c: { name: string }) => c.name === 'config-reloader');
+    expect(reloader).toMatchObject({
+      image: 'quay.io/prometheus-operator/prometheus-config-reloader:v0.93.1',
+      args: [
+        '--listen-address=:8080',
+        '--reload-url=http://127.0.0.1:9090/-/reload',
+        '--watched-dir=/etc/prometheus/config',
+        '--watched-dir=/etc/prometheus/rules',
+      ],
+      ports: [{ name: 'reloader-web', containerPort: 8080, protocol: 'TCP' }],
+      readinessProbe: { httpGet: { path: '/healthz', port: 'reloader-web' } },
+      livenessProbe: { httpGet: { path: '/healthz', port: 'reloader-web' } },
+      resources: { requests: { cpu: '10m', memory: '48Mi' }, limits: { cpu: '100m', memory: '96Mi' } },
+      securityContext: RESTRICTED_CONTAINER_SECURITY,
+      volumeMounts: [
+        { name: 'config', mountPath: '/etc/prometheus/config', readOnly: true },
+        { name: 'rules', mountPath: '/etc/prometheus/rules', readOnly: true },
+      ],
+    });
+  });
+
+  test('under TLS the hash covers only the web configuration (read at start), not the rules', () => {
+    const tls = (description = 'low') => build({ webSecurity: { tlsSecretName: 'prometheus-tls' } }, description);
+    const hashOf = (b: ReturnType<typeof build>) =>
+      one(b.manifests, 'StatefulSet').spec.template.metadata.annotations['checksum/config'];
+    expect(hashOf(tls())).toMatch(/^[0-9a-f]{16}$/);
+    expect(hashOf(tls())).toBe(tls().prometheus.hash);
+    expect(hashOf(tls('lower'))).toBe(hashOf(tls()));
+    const reloader = one(tls().manifests, 'StatefulSet').spec.template.spec.containers[1];
+    expect(reloader.args).toContain('--reload-url=https://127.0.0.1:9090/-/reload');
+  });
+
+  test('under basic auth there is no reloader (it would need the password in its arguments): any change rolls the pods', () => {
+    const basicAuth = {
+      username: 'ops',
+      password: { secretName: 'prometheus-auth', key: 'password' },
+      passwordHash: { secretName: 'prometheus-auth', key: 'hash' },
+    };
+    const secured = (description = 'low') => build({ webSecurity: { basicAuth } }, description);
+    const spec = one(secured().manifests, 'StatefulSet').spec.template;
+    expect(spec.spec.containers.map((c: { name: string }) => c.name)).toEqual(['prometheus']);
+    expect(spec.spec.containers[0].args).not.toContain('--web.enable-lifecycle');
+    const hashOf = (b: ReturnType<typeof build>) => b.prometheus.hash;
+    expect(hashOf(secured())).toBe(spec.metadata.annotations['checksum/config']);
+    expect(hashOf(secured('lower'))).not.toBe(hashOf(secured()));
   });
 
   test('remote write: typed queue, credentials from a mounted Secret file', () => {

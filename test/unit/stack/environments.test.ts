@@ -78,7 +78,6 @@ describe('environments', () => {
       'StatefulSet liquid-audio-nets-monitoring/alertmanager: spec.template.spec.containers.alertmanager.args.7 (removed)',
       'StatefulSet liquid-audio-nets-monitoring/alertmanager: spec.template.spec.containers.alertmanager.args.8 (removed)',
       'StatefulSet liquid-audio-nets-monitoring/prometheus: spec.replicas',
-      'StatefulSet liquid-audio-nets-monitoring/prometheus: spec.template.metadata.annotations.checksum/config',
       'StatefulSet liquid-audio-nets-monitoring/prometheus: spec.volumeClaimTemplates.*.spec.resources.requests.storage',
     ]);
   });
@@ -93,7 +92,6 @@ describe('environments', () => {
       'Deployment liquid-audio-nets-monitoring/grafana: spec.template.spec.containers.grafana.env.GF_SECURITY_STRICT_TRANSPORT_SECURITY.value',
       'Deployment liquid-audio-nets-monitoring/grafana: spec.template.spec.containers.grafana.env.GF_SERVER_ROOT_URL (added)',
       'Ingress liquid-audio-nets-monitoring/grafana: (added)',
-      'StatefulSet liquid-audio-nets-monitoring/prometheus: spec.template.metadata.annotations.checksum/config',
       'StatefulSet liquid-audio-nets-monitoring/prometheus: spec.volumeClaimTemplates.0.spec.resources.requests.storage',
     ]);
     expect(environmentOverrides.production.prometheus?.replicas).toBe(2);
