@@ -3,6 +3,7 @@ import {
   dashboardRecords,
   defaultRouting,
   deviceAlerts,
+  fleetAlerts,
   HARDWARE_RECORDS,
   hardwareAlerts,
   modelQualityAlerts,
@@ -26,9 +27,17 @@ export function stackConfig(thresholds: Thresholds = THRESHOLDS): StackConfig {
     runbookBaseUrl: 'https://github.com/liquid-audio-nets/monitoring/blob/main/docs/runbooks.md',
     dashboards: buildDashboards(thresholds),
     alertGroups: [
-      { name: 'device-health', rules: Object.values(deviceAlerts(thresholds)) },
-      { name: 'model-quality', rules: Object.values(modelQualityAlerts(thresholds)) },
-      { name: 'hardware', rules: Object.values(hardwareAlerts(thresholds)), records: HARDWARE_RECORDS },
+      // Each fleet-level alert sits beside its device alerts, so both reach Alertmanager in one evaluation.
+      { name: 'device-health', rules: [...Object.values(deviceAlerts(thresholds)), ...fleetAlerts(thresholds).deviceHealth] },
+      {
+        name: 'model-quality',
+        rules: [...Object.values(modelQualityAlerts(thresholds)), ...fleetAlerts(thresholds).modelQuality],
+      },
+      {
+        name: 'hardware',
+        rules: [...Object.values(hardwareAlerts(thresholds)), ...fleetAlerts(thresholds).hardware],
+        records: HARDWARE_RECORDS,
+      },
       { name: 'prometheus', rules: Object.values(prometheusAlerts(thresholds)) },
       { name: 'alertmanager', rules: Object.values(alertmanagerAlerts(thresholds)) },
       // Aggregates the dashboards read, so they stay fast at fleet scale.

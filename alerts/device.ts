@@ -22,6 +22,19 @@ export const EXAMPLE_DEVICE = {
   [DEVICE_TARGETS.deviceLabel]: 'edge-01',
 } as const;
 
+/**
+ * The labels of an alert about one device: `scope` tells it from its fleet-level alert, and `signal`
+ * (the device alert's name) pairs the two, so the fleet alert mutes exactly its own device alerts.
+ */
+export function deviceScope(signal: string): Readonly<Record<string, string>> {
+  return { scope: 'device', signal };
+}
+
+/** The labels of a fleet-level alert over the device alert named `signal`. */
+export function fleetScope(signal: string): Readonly<Record<string, string>> {
+  return { scope: 'fleet', signal };
+}
+
 const M = SERVICE_METRICS;
 const deviceUp = selector(PROMETHEUS_METRICS.up, { job: DEVICE_TARGETS.job });
 
@@ -34,6 +47,7 @@ export const deviceAlerts = perThresholds((T: Thresholds) => {
    */
   const deviceOffline = new AlertRule({
     name: 'DeviceOffline',
+    labels: deviceScope('DeviceOffline'),
     severity: 'critical',
     expr:
       `${deviceUp} == 0 or (max_over_time(${deviceUp}[${T.deviceOffline.forgetAfter.toPrometheus()}]) ` +
@@ -101,12 +115,13 @@ export const deviceAlerts = perThresholds((T: Thresholds) => {
 
   const lowThroughput = AlertRule.threshold({
     name: 'LowThroughput',
+    labels: deviceScope('LowThroughput'),
     severity: 'critical',
     metric: M.samplesPerSecond,
     op: '<',
     threshold: T.throughput.critical,
     for: T.throughput.for,
-    ...T.throughput.shaping,
+    resolve: T.throughput.resolve,
     series: EXAMPLE_DEVICE,
     summary: AlertText.of`Device ${DEVICE} processes audio below real time`,
     description: AlertText.of`Device ${DEVICE} processes ${value(M.samplesPerSecond.unit)} of audio, below the real-time rate of ${T.throughput.critical}, for ${T.throughput.for}: frames are queuing or being dropped.`,
@@ -114,12 +129,13 @@ export const deviceAlerts = perThresholds((T: Thresholds) => {
 
   const highInferenceLatency = AlertRule.threshold({
     name: 'HighInferenceLatency',
+    labels: deviceScope('HighInferenceLatency'),
     severity: 'warning',
     metric: M.inferenceLatency,
     op: '>',
     threshold: T.inferenceLatency.warning,
     for: T.inferenceLatency.for,
-    ...T.inferenceLatency.shaping,
+    resolve: T.inferenceLatency.resolve,
     series: EXAMPLE_DEVICE,
     summary: AlertText.of`Inference on ${DEVICE} is slower than ${T.inferenceLatency.warning}`,
     description: AlertText.of`Inference on device ${DEVICE} takes ${value(M.inferenceLatency.unit)} per frame, above the ${T.inferenceLatency.warning} real-time budget, for ${T.inferenceLatency.for}.`,
@@ -127,12 +143,13 @@ export const deviceAlerts = perThresholds((T: Thresholds) => {
 
   const highPowerConsumption = AlertRule.threshold({
     name: 'HighPowerConsumption',
+    labels: deviceScope('HighPowerConsumption'),
     severity: 'warning',
     metric: M.powerConsumption,
     op: '>',
     threshold: T.powerConsumption.warning,
     for: T.powerConsumption.for,
-    ...T.powerConsumption.shaping,
+    resolve: T.powerConsumption.resolve,
     series: EXAMPLE_DEVICE,
     summary: AlertText.of`Device ${DEVICE} draws more than ${T.powerConsumption.warning}`,
     description: AlertText.of`Device ${DEVICE} draws ${value(M.powerConsumption.unit)}, above its ${T.powerConsumption.warning} power budget, for ${T.powerConsumption.for}; its battery drains early.`,
@@ -140,12 +157,13 @@ export const deviceAlerts = perThresholds((T: Thresholds) => {
 
   const highMemoryUsage = AlertRule.threshold({
     name: 'HighMemoryUsage',
+    labels: deviceScope('HighMemoryUsage'),
     severity: 'warning',
     metric: M.memoryUsage,
     op: '>',
     threshold: T.memoryUsage.warning,
     for: T.memoryUsage.for,
-    ...T.memoryUsage.shaping,
+    resolve: T.memoryUsage.resolve,
     series: EXAMPLE_DEVICE,
     summary: AlertText.of`Device ${DEVICE} uses more than ${T.memoryUsage.warning} of memory`,
     description: AlertText.of`The inference process on device ${DEVICE} uses ${value(M.memoryUsage.unit)}, above ${T.memoryUsage.warning}, for ${T.memoryUsage.for}: a leak or an oversized model.`,

@@ -15,7 +15,7 @@ import {
   value,
   Watts,
 } from '../lib';
-import { DEVICE, EXAMPLE_DEVICE } from './device';
+import { DEVICE, deviceScope, EXAMPLE_DEVICE } from './device';
 import { perThresholds, type Thresholds } from './thresholds';
 
 /**
@@ -180,12 +180,13 @@ export const recordPowerConsumption = new RecordingRule({
 export const hardwareAlerts = perThresholds((T: Thresholds) => {
   const deviceTooHot = AlertRule.threshold({
     name: 'DeviceTooHot',
+    labels: deviceScope('DeviceTooHot'),
     severity: 'warning',
     metric: S.deviceTemperature,
     op: '>',
     threshold: T.deviceTemperature.warning,
     for: T.deviceTemperature.for,
-    ...T.deviceTemperature.shaping,
+    resolve: T.deviceTemperature.resolve,
     series: EXAMPLE_DEVICE,
     summary: AlertText.of`Device ${DEVICE} is hotter than ${T.deviceTemperature.warning}`,
     description: AlertText.of`Device ${DEVICE} is at ${value(S.deviceTemperature.unit)}, above ${T.deviceTemperature.warning}, for ${T.deviceTemperature.for}: it will throttle and inference will slow down.`,
@@ -193,12 +194,13 @@ export const hardwareAlerts = perThresholds((T: Thresholds) => {
 
   const batteryLow = AlertRule.threshold({
     name: 'BatteryLow',
+    labels: deviceScope('BatteryLow'),
     severity: 'warning',
     metric: S.batteryLevel,
     op: '<',
     threshold: T.batteryLevel.warning,
     for: T.batteryLevel.for,
-    ...T.batteryLevel.shaping,
+    resolve: T.batteryLevel.resolve,
     series: EXAMPLE_DEVICE,
     summary: AlertText.of`Battery of ${DEVICE} is below ${T.batteryLevel.warning}`,
     description: AlertText.of`The battery of device ${DEVICE} is at ${value(S.batteryLevel.unit)}, below ${T.batteryLevel.warning}, for ${T.batteryLevel.for}: recharge or replace it.`,

@@ -1,6 +1,7 @@
 export * from './alertmanager';
 export * from './device';
 export * from './fleet';
+export * from './fleet-wide';
 export * from './hardware';
 export * from './model-quality';
 export * from './prometheus';

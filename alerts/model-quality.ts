@@ -8,7 +8,7 @@ import {
   ThresholdAlertRule,
   value,
 } from '../lib';
-import { DEVICE, EXAMPLE_DEVICE } from './device';
+import { DEVICE, deviceScope, EXAMPLE_DEVICE } from './device';
 import { perThresholds, type Thresholds } from './thresholds';
 
 const accuracy = SERVICE_METRICS.modelAccuracy;
@@ -29,12 +29,13 @@ export function accuracyDropExpr(T: Thresholds): string {
 export const modelQualityAlerts = perThresholds((T: Thresholds) => {
   const lowModelAccuracy = AlertRule.threshold({
     name: 'LowModelAccuracy',
+    labels: deviceScope('LowModelAccuracy'),
     severity: 'critical',
     metric: accuracy,
     op: '<',
     threshold: T.modelAccuracy.critical,
     for: T.modelAccuracy.for,
-    ...T.modelAccuracy.shaping,
+    resolve: T.modelAccuracy.resolve,
     series: EXAMPLE_DEVICE,
     summary: AlertText.of`Model accuracy on ${DEVICE} is below ${T.modelAccuracy.critical}`,
     description: AlertText.of`The model on device ${DEVICE} is ${value(accuracy.unit)} accurate, below the ${T.modelAccuracy.critical} release floor, for ${T.modelAccuracy.for}.`,
@@ -54,6 +55,7 @@ export const modelQualityAlerts = perThresholds((T: Thresholds) => {
    */
   const modelAccuracyDegrading = new ThresholdAlertRule({
     name: 'ModelAccuracyDegrading',
+    labels: deviceScope('ModelAccuracyDegrading'),
     severity: 'warning',
     value: accuracyDropExpr(T),
     unit: accuracy.unit,

@@ -71,6 +71,7 @@ export {
   label,
   RecordingRule,
   type RecordingRuleProps,
+  type RuleTestCase,
   type Severity,
   seriesText,
   type ThresholdAlertProps,

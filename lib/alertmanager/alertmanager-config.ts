@@ -100,7 +100,7 @@ export class AlertmanagerConfig {
     const ctx = this.context(secretRefs, fileFields);
     if (!this.secretsRoot.startsWith('/'))
       ctx.fail(`'secretsRoot' must be an absolute path, got '${this.secretsRoot}'`);
-    const receivers = renderReceivers(ctx, this.routing.receivers);
+    const receivers = renderReceivers(ctx, this.routing.receivers, this.routing.listedAlerts);
     const root = { groupBy: this.groupBy, timing: this.timing };
     this.object = {
       route: renderRouteTree(ctx, this.routing, root, receivers.names),

@@ -67,6 +67,11 @@ export interface AlertRoutingProps {
   readonly timing?: NotificationTiming;
   /** @default - none; no alert mutes another */
   readonly inhibitRules?: readonly InhibitRuleProps[];
+  /**
+   * How many alerts of a group a notification lists before it says how many more there are (the
+   * webhook's `max_alerts`). @default 10
+   */
+  readonly listedAlerts?: number;
 }
 
 /** The root route with its defaults resolved (AlertmanagerConfig's `groupBy` and `timing`). */

@@ -14,4 +14,4 @@ export {
 export { AlertText, type LabelRef, label, type ValueRef, value } from './alert-text';
 export { RecordingRule, type RecordingRuleProps } from './recording-rule';
 export { RuleGroup, type RuleGroupProps } from './rule-group';
-export { seriesText } from './rule-test';
+export { type RuleTestCase, seriesText } from './rule-test';
