@@ -7,6 +7,7 @@ import {
   HARDWARE_RECORDS,
   hardwareAlerts,
   modelQualityAlerts,
+  nodeHealthAlerts,
   prometheusAlerts,
   THRESHOLDS,
   type Thresholds,
@@ -28,7 +29,10 @@ export function stackConfig(thresholds: Thresholds = THRESHOLDS): StackConfig {
     dashboards: buildDashboards(thresholds),
     alertGroups: [
       // Each fleet-level alert sits beside its device alerts, so both reach Alertmanager in one evaluation.
-      { name: 'device-health', rules: [...Object.values(deviceAlerts(thresholds)), ...fleetAlerts(thresholds).deviceHealth] },
+      {
+        name: 'device-health',
+        rules: [...Object.values(deviceAlerts(thresholds)), ...fleetAlerts(thresholds).deviceHealth],
+      },
       {
         name: 'model-quality',
         rules: [...Object.values(modelQualityAlerts(thresholds)), ...fleetAlerts(thresholds).modelQuality],
@@ -38,6 +42,7 @@ export function stackConfig(thresholds: Thresholds = THRESHOLDS): StackConfig {
         rules: [...Object.values(hardwareAlerts(thresholds)), ...fleetAlerts(thresholds).hardware],
         records: HARDWARE_RECORDS,
       },
+      { name: 'node-health', rules: Object.values(nodeHealthAlerts(thresholds)) },
       { name: 'prometheus', rules: Object.values(prometheusAlerts(thresholds)) },
       { name: 'alertmanager', rules: Object.values(alertmanagerAlerts(thresholds)) },
       // Aggregates the dashboards read, so they stay fast at fleet scale.

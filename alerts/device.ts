@@ -27,13 +27,17 @@ export const EXAMPLE_DEVICE = {
  * (the device alert's name) pairs the two, so the fleet alert mutes exactly its own device alerts.
  */
 export function deviceScope(signal: string): Readonly<Record<string, string>> {
-  return { scope: 'device', signal };
+  return { [SCOPE_LABEL]: 'device', [SIGNAL_LABEL]: signal };
 }
 
 /** The labels of a fleet-level alert over the device alert named `signal`. */
 export function fleetScope(signal: string): Readonly<Record<string, string>> {
-  return { scope: 'fleet', signal };
+  return { [SCOPE_LABEL]: 'fleet', [SIGNAL_LABEL]: signal };
 }
+
+/** Whether an alert is about one device or the fleet, and which device alert it is or covers. */
+export const SCOPE_LABEL = 'scope';
+export const SIGNAL_LABEL = 'signal';
 
 const M = SERVICE_METRICS;
 const deviceUp = selector(PROMETHEUS_METRICS.up, { job: DEVICE_TARGETS.job });

@@ -130,10 +130,7 @@ function fleetTests(T: Thresholds, spec: FleetSpec, interval: Duration): RuleTes
       name: `2 of 10 devices (20%) past ${F.share} fire it after for, naming both`,
       interval,
       input: fleet(2, 10),
-      checks: [
-        ...(f.isZero() ? [] : [{ at: f.minus(interval), firing: [] }]),
-        { at: firesAt, firing: firing(0.2, 2) },
-      ],
+      checks: [...(f.isZero() ? [] : [{ at: f.minus(interval), firing: [] }]), { at: firesAt, firing: firing(0.2, 2) }],
     },
     {
       name: `1 of 10 devices (10%, not past ${F.share}) never fires it`,
@@ -186,7 +183,10 @@ function prometheusSeesNoDevice(T: Thresholds): ThresholdAlertRule<'count'> {
     tests: (interval) => {
       const span = f.times(2).plus(interval.times(8));
       const n = Math.ceil(span.milliseconds / interval.milliseconds);
-      const up = (d: number, v: string) => ({ series: seriesText(PROMETHEUS_METRICS.up.name, deviceLabels(d)), values: v });
+      const up = (d: number, v: string) => ({
+        series: seriesText(PROMETHEUS_METRICS.up.name, deviceLabels(d)),
+        values: v,
+      });
       const fired = [{ labels: fleetScope('DeviceOffline'), value: 0 }];
       return [
         {
@@ -246,10 +246,7 @@ export const fleetAlerts = perThresholds((T: Thresholds) => {
       prometheusSeesNoDevice(T),
     ],
     modelQuality: [fleetAlert(T, of(Q.lowModelAccuracy, S.modelAccuracy))],
-    hardware: [
-      fleetAlert(T, of(H.deviceTooHot, S.deviceTemperature)),
-      fleetAlert(T, of(H.batteryLow, S.batteryLevel)),
-    ],
+    hardware: [fleetAlert(T, of(H.deviceTooHot, S.deviceTemperature)), fleetAlert(T, of(H.batteryLow, S.batteryLevel))],
   } as const;
 });
 

@@ -4,6 +4,8 @@ export * from './fleet';
 export * from './fleet-wide';
 export * from './hardware';
 export * from './model-quality';
+export * from './node-health';
 export * from './prometheus';
 export * from './routing';
 export * from './thresholds';
+export * from './value-tests';

@@ -159,6 +159,8 @@ export const THRESHOLDS = {
     plateauWindow: Duration.hours(1),
     /** The loss must fall by at least this share of itself over the window to count as still decreasing. */
     minImprovement: Percent.of(1),
+    /** The loss is averaged over this long at both ends of the window, so one noisy batch is not a trend. */
+    lossWindow: Duration.minutes(10),
     /** A plateau must last this long beyond the window; a noisy stretch of batches does not count. */
     plateauFor: Duration.minutes(30),
     /** Validation accuracy this many points below the model accuracy on live samples: the model fits its training data, not the world. */

@@ -22,6 +22,7 @@ export {
   ALERTMANAGER_METRICS,
   Bytes,
   Celsius,
+  type Comparison,
   Cores,
   Count,
   DEFAULT_CATALOGUE,

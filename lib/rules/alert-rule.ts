@@ -489,8 +489,10 @@ function keepsFiringWhenBack(t: ThresholdTestPlan, shape: TestShape): RuleTestCa
  * resolves within an evaluation or two (after any keepFiringFor and smoothing window).
  */
 function bandTests(t: ThresholdTestPlan, resolve: number, resolveQuantity: Quantity, shape: TestShape): RuleTestCase[] {
-  const inBand = t.up ? resolve + nudge(resolve) : resolve - nudge(resolve);
-  const pastResolve = t.up ? resolve - nudge(resolve) : resolve + nudge(resolve);
+  // Rounded to 10 digits: 0.92092, not 0.9209200000000001, in the values and the case names.
+  const round = (v: number) => Number(v.toPrecision(10));
+  const inBand = round(t.up ? resolve + nudge(resolve) : resolve - nudge(resolve));
+  const pastResolve = round(t.up ? resolve - nudge(resolve) : resolve + nudge(resolve));
   const hold = t.span;
   const firedThen = (v: number) =>
     `${constantFor(t.past, t.span.minus(t.sampleInterval), t.sampleInterval)} ${constantFor(v, hold, t.sampleInterval)}`;
