@@ -39,6 +39,7 @@ export const modelQualityAlerts = perThresholds((T: Thresholds) => {
     threshold: T.modelAccuracy.critical,
     for: T.modelAccuracy.for,
     resolve: T.modelAccuracy.resolve,
+    ...T.modelAccuracy.shaping,
     series: EXAMPLE_DEVICE,
     summary: AlertText.of`Model accuracy on ${DEVICE} is below ${T.modelAccuracy.critical}`,
     description: AlertText.of`The model on device ${DEVICE} is ${value(accuracy.unit)} accurate, below the ${T.modelAccuracy.critical} release floor, for ${T.modelAccuracy.for}.`,

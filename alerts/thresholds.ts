@@ -31,6 +31,8 @@ export const THRESHOLDS = {
     forgetAfter: Duration.hours(1),
   },
   throughput: {
+    /** No keep_firing_for: the resolve band holds the alert while the value hovers, and lets go as soon as it clearly recovers. */
+    shaping: shaping({}),
     /** Real time at the 16 kHz sample rate of the audio front end: below it, frames are queued and then dropped. */
     critical: Hertz.of(16_000),
     /** 12.5% headroom over real time: a device back at 18 kHz has drained its queue; healthy devices run at 20-24 kHz. */
@@ -39,6 +41,8 @@ export const THRESHOLDS = {
     for: Duration.minutes(5),
   },
   modelAccuracy: {
+    /** No keep_firing_for: the resolve band holds the alert while the value hovers, and lets go as soon as it clearly recovers. */
+    shaping: shaping({}),
     /** Below 90% keyword detection misses too often to ship (the model was released at 94%). */
     critical: Percent.of(90),
     /** Two points above the floor, below the 93-97% a healthy release scores: a batch just over 90% is not a recovery. */
@@ -61,6 +65,8 @@ export const THRESHOLDS = {
     for: Duration.minutes(15),
   },
   inferenceLatency: {
+    /** No keep_firing_for: the resolve band holds the alert while the value hovers, and lets go as soon as it clearly recovers. */
+    shaping: shaping({}),
     /** Real-time audio needs < 25 ms per inference frame at 16 kHz on the reference device. */
     warning: Milliseconds.of(25),
     /** 20% inside the budget: a device back under 20 ms has recovered; a healthy one runs at 10-20 ms. */
@@ -69,6 +75,8 @@ export const THRESHOLDS = {
     for: Duration.minutes(5),
   },
   powerConsumption: {
+    /** No keep_firing_for: the resolve band holds the alert while the value hovers, and lets go as soon as it clearly recovers. */
+    shaping: shaping({}),
     /** The power budget of the always-on audio path on a coin-cell device. */
     warning: Milliwatts.of(3),
     /** Just above the 1.5-2.6 mW a healthy device draws over its daily cycle, so a device back to normal resolves. */
@@ -77,6 +85,8 @@ export const THRESHOLDS = {
     for: Duration.minutes(10),
   },
   memoryUsage: {
+    /** No keep_firing_for: the resolve band holds the alert while the value hovers, and lets go as soon as it clearly recovers. */
+    shaping: shaping({}),
     /** The reference device has 16 MB for the inference process; 10 MB leaves room for buffers and updates. */
     warning: Megabytes.of(10),
     /** Above the 5-7 MB of a healthy process: a leak fixed by a restart resolves, one hovering at 9-10 MB does not. */
@@ -85,6 +95,8 @@ export const THRESHOLDS = {
     for: Duration.minutes(10),
   },
   deviceTemperature: {
+    /** No keep_firing_for: the resolve band holds the alert while the value hovers, and lets go as soon as it clearly recovers. */
+    shaping: shaping({}),
     /** The reference SoC throttles at 80 °C; this warns before inference slows down. */
     warning: Celsius.of(75),
     /** Well above the 40-55 °C of a healthy device: an enclosure cooled by 5 °C has recovered. */
@@ -93,6 +105,8 @@ export const THRESHOLDS = {
     for: Duration.minutes(5),
   },
   batteryLevel: {
+    /** No keep_firing_for: the resolve band holds the alert while the value hovers, and lets go as soon as it clearly recovers. */
+    shaping: shaping({}),
     /** Below this a coin-cell device has hours left; replace or recharge it on the next round. */
     warning: Percent.of(20),
     /** A recharge or replacement: a reading back over 25% is not the noise of a loaded 20% cell. */
