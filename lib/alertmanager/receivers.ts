@@ -82,7 +82,8 @@ export function notificationText(listed: number, format: 'slack' | 'text' | 'htm
   const list = (which: 'Firing' | 'Resolved', what: string, each: string) =>
     `{{ range $i, $a := .Alerts.${which} }}{{ if lt $i ${listed} }}${each}{{ end }}{{ end }}` +
     `{{ if gt (len .Alerts.${which}) ${listed} }}${line(`and {{ len (slice .Alerts.${which} ${listed}) }} more ${what}`)}{{ end }}`;
-  const resolvedItem = format === 'html' ? '<p>Resolved: {{ $a.Annotations.summary }}</p>' : 'Resolved: {{ $a.Annotations.summary }}\n';
+  const resolvedItem =
+    format === 'html' ? '<p>Resolved: {{ $a.Annotations.summary }}</p>' : 'Resolved: {{ $a.Annotations.summary }}\n';
   return `${list('Firing', 'firing', item)}${list('Resolved', 'resolved', resolvedItem)}`;
 }
 

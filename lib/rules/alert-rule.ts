@@ -1,18 +1,21 @@
-import { type Dimension, type Quantity, type Unit, Units } from '../core';
 import {
   ALERT_NAME,
   analysePromQL,
   type Comparison,
   compareValue,
   DEFAULT_CATALOGUE,
+  type Dimension,
   Duration,
   labelNameProblem,
   type Matchers,
   type Metric,
   type MetricCatalogue,
+  type Quantity,
   type Smoothing,
   smoothed,
   smoothingProblem,
+  type Unit,
+  Units,
 } from '../core';
 import { type AlertText, goTemplateProblem } from './alert-text';
 import { constantFor, type RuleTestCase, type RuleTests, seriesText } from './rule-test';
