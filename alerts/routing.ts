@@ -169,5 +169,6 @@ export function defaultRouting(options: DefaultRoutingOptions = {}): AlertRoutin
     timing: options.timing ?? DEFAULT_TIMING,
     inhibitRules: DEFAULT_INHIBIT_RULES,
     listedAlerts: THRESHOLDS.fleet.listed.amount,
+    titleLabel: DEVICE,
   };
 }

@@ -1,3 +1,4 @@
+import { labelNameProblem } from '../core';
 import type { SecretKeyRef } from '../k8s';
 import type { ConfigContext } from './config-context';
 
@@ -87,6 +88,29 @@ export function notificationText(listed: number, format: 'slack' | 'text' | 'htm
   return `${list('Firing', 'firing', item)}${list('Resolved', 'resolved', resolvedItem)}`;
 }
 
+/**
+ * The Slack title and mail subject: Alertmanager's own `[FIRING:3] <group label values>`, then the
+ * `titleLabel` value of each of the first `listed` alerts (the devices of a grouped alert), then
+ * the severity when all alerts share it: `[FIRING:2] DeviceOffline edge-08 edge-09 (critical)`.
+ */
+export function notificationTitle(listed: number, titleLabel?: string): string {
+  const names =
+    titleLabel === undefined
+      ? ''
+      : `{{ range $i, $a := .Alerts }}{{ if lt $i ${listed} }}{{ with index $a.Labels ${JSON.stringify(titleLabel)} }} {{ . }}{{ end }}{{ end }}{{ end }}`;
+  return (
+    '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] ' +
+    `{{ .GroupLabels.SortedPairs.Values | join " " }}${names}{{ with .CommonLabels.severity }} ({{ . }}){{ end }}`
+  );
+}
+
+/** How the notification texts of a routing read: how many alerts they list, and the label they name them by. */
+export interface NotificationShape {
+  readonly listed: number;
+  /** @default - no label named in the title */
+  readonly titleLabel?: string;
+}
+
 /** How many alerts a notification lists before it counts the rest, by default. */
 export const DEFAULT_LISTED_ALERTS = 10;
 
@@ -94,10 +118,15 @@ export const DEFAULT_LISTED_ALERTS = 10;
 export function renderReceivers(
   ctx: ConfigContext,
   receivers: readonly ReceiverProps[],
-  listed: number = DEFAULT_LISTED_ALERTS,
+  shape: NotificationShape = { listed: DEFAULT_LISTED_ALERTS },
 ): { readonly names: readonly string[]; readonly rendered: object[] } {
+  const { listed } = shape;
   if (!Number.isInteger(listed) || listed < 1) {
     ctx.fail(`'listedAlerts' must be a whole number of at least 1, got ${listed}`);
+  }
+  if (shape.titleLabel !== undefined) {
+    const problem = labelNameProblem(shape.titleLabel);
+    if (problem) ctx.fail(`'titleLabel' '${shape.titleLabel}' ${problem}`);
   }
   const names: string[] = [];
   const rendered = receivers.map((receiver) => {
@@ -107,14 +136,15 @@ export function renderReceivers(
     }
     if (names.includes(receiver.name)) ctx.fail(`${where} is defined twice; receiver names must be unique`);
     names.push(receiver.name);
-    return renderReceiver(ctx, where, receiver, listed);
+    return renderReceiver(ctx, where, receiver, shape);
   });
   return { names, rendered };
 }
 
-function renderReceiver(ctx: ConfigContext, where: string, receiver: ReceiverProps, listed: number): object {
-  const slack = (receiver.slack ?? []).map((s) => renderSlack(ctx, where, s, listed));
-  const email = (receiver.email ?? []).map((e) => renderEmail(ctx, where, e, listed));
+function renderReceiver(ctx: ConfigContext, where: string, receiver: ReceiverProps, shape: NotificationShape): object {
+  const { listed } = shape;
+  const slack = (receiver.slack ?? []).map((s) => renderSlack(ctx, where, s, shape));
+  const email = (receiver.email ?? []).map((e) => renderEmail(ctx, where, e, shape));
   const webhook = (receiver.webhook ?? []).map((w) => ({
     send_resolved: w.sendResolved ?? true,
     url_file: ctx.secretFile(where, 'url', w.url, 'webhook_configs.url_file'),
@@ -132,7 +162,7 @@ function renderReceiver(ctx: ConfigContext, where: string, receiver: ReceiverPro
   };
 }
 
-function renderSlack(ctx: ConfigContext, where: string, s: SlackReceiverConfig, listed: number): object {
+function renderSlack(ctx: ConfigContext, where: string, s: SlackReceiverConfig, shape: NotificationShape): object {
   if (typeof s.channel !== 'string' || !s.channel.startsWith('#')) {
     ctx.fail(`${where}: 'channel' must start with '#', got '${s.channel}'`);
   }
@@ -145,11 +175,12 @@ function renderSlack(ctx: ConfigContext, where: string, s: SlackReceiverConfig, 
     send_resolved: s.sendResolved ?? true,
     api_url_file: ctx.secretFile(where, 'apiUrl', s.apiUrl, 'slack_configs.api_url_file'),
     channel: s.channel,
-    text: notificationText(listed, 'slack'),
+    title: notificationTitle(shape.listed, shape.titleLabel),
+    text: notificationText(shape.listed, 'slack'),
   };
 }
 
-function renderEmail(ctx: ConfigContext, where: string, e: EmailReceiverConfig, listed: number): object {
+function renderEmail(ctx: ConfigContext, where: string, e: EmailReceiverConfig, shape: NotificationShape): object {
   checkAddresses(ctx, where, e);
   const { host, port } = e.smarthost;
   if (typeof host !== 'string' || !HOST.test(host)) {
@@ -175,8 +206,9 @@ function renderEmail(ctx: ConfigContext, where: string, e: EmailReceiverConfig, 
         }
       : {}),
     require_tls: e.requireTls ?? true,
-    html: notificationText(listed, 'html'),
-    text: notificationText(listed, 'text'),
+    headers: { Subject: notificationTitle(shape.listed, shape.titleLabel) },
+    html: notificationText(shape.listed, 'html'),
+    text: notificationText(shape.listed, 'text'),
   };
 }
 

@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, YamlOutputType } from 'cdk8s';
-import { DEFAULT_RECEIVERS, scaleDurations, THRESHOLDS } from '../../alerts';
+import { DEFAULT_RECEIVERS, NODE_HEALTH_ALERTS, scaleDurations, THRESHOLDS } from '../../alerts';
 import { stackConfig } from '../../config';
 import {
   type AlertRule,
@@ -67,7 +67,10 @@ const accuracy = SERVICE_METRICS.modelAccuracy;
 const scoring = (value: Quantity<'fraction'>) => nominalReadings().set(accuracy, value.in(accuracy.unit));
 const LEAK = Megabytes.of(0.5);
 
-/** One device per seed alert, each its own target; faults overlap in time on different devices. */
+/**
+ * One device per seed alert, each its own target; faults overlap in time on different devices, one
+ * device (10% of the ten) per alert at a time, under the fleet share of the fleet-level alerts.
+ */
 const CASES: readonly Case[] = [
   {
     alert: 'HighInferenceLatency',
@@ -102,7 +105,9 @@ const CASES: readonly Case[] = [
     spec: { scenario: SCENARIOS.throughputBelowRealTime(seconds(3, 25), Hertz.of(12_000)) },
   },
   { alert: 'DeviceOffline', device: 'edge-08', spec: { scenario: SCENARIOS.deviceDown(seconds(3, 30)) } },
-  { alert: 'DeviceOffline', device: 'edge-09', spec: { scenario: SCENARIOS.deviceGone(seconds(3, 25)) } },
+  // After edge-08 is back and notified resolved: notifications are grouped by alert name, and 2 of 10
+  // devices offline at once would be a fleet-wide fault (FleetDeviceOffline) instead of two device faults.
+  { alert: 'DeviceOffline', device: 'edge-09', spec: { scenario: SCENARIOS.deviceGone(seconds(40, 58)) } },
   // The baseline of ModelAccuracyDegrading ends 1h (here 30s) ago: the drop comes after that much history.
   {
     alert: 'ModelAccuracyDegrading',
@@ -132,6 +137,12 @@ const DELIVERY: Record<'critical' | 'warning', Record<string, number>> = {
 };
 /** The seed alerts and their severities: the rules must agree. */
 const SEED_SEVERITY: Record<string, Severity> = SEED_SEVERITIES;
+/**
+ * The node-health alerts judge the machine this test runs on, through its real node_exporter (the
+ * hardware device's): its clock (often not NTP-synchronised in CI), disks and memory, which the
+ * test does not control. They are left out of the "nothing else" checks; their rules have promtool tests.
+ */
+const NODE_HEALTH = new Set(NODE_HEALTH_ALERTS.map((r) => r.name));
 
 const suiteStart = Date.now();
 let local: LocalStack | undefined;
@@ -358,8 +369,9 @@ describe.each(CASES.map((c) => [c.alert, c.device, c] as const))('%s on %s', (al
   });
 
   test('is the only alert its device raised', () => {
-    expect([...new Set(notifications.filter((n) => n.device === device).map((n) => n.alertname))]).toEqual([alert]);
-    const raised = [...(alertsByDevice.get(device) ?? [])].sort();
+    const notified = notifications.filter((n) => n.device === device && !NODE_HEALTH.has(n.alertname));
+    expect([...new Set(notified.map((n) => n.alertname))]).toEqual([alert]);
+    const raised = [...(alertsByDevice.get(device) ?? [])].filter((a) => !NODE_HEALTH.has(a)).sort();
     expect(raised).toEqual(device === INHIBITED.device ? [alert, INHIBITED.alert].sort() : [alert]);
   });
 });
@@ -393,7 +405,10 @@ describe('across the fleet', () => {
   test("nothing else is notified; the Watchdog reaches only the dead man's switch", () => {
     const expected = new Set(CASES.map((c) => `${c.alert} ${c.device}`));
     const other = notifications.filter(
-      (n) => !expected.has(`${n.alertname} ${n.device}`) && n.alertname !== 'Watchdog',
+      (n) =>
+        !expected.has(`${n.alertname} ${n.device}`) &&
+        n.alertname !== 'Watchdog' &&
+        !(NODE_HEALTH.has(n.alertname) && n.device === INHIBITED.device),
     );
     expect(other.map(describeNotification)).toEqual([]);
     const watchdog = notifications.filter((n) => n.alertname === 'Watchdog');
