@@ -34,8 +34,7 @@ const deviceUp = selector(PROMETHEUS_METRICS.up, { job: DEVICE_TARGETS.job });
 /** The fleet alert over `device`, whose expression holds for every device it fires on. */
 interface FleetSpec {
   readonly device: AlertRule;
-  /** Every device that could have the fault: those with a series of the metric (or a target) within the lookback. */
-  readonly population: string;
+
   /** The series the generated tests feed in per device, and its reading when faulty or healthy. */
   readonly metric: Metric;
   readonly reading: (faulty: boolean) => number;
@@ -47,6 +46,14 @@ const deviceLabels = (n: number) => ({
   instance: `10.0.1.${n + 1}:8080`,
   [DEVICE_LABEL]: deviceName(n),
 });
+
+/**
+ * The fleet a share is of: every device with a target within `forgetAfter`, reporting or not, so
+ * that devices offline do not shrink it and make one other device's fault look fleet-wide.
+ */
+function fleetPopulation(T: Thresholds): string {
+  return `max_over_time(${deviceUp}[${T.deviceOffline.forgetAfter.toPrometheus()}])`;
+}
 
 /** A threshold alert's test reading: half as far again past its threshold, or half of it inside. */
 function thresholdReading(rule: ThresholdAlertRule): FleetSpec['reading'] {
@@ -70,7 +77,7 @@ function fleetAlert(T: Thresholds, spec: FleetSpec): ThresholdAlertRule<'fractio
     name,
     severity: device.severity,
     labels: fleetScope(device.name),
-    value: `count(${affected}) / count(${byDevice(spec.population)})`,
+    value: `count(${affected}) / count(${byDevice(fleetPopulation(T))})`,
     unit: Units.ratio,
     op: '>',
     threshold: F.share,
@@ -99,11 +106,14 @@ function fleetTests(T: Thresholds, spec: FleetSpec, interval: Duration): RuleTes
     Array.from({ length: devices }, (_, d) => {
       const bad = spec.reading(d < faulty);
       const back = d < recovered ? spec.reading(false) : bad;
-      return {
+      const reading = {
         series: seriesText(spec.metric.name, deviceLabels(d)),
         values: `${bad}x${samples - 1} ${back}x${samples}`,
       };
-    });
+      // Every device's target is up (the fleet the share is of), unless `up` is the reading itself.
+      const up = { series: seriesText(PROMETHEUS_METRICS.up.name, deviceLabels(d)), values: `1x${2 * samples}` };
+      return spec.metric === PROMETHEUS_METRICS.up ? [reading] : [reading, up];
+    }).flat();
   const labels = fleetScope(spec.device.name);
   /** The alert with `share` of the devices affected: devices `from` to `faulty` (numbered from 0). */
   const firing = (share: number, faulty: number, from = 0) => {
@@ -226,13 +236,11 @@ export const fleetAlerts = perThresholds((T: Thresholds) => {
   const S = SERVICE_METRICS;
   const offline: FleetSpec = {
     device: D.deviceOffline,
-    population: `max_over_time(${deviceUp}[${T.deviceOffline.forgetAfter.toPrometheus()}])`,
     metric: PROMETHEUS_METRICS.up,
     reading: (faulty) => (faulty ? 0 : 1),
   };
   const of = (rule: ThresholdAlertRule, metric: Metric): FleetSpec => ({
     device: rule,
-    population: selector(metric),
     metric,
     reading: thresholdReading(rule),
   });

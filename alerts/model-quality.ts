@@ -113,27 +113,39 @@ export const modelQualityAlerts = perThresholds((T: Thresholds) => {
     name: 'TrainingLossPlateau',
     labels: deviceScope('TrainingLossPlateau'),
     severity: 'warning',
-    value: `${lossMean('')} / ${lossMean(` offset ${TR.plateauWindow.toPrometheus()}`)}`,
+    // A loss that has not changed at all is a run that ended and left its last value: not a plateau.
+    value: `(${lossMean('')} / ${lossMean(` offset ${TR.plateauWindow.toPrometheus()}`)} unless changes(${selector(loss)}[${TR.plateauWindow.toPrometheus()}]) == 0)`,
     unit: Units.ratio,
     op: '>',
     threshold: plateauLevel,
     for: TR.plateauFor,
     summary: AlertText.of`Training on ${DEVICE} stopped converging`,
-    description: AlertText.of`The training loss on device ${DEVICE} is ${value(Units.ratio)} of what it was ${TR.plateauWindow} ago, for ${TR.plateauFor}: it fell by less than ${TR.minImprovement}, so the run no longer converges.`,
+    description: AlertText.of`The training loss on device ${DEVICE} is ${value(Units.ratio)} of what it was ${TR.plateauWindow} ago, for ${TR.plateauFor}: it still changes but fell by less than ${TR.minImprovement}, so the run no longer converges.`,
     tests: (interval) => {
       const series = seriesText(loss.name, EXAMPLE_DEVICE);
       const history = TR.plateauWindow.plus(TR.plateauFor).plus(Duration.hours(1));
       const n = Math.ceil(history.milliseconds / interval.milliseconds);
       const perSample = (0.5 * interval.milliseconds) / TR.plateauWindow.milliseconds;
       const firesBy = TR.plateauWindow.plus(TR.plateauFor).plus(interval.times(2));
+      // A stalled run: the loss still moves from batch to batch, around a level that no longer falls.
+      const stalled = Array.from({ length: n + 1 }, (_, i) => (i % 2 === 0 ? '0.4' : '0.41')).join(' ');
       return [
         {
-          name: `a flat loss fires after ${TR.plateauWindow} + ${TR.plateauFor}`,
+          name: `a loss wobbling around 0.405 fires after ${TR.plateauWindow} + ${TR.plateauFor}`,
           interval,
-          input: [{ series, values: `0.4x${n}` }],
+          input: [{ series, values: stalled }],
           checks: [
             { at: TR.plateauFor, firing: [] },
             { at: firesBy, firing: [{ labels: EXAMPLE_DEVICE, value: 1 }] },
+          ],
+        },
+        {
+          name: 'a constant loss (a finished run) never fires',
+          interval,
+          input: [{ series, values: `0.4x${n}` }],
+          checks: [
+            { at: firesBy, firing: [] },
+            { at: history, firing: [] },
           ],
         },
         {
