@@ -23,8 +23,9 @@ import { perThresholds, type Thresholds } from './thresholds';
  * Fleet-level alerts: one per device alert, firing when that alert holds on more than a share of
  * the devices (alerts/thresholds.ts `fleet`). A fleet-wide fault (a regional network cut, a bad
  * model rollout) then pages once, and alerts/routing.ts mutes the device alerts it covers. Each
- * sits in its device alert's group with the same `for`, so both reach Alertmanager in the same
- * evaluation and the device alerts are muted before their first notification.
+ * sits in its device alert's group, ahead of it, with the same `for`: both fire in the same
+ * evaluation, the fleet alert is sent first, and the device alerts are muted before their first
+ * notification.
  */
 
 const DEVICE_LABEL = DEVICE_TARGETS.deviceLabel;
@@ -34,7 +35,6 @@ const deviceUp = selector(PROMETHEUS_METRICS.up, { job: DEVICE_TARGETS.job });
 /** The fleet alert over `device`, whose expression holds for every device it fires on. */
 interface FleetSpec {
   readonly device: AlertRule;
-
   /** The series the generated tests feed in per device, and its reading when faulty or healthy. */
   readonly metric: Metric;
   readonly reading: (faulty: boolean) => number;
@@ -99,7 +99,8 @@ function fleetTests(T: Thresholds, spec: FleetSpec, interval: Duration): RuleTes
   const listed = F.listed.amount;
   const f = spec.device.for;
   const span = f.times(2).plus(interval.times(8));
-  const firesAt = f.plus(interval.times(2));
+  // The same evaluation as the device alerts it covers fire in (their generated tests check for + one interval too).
+  const firesAt = f.plus(interval);
   const samples = Math.ceil(span.milliseconds / interval.milliseconds);
   /** `devices` devices, the first `faulty` of them faulty, the first `recovered` of those healthy again after `span`. */
   const fleet = (faulty: number, devices: number, recovered = 0) =>
@@ -246,12 +247,12 @@ export const fleetAlerts = perThresholds((T: Thresholds) => {
   });
   return {
     deviceHealth: [
+      prometheusSeesNoDevice(T),
       fleetAlert(T, offline),
       fleetAlert(T, of(D.lowThroughput, S.samplesPerSecond)),
       fleetAlert(T, of(D.highInferenceLatency, S.inferenceLatency)),
       fleetAlert(T, of(D.highPowerConsumption, S.powerConsumption)),
       fleetAlert(T, of(D.highMemoryUsage, S.memoryUsage)),
-      prometheusSeesNoDevice(T),
     ],
     modelQuality: [fleetAlert(T, of(Q.lowModelAccuracy, S.modelAccuracy))],
     hardware: [fleetAlert(T, of(H.deviceTooHot, S.deviceTemperature)), fleetAlert(T, of(H.batteryLow, S.batteryLevel))],

@@ -12,14 +12,7 @@ import {
   THRESHOLDS,
 } from '../alerts';
 import { stackConfig } from '../config';
-import {
-  type AlertRoutingProps,
-  type AlertRule,
-  DEVICE_TARGETS,
-  Duration,
-  MonitoringStack,
-  type SecretKeyRef,
-} from '../lib';
+import { type AlertRoutingProps, DEVICE_TARGETS, Duration, MonitoringStack, type SecretKeyRef } from '../lib';
 import { ALERTMANAGER_SECRETS_ROOT } from '../lib/alertmanager/alertmanager-config';
 import { secretFilePath } from '../lib/k8s/secret-ref';
 import { startAlertmanagerCluster } from '../test/support/alertmanager';
@@ -108,6 +101,8 @@ export interface StormResult {
   readonly namedDevice?: boolean;
   /** "and N more" in the Slack texts, the largest N (the notification listed the first alerts and counted the rest). */
   readonly more?: number;
+  /** The Slack titles, in the order received: which alerts were notified. */
+  readonly titles: readonly string[];
 }
 
 /** The routing before fleet-aware alerting: one notification per alert name and device, no fleet inhibition. */
@@ -122,47 +117,39 @@ export function routingFor(variant: StormVariant, timing: typeof DEFAULT_TIMING)
   };
 }
 
-/** The alerts of a scenario, labelled and annotated as the rules of the shipped stack render them. */
+/**
+ * The alerts of a scenario, labelled and annotated as the rules of the shipped stack render them,
+ * in the order Prometheus sends them: its group's rules in order, each rule's alerts as it is evaluated.
+ */
 function alertsOf(scenario: StormScenario, variant: StormVariant, cluster: string): PostedAlert[] {
   const groups = ruleGroups(THRESHOLDS);
-  const rule = (
-    name: string,
-  ): { rule: AlertRule; annotations: (l: Record<string, string>, v: number) => Record<string, string> } => {
-    const group = groups.find((g) => g.rules.some((r) => r.name === name))!;
-    const r = group.rules.find((x) => x.name === name)!;
-    return {
-      rule: r,
-      annotations: (labels, v) => ({
-        ...group.annotationsOf(r),
-        summary: r.summary.render(labels, v),
-        description: r.description.render(labels, v),
-      }),
-    };
-  };
-  const device = rule(scenario.alert);
+  const firing = [scenario.alert, ...(variant === 'after' ? scenario.fleet : [])];
+  const group = groups.find((g) => g.rules.some((r) => r.name === scenario.alert))!;
   const out: PostedAlert[] = [];
-  for (let d = 0; d < scenario.devices; d++) {
-    const n = scenario.names ? 4241 : d;
-    const series = {
-      job: DEVICE_TARGETS.job,
-      instance: `10.${Math.floor(n / 250)}.${n % 250}.1:8080`,
-      [DEVICE_TARGETS.deviceLabel]: deviceName(n),
-    };
-    const labels = {
-      ...series,
-      ...(variant === 'before' ? { severity: device.rule.severity } : device.rule.ruleLabels),
-      alertname: scenario.alert,
-      cluster,
-    };
-    out.push({ labels, annotations: device.annotations(labels, scenario.alert === 'DeviceOffline' ? 0 : 0.85) });
-  }
-  if (variant === 'after') {
-    for (const name of scenario.fleet) {
-      const fleet = rule(name);
-      const share = scenario.devices / STORM_DEVICES;
-      const labels = { ...fleet.rule.ruleLabels, alertname: name, cluster };
-      const annotations = fleet.annotations(labels, name === 'PrometheusSeesNoDevice' ? 0 : share);
-      out.push({ labels, annotations });
+  for (const rule of group.rules.filter((r) => firing.includes(r.name))) {
+    const annotations = (labels: Record<string, string>, v: number) => ({
+      ...group.annotationsOf(rule),
+      summary: rule.summary.render(labels, v),
+      description: rule.description.render(labels, v),
+    });
+    if (rule.name !== scenario.alert) {
+      // A fleet alert: no device labels; its value is the affected share of the fleet.
+      const labels = { ...rule.ruleLabels, alertname: rule.name, cluster };
+      const share = rule.name === 'PrometheusSeesNoDevice' ? 0 : scenario.devices / STORM_DEVICES;
+      out.push({ labels, annotations: annotations(labels, share) });
+      continue;
+    }
+    for (let d = 0; d < scenario.devices; d++) {
+      const n = scenario.names ? 4241 : d;
+      const labels = {
+        job: DEVICE_TARGETS.job,
+        instance: `10.${Math.floor(n / 250)}.${n % 250}.1:8080`,
+        [DEVICE_TARGETS.deviceLabel]: deviceName(n),
+        ...(variant === 'before' ? { severity: rule.severity } : rule.ruleLabels),
+        alertname: rule.name,
+        cluster,
+      };
+      out.push({ labels, annotations: annotations(labels, rule.name === 'DeviceOffline' ? 0 : 0.85) });
     }
   }
   return out;
@@ -281,7 +268,8 @@ function count(
   smtp: SmtpSink,
   until: number,
   device?: string,
-): Pick<StormResult, 'counts' | 'namedDevice' | 'more'> {
+): Pick<StormResult, 'counts' | 'namedDevice' | 'more' | 'titles'> {
+  const titles: string[] = [];
   const R = DEFAULT_RECEIVERS;
   const counts: Record<string, number> = {
     [`${R.critical}/slack`]: 0,
@@ -304,6 +292,7 @@ function count(
         ? JSON.stringify(body.alerts.map((a: { labels: Record<string, string> }) => a.labels))
         : (body.attachments?.[0]?.text ?? '');
     if (device !== undefined && !text.includes(device)) named = false;
+    if (request.path !== PATHS.pager) titles.push(String(body.attachments?.[0]?.title ?? ''));
     const m = /and (\d+) more firing/.exec(text);
     if (m) more = Math.max(more ?? 0, Number(m[1]));
   }
@@ -312,5 +301,10 @@ function count(
     // Quoted-printable soft line breaks could split the name.
     if (device !== undefined && !mail.data.replace(/=\r\n/g, '').includes(device)) named = false;
   }
-  return { counts, ...(device !== undefined ? { namedDevice: named } : {}), ...(more !== undefined ? { more } : {}) };
+  return {
+    counts,
+    titles,
+    ...(device !== undefined ? { namedDevice: named } : {}),
+    ...(more !== undefined ? { more } : {}),
+  };
 }

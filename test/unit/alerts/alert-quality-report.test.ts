@@ -72,10 +72,16 @@ describe('the alert-quality report', () => {
   test('adds the storm table when storms ran: notifications per receiver integration, and the goal per fault', () => {
     const counts = { 'critical/slack': 1, 'critical/email': 1, 'critical/webhook': 1, 'warning/slack': 0 };
     const storms: StormResult[] = [
-      { scenario: STORM_SCENARIOS[0], variant: 'before', counts: { ...counts, 'critical/slack': 3000 } },
-      { scenario: STORM_SCENARIOS[0], variant: 'after', counts },
-      { scenario: STORM_SCENARIOS[4], variant: 'after', counts, namedDevice: true },
-      { scenario: STORM_SCENARIOS[4], variant: 'after', counts: { ...counts, 'critical/email': 2 }, namedDevice: true },
+      { scenario: STORM_SCENARIOS[0], variant: 'before', counts: { ...counts, 'critical/slack': 3000 }, titles: [] },
+      { scenario: STORM_SCENARIOS[0], variant: 'after', counts, titles: [] },
+      { scenario: STORM_SCENARIOS[4], variant: 'after', counts, namedDevice: true, titles: [] },
+      {
+        scenario: STORM_SCENARIOS[4],
+        variant: 'after',
+        counts: { ...counts, 'critical/email': 2 },
+        namedDevice: true,
+        titles: [],
+      },
     ];
     expect(storms.map(stormGoal)).toEqual(['missed', 'met', 'met', 'missed']);
     const text = renderQualityReport({ ...run, alertmanager: '0.35.0', stormFactor: 0.1 }, rows, storms);

@@ -35,8 +35,8 @@ describe('scaleDurations', () => {
     });
     const rules = stack.ruleGroups.find((g) => g.name === 'device-health')!.rules;
     const device = ['2s', '5s', '5s', '10s', '10s'];
-    // The device alerts, then their fleet alerts with the same `for`, then PrometheusSeesNoDevice.
-    expect(rules.map((r) => r.for.toPrometheus())).toEqual([...device, ...device, '2s']);
+    // PrometheusSeesNoDevice, the fleet alerts with their device alerts' `for`, then the device alerts.
+    expect(rules.map((r) => r.for.toPrometheus())).toEqual(['2s', ...device, ...device]);
   });
 
   test('every alert of every group is built from the thresholds: each for scales, the self-monitoring windows too', () => {
