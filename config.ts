@@ -28,18 +28,19 @@ export function stackConfig(thresholds: Thresholds = THRESHOLDS): StackConfig {
     runbookBaseUrl: 'https://github.com/liquid-audio-nets/monitoring/blob/main/docs/runbooks.md',
     dashboards: buildDashboards(thresholds),
     alertGroups: [
-      // Each fleet-level alert sits beside its device alerts, so both reach Alertmanager in one evaluation.
+      // Each fleet-level alert sits in its device alerts' group, before them: Prometheus evaluates a group's rules
+      // in order and sends each rule's alerts as it goes, so the inhibiting alert reaches Alertmanager first.
       {
         name: 'device-health',
-        rules: [...Object.values(deviceAlerts(thresholds)), ...fleetAlerts(thresholds).deviceHealth],
+        rules: [...fleetAlerts(thresholds).deviceHealth, ...Object.values(deviceAlerts(thresholds))],
       },
       {
         name: 'model-quality',
-        rules: [...Object.values(modelQualityAlerts(thresholds)), ...fleetAlerts(thresholds).modelQuality],
+        rules: [...fleetAlerts(thresholds).modelQuality, ...Object.values(modelQualityAlerts(thresholds))],
       },
       {
         name: 'hardware',
-        rules: [...Object.values(hardwareAlerts(thresholds)), ...fleetAlerts(thresholds).hardware],
+        rules: [...fleetAlerts(thresholds).hardware, ...Object.values(hardwareAlerts(thresholds))],
         records: HARDWARE_RECORDS,
       },
       { name: 'node-health', rules: Object.values(nodeHealthAlerts(thresholds)) },

@@ -33,7 +33,9 @@ async function main(): Promise<void> {
     for (const scenario of STORM_SCENARIOS) {
       for (const variant of ['before', 'after'] as const) {
         const result = await runStorm(scenario, variant, STORM_FACTOR);
-        process.stdout.write(`storm ${variant}: ${scenario.name}: ${JSON.stringify(result.counts)}\n`);
+        process.stdout.write(
+          `storm ${variant}: ${scenario.name}: ${JSON.stringify(result.counts)}, ${result.dropped ?? 0} batches dropped, first titles ${JSON.stringify(result.titles.slice(0, 3))}\n`,
+        );
         storms.push(result);
       }
     }

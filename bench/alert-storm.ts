@@ -101,6 +101,8 @@ export interface StormResult {
   readonly namedDevice?: boolean;
   /** "and N more" in the Slack texts, the largest N (the notification listed the first alerts and counted the rest). */
   readonly more?: number;
+  /** Batches of 256 alerts a peer failed to take (dropped, as Prometheus drops them, and re-sent). */
+  readonly dropped?: number;
   /** The Slack titles, in the order received: which alerts were notified. */
   readonly titles: readonly string[];
 }
@@ -155,19 +157,31 @@ function alertsOf(scenario: StormScenario, variant: StormVariant, cluster: strin
   return out;
 }
 
-/** Posts `alerts` as one Prometheus replica does to one Alertmanager: batches of 256, in order. */
-async function post(url: string, alerts: readonly PostedAlert[], startsAt: string, endsAt: string): Promise<void> {
+/**
+ * Posts `alerts` as one Prometheus replica does to one Alertmanager: batches of 256, in order. A
+ * batch that fails (a peer too loaded to answer) is dropped, as Prometheus' notifier drops it; the
+ * next resend posts it again. Returns the batches dropped.
+ */
+async function post(url: string, alerts: readonly PostedAlert[], startsAt: string, endsAt: string): Promise<number> {
+  let dropped = 0;
   for (let i = 0; i < alerts.length; i += BATCH) {
     const body = alerts
       .slice(i, i + BATCH)
       .map((a) => ({ ...a, startsAt, endsAt, generatorURL: 'http://prometheus/graph' }));
-    const response = await fetch(`${url}/api/v2/alerts`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`Alertmanager refused the alerts (${response.status}): ${await response.text()}`);
+    try {
+      const response = await fetch(`${url}/api/v2/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (response.status === 400) throw new Error(`Alertmanager refused the alerts: ${await response.text()}`);
+      if (!response.ok) dropped++;
+    } catch (error) {
+      if ((error as Error).message.startsWith('Alertmanager refused')) throw error;
+      dropped++;
+    }
   }
+  return dropped;
 }
 
 /** The rendered Alertmanager (alertmanager.yml, StatefulSet args and replicas) for a routing. */
@@ -236,15 +250,17 @@ export async function runStorm(scenario: StormScenario, variant: StormVariant, f
     const window = STORM_WINDOW.times(factor).milliseconds;
     const startsAt = new Date().toISOString();
     const started = Date.now();
+    let dropped = 0;
     // Both servers of the Prometheus HA pair post every alert to every peer, and re-send it every resend delay.
     while (Date.now() - started < window) {
       const endsAt = new Date(Date.now() + validity.milliseconds).toISOString();
       const round = Date.now();
-      await Promise.all([0, 1].flatMap(() => peers.map((p) => post(p.url, alerts, startsAt, endsAt))));
+      const lost = await Promise.all([0, 1].flatMap(() => peers.map((p) => post(p.url, alerts, startsAt, endsAt))));
+      dropped += lost.reduce((a, b) => a + b, 0);
       await sleep(Math.max(0, resend.milliseconds - (Date.now() - round)));
     }
     const until = started + window;
-    return { scenario, variant, ...count(http, smtp, until, scenario.names) };
+    return { scenario, variant, dropped, ...count(http, smtp, until, scenario.names) };
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
