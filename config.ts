@@ -4,9 +4,11 @@ import {
   dashboardRecords,
   defaultRouting,
   deviceAlerts,
+  fleetAlerts,
   HARDWARE_RECORDS,
   hardwareAlerts,
   modelQualityAlerts,
+  nodeHealthAlerts,
   prometheusAlerts,
   THRESHOLDS,
   type Thresholds,
@@ -42,9 +44,22 @@ export function stackConfig(thresholds: Thresholds = THRESHOLDS): StackConfig {
     // Read relative to the folder the synth runs in (the repository's root).
     dashboards: [...buildDashboards(thresholds), ...loadDashboardJson(DASHBOARD_FILES)],
     alertGroups: [
-      { name: 'device-health', rules: Object.values(deviceAlerts(thresholds)) },
-      { name: 'model-quality', rules: Object.values(modelQualityAlerts(thresholds)) },
-      { name: 'hardware', rules: Object.values(hardwareAlerts(thresholds)), records: HARDWARE_RECORDS },
+      // Each fleet-level alert sits in its device alerts' group, before them: Prometheus evaluates a group's rules
+      // in order and sends each rule's alerts as it goes, so the inhibiting alert reaches Alertmanager first.
+      {
+        name: 'device-health',
+        rules: [...fleetAlerts(thresholds).deviceHealth, ...Object.values(deviceAlerts(thresholds))],
+      },
+      {
+        name: 'model-quality',
+        rules: [...fleetAlerts(thresholds).modelQuality, ...Object.values(modelQualityAlerts(thresholds))],
+      },
+      {
+        name: 'hardware',
+        rules: [...fleetAlerts(thresholds).hardware, ...Object.values(hardwareAlerts(thresholds))],
+        records: HARDWARE_RECORDS,
+      },
+      { name: 'node-health', rules: Object.values(nodeHealthAlerts(thresholds)) },
       { name: 'prometheus', rules: Object.values(prometheusAlerts(thresholds)) },
       { name: 'alertmanager', rules: Object.values(alertmanagerAlerts(thresholds)) },
       { name: 'telemetry', rules: Object.values(telemetryAlerts(thresholds)) },

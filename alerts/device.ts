@@ -22,6 +22,23 @@ export const EXAMPLE_DEVICE = {
   [DEVICE_TARGETS.deviceLabel]: 'edge-01',
 } as const;
 
+/**
+ * The labels of an alert about one device: `scope` tells it from its fleet-level alert, and `signal`
+ * (the device alert's name) pairs the two, so the fleet alert mutes exactly its own device alerts.
+ */
+export function deviceScope(signal: string): Readonly<Record<string, string>> {
+  return { [SCOPE_LABEL]: 'device', [SIGNAL_LABEL]: signal };
+}
+
+/** The labels of a fleet-level alert over the device alert named `signal`. */
+export function fleetScope(signal: string): Readonly<Record<string, string>> {
+  return { [SCOPE_LABEL]: 'fleet', [SIGNAL_LABEL]: signal };
+}
+
+/** Whether an alert is about one device or the fleet, and which device alert it is or covers. */
+export const SCOPE_LABEL = 'scope';
+export const SIGNAL_LABEL = 'signal';
+
 const M = SERVICE_METRICS;
 const deviceUp = selector(PROMETHEUS_METRICS.up, { job: DEVICE_TARGETS.job });
 
@@ -34,6 +51,7 @@ export const deviceAlerts = perThresholds((T: Thresholds) => {
    */
   const deviceOffline = new AlertRule({
     name: 'DeviceOffline',
+    labels: deviceScope('DeviceOffline'),
     severity: 'critical',
     expr:
       `${deviceUp} == 0 or (max_over_time(${deviceUp}[${T.deviceOffline.forgetAfter.toPrometheus()}]) ` +
@@ -101,11 +119,13 @@ export const deviceAlerts = perThresholds((T: Thresholds) => {
 
   const lowThroughput = AlertRule.threshold({
     name: 'LowThroughput',
+    labels: deviceScope('LowThroughput'),
     severity: 'critical',
     metric: M.samplesPerSecond,
     op: '<',
     threshold: T.throughput.critical,
     for: T.throughput.for,
+    resolve: T.throughput.resolve,
     ...T.throughput.shaping,
     series: EXAMPLE_DEVICE,
     summary: AlertText.of`Device ${DEVICE} processes audio below real time`,
@@ -114,11 +134,13 @@ export const deviceAlerts = perThresholds((T: Thresholds) => {
 
   const highInferenceLatency = AlertRule.threshold({
     name: 'HighInferenceLatency',
+    labels: deviceScope('HighInferenceLatency'),
     severity: 'warning',
     metric: M.inferenceLatency,
     op: '>',
     threshold: T.inferenceLatency.warning,
     for: T.inferenceLatency.for,
+    resolve: T.inferenceLatency.resolve,
     ...T.inferenceLatency.shaping,
     series: EXAMPLE_DEVICE,
     summary: AlertText.of`Inference on ${DEVICE} is slower than ${T.inferenceLatency.warning}`,
@@ -127,11 +149,13 @@ export const deviceAlerts = perThresholds((T: Thresholds) => {
 
   const highPowerConsumption = AlertRule.threshold({
     name: 'HighPowerConsumption',
+    labels: deviceScope('HighPowerConsumption'),
     severity: 'warning',
     metric: M.powerConsumption,
     op: '>',
     threshold: T.powerConsumption.warning,
     for: T.powerConsumption.for,
+    resolve: T.powerConsumption.resolve,
     ...T.powerConsumption.shaping,
     series: EXAMPLE_DEVICE,
     summary: AlertText.of`Device ${DEVICE} draws more than ${T.powerConsumption.warning}`,
@@ -140,11 +164,13 @@ export const deviceAlerts = perThresholds((T: Thresholds) => {
 
   const highMemoryUsage = AlertRule.threshold({
     name: 'HighMemoryUsage',
+    labels: deviceScope('HighMemoryUsage'),
     severity: 'warning',
     metric: M.memoryUsage,
     op: '>',
     threshold: T.memoryUsage.warning,
     for: T.memoryUsage.for,
+    resolve: T.memoryUsage.resolve,
     ...T.memoryUsage.shaping,
     series: EXAMPLE_DEVICE,
     summary: AlertText.of`Device ${DEVICE} uses more than ${T.memoryUsage.warning} of memory`,

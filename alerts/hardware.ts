@@ -15,7 +15,7 @@ import {
   value,
   Watts,
 } from '../lib';
-import { DEVICE, EXAMPLE_DEVICE } from './device';
+import { DEVICE, deviceScope, EXAMPLE_DEVICE } from './device';
 import { perThresholds, type Thresholds } from './thresholds';
 
 /**
@@ -180,11 +180,13 @@ export const recordPowerConsumption = new RecordingRule({
 export const hardwareAlerts = perThresholds((T: Thresholds) => {
   const deviceTooHot = AlertRule.threshold({
     name: 'DeviceTooHot',
+    labels: deviceScope('DeviceTooHot'),
     severity: 'warning',
     metric: S.deviceTemperature,
     op: '>',
     threshold: T.deviceTemperature.warning,
     for: T.deviceTemperature.for,
+    resolve: T.deviceTemperature.resolve,
     ...T.deviceTemperature.shaping,
     series: EXAMPLE_DEVICE,
     summary: AlertText.of`Device ${DEVICE} is hotter than ${T.deviceTemperature.warning}`,
@@ -193,11 +195,13 @@ export const hardwareAlerts = perThresholds((T: Thresholds) => {
 
   const batteryLow = AlertRule.threshold({
     name: 'BatteryLow',
+    labels: deviceScope('BatteryLow'),
     severity: 'warning',
     metric: S.batteryLevel,
     op: '<',
     threshold: T.batteryLevel.warning,
     for: T.batteryLevel.for,
+    resolve: T.batteryLevel.resolve,
     ...T.batteryLevel.shaping,
     series: EXAMPLE_DEVICE,
     summary: AlertText.of`Battery of ${DEVICE} is below ${T.batteryLevel.warning}`,

@@ -10,6 +10,8 @@ import {
   type SmtpServer,
   severityRoute,
 } from '../lib';
+import { SCOPE_LABEL, SIGNAL_LABEL } from './device';
+import { THRESHOLDS } from './thresholds';
 
 /**
  * Who hears about which alert of liquid-audio-nets, how soon and how often: the product's
@@ -17,6 +19,8 @@ import {
  */
 
 const DEVICE = DEVICE_TARGETS.deviceLabel;
+const SCOPE = SCOPE_LABEL;
+const SIGNAL = SIGNAL_LABEL;
 
 /** The root route's timers: every route inherits them unless it sets its own. */
 export const DEFAULT_TIMING: NotificationTiming = {
@@ -45,8 +49,12 @@ export const DEAD_MANS_SWITCH_TIMING: Partial<NotificationTiming> = {
   repeatInterval: Duration.minutes(5),
 };
 
-/** One notification per alert name and device: each device's problem is followed, and inhibited, on its own. */
-export const DEFAULT_GROUP_BY: readonly string[] = ['alertname', DEVICE];
+/**
+ * One notification per alert name, not per device: a fault on 1,000 devices is one notification
+ * listing the first THRESHOLDS.fleet.listed devices and how many more (lib/alertmanager's
+ * notification texts), and a single device's fault is one notification naming that device.
+ */
+export const DEFAULT_GROUP_BY: readonly string[] = ['alertname'];
 
 /** The inhibitions of the stack, each with its reason. */
 export const DEFAULT_INHIBIT_RULES: readonly InhibitRuleProps[] = [
@@ -64,6 +72,21 @@ export const DEFAULT_INHIBIT_RULES: readonly InhibitRuleProps[] = [
     source: [labelIs('severity', 'critical')],
     target: [labelIs('severity', 'warning')],
     equal: ['alertname', DEVICE],
+  },
+  /**
+   * A fleet-level alert (alerts/fleet-wide.ts) is the one page of a fleet-wide fault: it mutes the
+   * device alerts of its own signal, which it lists itself.
+   */
+  {
+    source: [labelIs(SCOPE, 'fleet')],
+    target: [labelIs(SCOPE, 'device')],
+    equal: [SIGNAL],
+  },
+  /** When Prometheus sees no device, the fleet's DeviceOffline alert is a consequence too. */
+  {
+    source: [labelIs('alertname', 'PrometheusSeesNoDevice')],
+    target: [labelIs(SCOPE, 'fleet'), labelIsNot('alertname', 'PrometheusSeesNoDevice')],
+    equal: [SIGNAL],
   },
 ];
 
@@ -145,5 +168,7 @@ export function defaultRouting(options: DefaultRoutingOptions = {}): AlertRoutin
     groupBy: DEFAULT_GROUP_BY,
     timing: options.timing ?? DEFAULT_TIMING,
     inhibitRules: DEFAULT_INHIBIT_RULES,
+    listedAlerts: THRESHOLDS.fleet.listed.amount,
+    titleLabel: DEVICE,
   };
 }

@@ -1,6 +1,7 @@
 import {
   type AlertShaping,
   Celsius,
+  Count,
   Duration,
   Hertz,
   Megabytes,
@@ -14,32 +15,38 @@ import {
 const shaping = (s: AlertShaping): AlertShaping => s;
 
 /**
- * Every alert threshold, declared once with its reason: the file a platform team edits in review. `shaping` buys quiet
- * while a metric hovers at its line with a later resolution (measured: bench/reports/alert-quality.md); smoothing
- * windows were measured and rejected, as README.md "Alert quality" records.
+ * Every alert threshold, declared once with its reason: the file a platform team edits in review. A threshold alert
+ * fires past its fire level and, once firing, resolves only past its `resolve` level inside it: the band gives quiet
+ * while a metric hovers at its line and a clear recovery resolves at the next evaluation (measured:
+ * bench/reports/alert-quality.md). Smoothing windows and long hold times were measured and rejected, as README.md
+ * "Alert quality" records.
  */
 export const THRESHOLDS = {
   deviceOffline: {
-    /** A flaky link flaps the bare rule; 15m merges its episodes, and a device really back resolves 15m later. */
-    shaping: shaping({ keepFiringFor: Duration.minutes(15) }),
+    /** A flaky link flaps the bare rule; 5m merges episodes a few failed scrapes apart, and a device back resolves 5m later. */
+    shaping: shaping({ keepFiringFor: Duration.minutes(5) }),
     /** Four failed scrapes at the 30 s interval: one lost packet or a restart does not page. */
     for: Duration.minutes(2),
     /** A target gone from discovery writes no `up == 0`; its last `up` is remembered this long, then it is retired. */
     forgetAfter: Duration.hours(1),
   },
   throughput: {
-    /** The bare rule flaps while throughput hovers at the line; 15m merges its episodes. */
-    shaping: shaping({ keepFiringFor: Duration.minutes(15) }),
-    /** Real time at the 16 kHz sample rate of the audio front end: below it, frames queue up and are dropped. */
+    /** No keep_firing_for: the resolve band holds the alert while the value hovers, and lets go as soon as it clearly recovers. */
+    shaping: shaping({}),
+    /** Real time at the 16 kHz sample rate of the audio front end: below it, frames are queued and then dropped. */
     critical: Hertz.of(16_000),
+    /** 12.5% headroom over real time: a device back at 18 kHz has drained its queue; healthy devices run at 20-24 kHz. */
+    resolve: Hertz.of(18_000),
     /** Start-up and model reloads dip below real time for seconds, not minutes. */
     for: Duration.minutes(5),
   },
   modelAccuracy: {
-    /** The bare rule met the hovering goal already; 15m matches the other critical alerts. */
-    shaping: shaping({ keepFiringFor: Duration.minutes(15) }),
+    /** No keep_firing_for: the resolve band holds the alert while the value hovers, and lets go as soon as it clearly recovers. */
+    shaping: shaping({}),
     /** Below 90% keyword detection misses too often to ship (the model was released at 94%). */
     critical: Percent.of(90),
+    /** Two points above the floor, below the 93-97% a healthy release scores: a batch just over 90% is not a recovery. */
+    resolve: Percent.of(92),
     /** Accuracy is measured on a sliding window of labelled samples; ten minutes smooths a noisy batch. */
     for: Duration.minutes(10),
   },
@@ -58,44 +65,124 @@ export const THRESHOLDS = {
     for: Duration.minutes(15),
   },
   inferenceLatency: {
-    /** The bare rule flaps while latency hovers at the line; 15m merges its episodes. */
-    shaping: shaping({ keepFiringFor: Duration.minutes(15) }),
+    /** No keep_firing_for: the resolve band holds the alert while the value hovers, and lets go as soon as it clearly recovers. */
+    shaping: shaping({}),
     /** Real-time audio needs < 25 ms per inference frame at 16 kHz on the reference device. */
     warning: Milliseconds.of(25),
+    /** 20% inside the budget: a device back under 20 ms has recovered; a healthy one runs at 10-20 ms. */
+    resolve: Milliseconds.of(20),
     /** Garbage collection and thermal throttling spikes last seconds. */
     for: Duration.minutes(5),
   },
   powerConsumption: {
-    /** A slow metric: a drain rarely recovers within 30m, so resolving that late costs little and stops flapping. */
-    shaping: shaping({ keepFiringFor: Duration.minutes(30) }),
+    /** No keep_firing_for: the resolve band holds the alert while the value hovers, and lets go as soon as it clearly recovers. */
+    shaping: shaping({}),
     /** The power budget of the always-on audio path on a coin-cell device. */
     warning: Milliwatts.of(3),
+    /** Just above the 1.5-2.6 mW a healthy device draws over its daily cycle, so a device back to normal resolves. */
+    resolve: Milliwatts.of(2.7),
     /** Radio bursts draw more for seconds; only a sustained draw drains the battery. */
     for: Duration.minutes(10),
   },
   memoryUsage: {
-    /** A slow metric: a leak rarely recovers within 30m, so resolving that late costs little and stops flapping. */
-    shaping: shaping({ keepFiringFor: Duration.minutes(30) }),
+    /** No keep_firing_for: the resolve band holds the alert while the value hovers, and lets go as soon as it clearly recovers. */
+    shaping: shaping({}),
     /** The reference device has 16 MB for the inference process; 10 MB leaves room for buffers and updates. */
     warning: Megabytes.of(10),
+    /** Above the 5-7 MB of a healthy process: a leak fixed by a restart resolves, one hovering at 9-10 MB does not. */
+    resolve: Megabytes.of(8),
     /** A growing leak stays; a burst of buffered audio does not. */
     for: Duration.minutes(10),
   },
   deviceTemperature: {
-    /** The bare rule flaps while the temperature hovers at the line; 15m merges its episodes. */
-    shaping: shaping({ keepFiringFor: Duration.minutes(15) }),
+    /** No keep_firing_for: the resolve band holds the alert while the value hovers, and lets go as soon as it clearly recovers. */
+    shaping: shaping({}),
     /** The reference SoC throttles at 80 °C; this warns before inference slows down. */
     warning: Celsius.of(75),
+    /** Well above the 40-55 °C of a healthy device: an enclosure cooled by 5 °C has recovered. */
+    resolve: Celsius.of(70),
     /** A burst of inference heats the SoC for seconds. */
     for: Duration.minutes(5),
   },
   batteryLevel: {
-    /** A slow metric: a charge rarely recovers within 30m, so resolving that late costs little and stops flapping. */
-    shaping: shaping({ keepFiringFor: Duration.minutes(30) }),
+    /** No keep_firing_for: the resolve band holds the alert while the value hovers, and lets go as soon as it clearly recovers. */
+    shaping: shaping({}),
     /** Below this a coin-cell device has hours left; replace or recharge it on the next round. */
     warning: Percent.of(20),
+    /** A recharge or replacement: a reading back over 25% is not the noise of a loaded 20% cell. */
+    resolve: Percent.of(25),
     /** The charge reading is noisy under load. */
     for: Duration.minutes(10),
+  },
+  fleet: {
+    /**
+     * A device alert firing on this share of the devices is one fleet-wide fault (a regional network cut, a bad model
+     * rollout): the fleet alert pages once and mutes the per-device alerts. 10% of 10,000 devices is 1,000 pages otherwise.
+     */
+    share: Percent.of(10),
+    /** Below this share the fleet alert resolves: devices recovering one by one do not flap it. */
+    resolveShare: Percent.of(5),
+    /** How many devices a notification names before it says how many more there are. */
+    listed: Count.of(10),
+    /** No device reporting for this long means Prometheus cannot see the fleet (its network, discovery), not 10,000 faults. */
+    noDevicesFor: Duration.minutes(2),
+  },
+  nodeFilesystem: {
+    /** A root or data filesystem (an SD card) predicted to be full within this horizon is worth a look today. */
+    fillHorizon: Duration.hours(24),
+    /** The trend is fitted over this window: long enough that a log rotation or an update does not count as a trend. */
+    trendWindow: Duration.hours(6),
+    /** A prediction must hold this long: an hour of steady growth, not a burst of writes. */
+    fillFor: Duration.hours(1),
+    /** Less free space than this share is nearly full now: writes, logs and updates start to fail soon. */
+    freeCritical: Percent.of(5),
+    /** Back above this share the nearly-full alert resolves (cleaned up, not a few files deleted). */
+    freeResolve: Percent.of(8),
+    /** A full filesystem stays full; a temporary file written and deleted does not page. */
+    freeFor: Duration.minutes(5),
+  },
+  nodeClock: {
+    /** TLS handshakes and token lifetimes start failing at offsets of seconds; 50 ms is far before that, and far past NTP's own error. */
+    offset: Seconds.of(0.05),
+    /** Back inside this offset the clock has been stepped or slewed back. */
+    offsetResolve: Seconds.of(0.02),
+    /** NTP slews an offset away within minutes; a lasting one means no working time source. */
+    offsetFor: Duration.minutes(10),
+    /** The kernel's clock unsynchronised for this long: a boot waits for NTP for a minute or two, not ten. */
+    unsyncedFor: Duration.minutes(10),
+  },
+  nodeMemory: {
+    /** Less than this share of the device's memory available: the kernel reclaims hard, and the OOM killer is next. */
+    availableCritical: Percent.of(10),
+    /** Back above this share the pressure is over. */
+    availableResolve: Percent.of(15),
+    /** A short burst of page cache is reclaimed within a minute or two. */
+    availableFor: Duration.minutes(5),
+    /** The OOM killer ran in this window: the inference process or the kubelet may be the one killed. */
+    oomWindow: Duration.minutes(15),
+  },
+  nodeTextfile: {
+    /** The exporter's textfile collector failing to read a `*.prom` file means a device's own sensor readings are gone. */
+    errorFor: Duration.minutes(15),
+  },
+  training: {
+    /**
+     * A training run whose loss has not gone down over this window has stopped converging (a learning rate too high,
+     * a bad batch of data): no point in spending the device's power on it.
+     */
+    plateauWindow: Duration.hours(1),
+    /** The loss must fall by at least this share of itself over the window to count as still decreasing. */
+    minImprovement: Percent.of(1),
+    /** The loss is averaged over this long at both ends of the window, so one noisy batch is not a trend. */
+    lossWindow: Duration.minutes(10),
+    /** A plateau must last this long beyond the window; a noisy stretch of batches does not count. */
+    plateauFor: Duration.minutes(30),
+    /** Validation accuracy this many points below the model accuracy on live samples: the model fits its training data, not the world. */
+    divergence: Percent.of(5),
+    /** Back inside this many points the divergence resolves. */
+    divergenceResolve: Percent.of(3),
+    /** Validation runs once per epoch: an hour covers a few of them. */
+    divergenceFor: Duration.hours(1),
   },
   prometheus: {
     /** How far back the self-monitoring alerts look: a window that bridges a missed scrape or two. */
@@ -166,13 +253,17 @@ export function scaleDurations<T>(thresholds: T, factor: number): T {
 }
 
 /**
- * A copy of `thresholds` with every alert's shaping removed: the bare comparisons with the same
- * thresholds and `for`, as the seed had them (`npm run alert-quality` measures both).
+ * A copy of `thresholds` with every alert's shaping and resolve level removed: the bare comparisons
+ * with the same thresholds and `for`, as the seed had them (`npm run alert-quality` measures both).
  */
 export function unshaped<T>(thresholds: T): T {
   const strip = (value: unknown): unknown => {
     if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'shaping' ? {} : strip(v)]));
+      return Object.fromEntries(
+        Object.entries(value)
+          .filter(([k]) => k !== 'resolve')
+          .map(([k, v]) => [k, k === 'shaping' ? {} : strip(v)]),
+      );
     }
     return value;
   };

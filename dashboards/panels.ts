@@ -95,7 +95,9 @@ export function describePanel<D extends Dimension>(metric: Metric<D>, line?: Thr
 /** `HighInferenceLatency fires above 25 ms for 5m.`, the threshold in `unit`; empty for a line of no alert. */
 export function alertSentence<D extends Dimension>(unit: Unit<D>, line: ThresholdLine<D>): string {
   if (line.alert === undefined) return '';
-  return `${line.alert.name} fires ${line.bad} ${shownAs(line.threshold, unit)} for ${line.alert.for}.`;
+  const fires = `${line.alert.name} fires ${line.bad} ${shownAs(line.threshold, unit)} for ${line.alert.for}`;
+  if (line.resolve === undefined) return `${fires}.`;
+  return `${fires} and resolves ${line.bad === 'above' ? 'below' : 'above'} ${shownAs(line.resolve, unit)}.`;
 }
 
 /** `25 ms` in the metric's unit; a 0-1 ratio as the panel shows it, in percent (`90%`). */
@@ -105,12 +107,13 @@ function shownAs<D extends Dimension>(amount: Quantity<D>, unit: Unit<D>): strin
   return formatAmount(amount.in(unit), unit);
 }
 
-const COLORS = { ok: 'green', critical: 'red', warning: 'orange' } as const;
+const COLORS = { ok: 'green', critical: 'red', warning: 'orange', band: 'yellow' } as const;
 
 /**
  * Grafana threshold steps for `metric`: the line's threshold converted into the metric's unit
  * (`Percent.of(90)` against the 0-1 `model_accuracy` gauge is 0.9), coloured by severity on its
- * bad side. Without a line, one green base step.
+ * bad side; a resolve level adds a second step, the band between them in yellow, so the panel
+ * draws both lines. Without a line, one green base step.
  */
 export function thresholdSteps<D extends Dimension>(metric: Metric<D>, line?: ThresholdLine<D>): dashboard.Threshold[] {
   if (line === undefined) return [{ value: null, color: COLORS.ok }];
@@ -118,6 +121,20 @@ export function thresholdSteps<D extends Dimension>(metric: Metric<D>, line?: Th
     throw new Error(`threshold line on '${metric.name}': the threshold must be a finite amount, got ${line.threshold}`);
   const value = line.threshold.in(metric.unit);
   const bad = COLORS[line.severity];
+  if (line.resolve !== undefined) {
+    const resolve = line.resolve.in(metric.unit);
+    return line.bad === 'above'
+      ? [
+          { value: null, color: COLORS.ok },
+          { value: resolve, color: COLORS.band },
+          { value, color: bad },
+        ]
+      : [
+          { value: null, color: bad },
+          { value, color: COLORS.band },
+          { value: resolve, color: COLORS.ok },
+        ];
+  }
   return line.bad === 'above'
     ? [
         { value: null, color: COLORS.ok },

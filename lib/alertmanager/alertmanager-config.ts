@@ -2,7 +2,7 @@ import { Duration, toYaml } from '../core';
 import { checkSecretRef, type SecretKeyRef, secretFilePath } from '../k8s';
 import type { ConfigContext } from './config-context';
 import { type InhibitRuleProps, renderInhibitRules } from './inhibitions';
-import { renderReceivers } from './receivers';
+import { DEFAULT_LISTED_ALERTS, renderReceivers } from './receivers';
 import {
   ALERTMANAGER_BUILTIN_TIMING,
   type AlertRoutingProps,
@@ -100,7 +100,10 @@ export class AlertmanagerConfig {
     const ctx = this.context(secretRefs, fileFields);
     if (!this.secretsRoot.startsWith('/'))
       ctx.fail(`'secretsRoot' must be an absolute path, got '${this.secretsRoot}'`);
-    const receivers = renderReceivers(ctx, this.routing.receivers);
+    const receivers = renderReceivers(ctx, this.routing.receivers, {
+      listed: this.routing.listedAlerts ?? DEFAULT_LISTED_ALERTS,
+      ...(this.routing.titleLabel === undefined ? {} : { titleLabel: this.routing.titleLabel }),
+    });
     const root = { groupBy: this.groupBy, timing: this.timing };
     this.object = {
       route: renderRouteTree(ctx, this.routing, root, receivers.names),

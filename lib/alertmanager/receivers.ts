@@ -1,3 +1,4 @@
+import { labelNameProblem } from '../core';
 import type { SecretKeyRef } from '../k8s';
 import type { ConfigContext } from './config-context';
 
@@ -62,16 +63,71 @@ const HOST = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]
 /** Slack channel names: lower-case letters, digits, `-`, `_` and `.`, at most 80 characters. */
 const SLACK_CHANNEL = /^#[a-z0-9][a-z0-9._-]{0,79}$/;
 
-/** Slack message text: each alert's summary, description and runbook link (the annotations every rule of the stack has). */
-const SLACK_TEXT =
-  '{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\n' +
-  '{{ if .Annotations.runbook_url }}<{{ .Annotations.runbook_url }}|Runbook>\n{{ end }}{{ end }}';
+/**
+ * The notification texts: the first `listed` firing alerts of the group, each with its summary,
+ * description and runbook link, then how many more fire, so a group of 10,000 alerts is one short
+ * message. Alertmanager sorts a group's alerts by job, instance and labels; its templates have no
+ * arithmetic, so "how many more" is the length of the slice past the first `listed`.
+ */
+export function notificationText(listed: number, format: 'slack' | 'text' | 'html'): string {
+  const item = {
+    slack:
+      '*{{ $a.Annotations.summary }}*\n{{ $a.Annotations.description }}\n' +
+      '{{ if $a.Annotations.runbook_url }}<{{ $a.Annotations.runbook_url }}|Runbook>\n{{ end }}',
+    text: '{{ $a.Annotations.summary }}\n{{ $a.Annotations.description }}\n{{ if $a.Annotations.runbook_url }}Runbook: {{ $a.Annotations.runbook_url }}\n{{ end }}\n',
+    html:
+      '<p><b>{{ $a.Annotations.summary }}</b><br>{{ $a.Annotations.description }}' +
+      '{{ if $a.Annotations.runbook_url }}<br><a href="{{ $a.Annotations.runbook_url }}">Runbook</a>{{ end }}</p>',
+  }[format];
+  const line = (text: string) => (format === 'html' ? `<p>${text}</p>` : `${text}\n`);
+  const list = (which: 'Firing' | 'Resolved', what: string, each: string) =>
+    `{{ range $i, $a := .Alerts.${which} }}{{ if lt $i ${listed} }}${each}{{ end }}{{ end }}` +
+    `{{ if gt (len .Alerts.${which}) ${listed} }}${line(`and {{ len (slice .Alerts.${which} ${listed}) }} more ${what}`)}{{ end }}`;
+  const resolvedItem =
+    format === 'html' ? '<p>Resolved: {{ $a.Annotations.summary }}</p>' : 'Resolved: {{ $a.Annotations.summary }}\n';
+  return `${list('Firing', 'firing', item)}${list('Resolved', 'resolved', resolvedItem)}`;
+}
+
+/**
+ * The Slack title and mail subject: Alertmanager's own `[FIRING:3] <group label values>`, then the
+ * `titleLabel` value of each of the first `listed` alerts (the devices of a grouped alert), then
+ * the severity when all alerts share it: `[FIRING:2] DeviceOffline edge-08 edge-09 (critical)`.
+ */
+export function notificationTitle(listed: number, titleLabel?: string): string {
+  const names =
+    titleLabel === undefined
+      ? ''
+      : `{{ range $i, $a := .Alerts }}{{ if lt $i ${listed} }}{{ with index $a.Labels ${JSON.stringify(titleLabel)} }} {{ . }}{{ end }}{{ end }}{{ end }}`;
+  return (
+    '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] ' +
+    `{{ .GroupLabels.SortedPairs.Values | join " " }}${names}{{ with .CommonLabels.severity }} ({{ . }}){{ end }}`
+  );
+}
+
+/** How the notification texts of a routing read: how many alerts they list, and the label they name them by. */
+export interface NotificationShape {
+  readonly listed: number;
+  /** @default - no label named in the title */
+  readonly titleLabel?: string;
+}
+
+/** How many alerts a notification lists before it counts the rest, by default. */
+export const DEFAULT_LISTED_ALERTS = 10;
 
 /** `receivers`: each checked, names unique; returns the names too, for the routes to refer to. */
 export function renderReceivers(
   ctx: ConfigContext,
   receivers: readonly ReceiverProps[],
+  shape: NotificationShape = { listed: DEFAULT_LISTED_ALERTS },
 ): { readonly names: readonly string[]; readonly rendered: object[] } {
+  const { listed } = shape;
+  if (!Number.isInteger(listed) || listed < 1) {
+    ctx.fail(`'listedAlerts' must be a whole number of at least 1, got ${listed}`);
+  }
+  if (shape.titleLabel !== undefined) {
+    const problem = labelNameProblem(shape.titleLabel);
+    if (problem) ctx.fail(`'titleLabel' '${shape.titleLabel}' ${problem}`);
+  }
   const names: string[] = [];
   const rendered = receivers.map((receiver) => {
     const where = `receiver '${receiver.name}'`;
@@ -80,17 +136,20 @@ export function renderReceivers(
     }
     if (names.includes(receiver.name)) ctx.fail(`${where} is defined twice; receiver names must be unique`);
     names.push(receiver.name);
-    return renderReceiver(ctx, where, receiver);
+    return renderReceiver(ctx, where, receiver, shape);
   });
   return { names, rendered };
 }
 
-function renderReceiver(ctx: ConfigContext, where: string, receiver: ReceiverProps): object {
-  const slack = (receiver.slack ?? []).map((s) => renderSlack(ctx, where, s));
-  const email = (receiver.email ?? []).map((e) => renderEmail(ctx, where, e));
+function renderReceiver(ctx: ConfigContext, where: string, receiver: ReceiverProps, shape: NotificationShape): object {
+  const { listed } = shape;
+  const slack = (receiver.slack ?? []).map((s) => renderSlack(ctx, where, s, shape));
+  const email = (receiver.email ?? []).map((e) => renderEmail(ctx, where, e, shape));
   const webhook = (receiver.webhook ?? []).map((w) => ({
     send_resolved: w.sendResolved ?? true,
     url_file: ctx.secretFile(where, 'url', w.url, 'webhook_configs.url_file'),
+    // The payload carries the first `listed` alerts and `truncatedAlerts`, the count of the rest.
+    max_alerts: listed,
   }));
   if (slack.length + email.length + webhook.length === 0) {
     ctx.fail(`${where}: needs at least one integration ('slack', 'email' or 'webhook'), got none`);
@@ -103,7 +162,7 @@ function renderReceiver(ctx: ConfigContext, where: string, receiver: ReceiverPro
   };
 }
 
-function renderSlack(ctx: ConfigContext, where: string, s: SlackReceiverConfig): object {
+function renderSlack(ctx: ConfigContext, where: string, s: SlackReceiverConfig, shape: NotificationShape): object {
   if (typeof s.channel !== 'string' || !s.channel.startsWith('#')) {
     ctx.fail(`${where}: 'channel' must start with '#', got '${s.channel}'`);
   }
@@ -116,11 +175,12 @@ function renderSlack(ctx: ConfigContext, where: string, s: SlackReceiverConfig):
     send_resolved: s.sendResolved ?? true,
     api_url_file: ctx.secretFile(where, 'apiUrl', s.apiUrl, 'slack_configs.api_url_file'),
     channel: s.channel,
-    text: SLACK_TEXT,
+    title: notificationTitle(shape.listed, shape.titleLabel),
+    text: notificationText(shape.listed, 'slack'),
   };
 }
 
-function renderEmail(ctx: ConfigContext, where: string, e: EmailReceiverConfig): object {
+function renderEmail(ctx: ConfigContext, where: string, e: EmailReceiverConfig, shape: NotificationShape): object {
   checkAddresses(ctx, where, e);
   const { host, port } = e.smarthost;
   if (typeof host !== 'string' || !HOST.test(host)) {
@@ -146,6 +206,9 @@ function renderEmail(ctx: ConfigContext, where: string, e: EmailReceiverConfig):
         }
       : {}),
     require_tls: e.requireTls ?? true,
+    headers: { Subject: notificationTitle(shape.listed, shape.titleLabel) },
+    html: notificationText(shape.listed, 'html'),
+    text: notificationText(shape.listed, 'text'),
   };
 }
 

@@ -67,6 +67,17 @@ export interface AlertRoutingProps {
   readonly timing?: NotificationTiming;
   /** @default - none; no alert mutes another */
   readonly inhibitRules?: readonly InhibitRuleProps[];
+  /**
+   * How many alerts of a group a notification lists before it says how many more there are (the
+   * webhook's `max_alerts`). @default 10
+   */
+  readonly listedAlerts?: number;
+  /**
+   * A label whose value the notification title gives for each listed alert, after the alert name
+   * (`[FIRING:2] DeviceOffline edge-08 edge-09 (critical)`). @default - none; the title names the group
+   * labels and the severity only
+   */
+  readonly titleLabel?: string;
 }
 
 /** The root route with its defaults resolved (AlertmanagerConfig's `groupBy` and `timing`). */

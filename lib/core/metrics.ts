@@ -134,6 +134,51 @@ export const NODE_EXPORTER_METRICS = {
     Units.joules,
     'Energy used by the CPU package (RAPL).',
   ),
+  // The node-health alerts' series (alerts/node-health.ts), as node_exporter 1.12.1's collectors name them.
+  filesystemAvail: metric(
+    'node_filesystem_avail_bytes',
+    'gauge',
+    Units.bytes,
+    'Filesystem space available to non-root users (filesystem).',
+  ),
+  filesystemSize: metric('node_filesystem_size_bytes', 'gauge', Units.bytes, 'Filesystem size (filesystem).'),
+  filesystemReadonly: metric(
+    'node_filesystem_readonly',
+    'gauge',
+    Units.count,
+    'Whether the filesystem is mounted read-only, 1 or 0 (filesystem).',
+  ),
+  timexOffset: metric(
+    'node_timex_offset_seconds',
+    'gauge',
+    Units.seconds,
+    'Offset between the local clock and the reference clock (timex).',
+  ),
+  timexSyncStatus: metric(
+    'node_timex_sync_status',
+    'gauge',
+    Units.count,
+    'Whether the clock is synchronised to a reliable server, 1 or 0 (timex).',
+  ),
+  memoryAvailable: metric(
+    'node_memory_MemAvailable_bytes',
+    'gauge',
+    Units.bytes,
+    'Memory available for new processes without swapping (meminfo).',
+  ),
+  memoryTotal: metric('node_memory_MemTotal_bytes', 'gauge', Units.bytes, 'Usable memory of the device (meminfo).'),
+  oomKills: metric(
+    'node_vmstat_oom_kill',
+    'counter',
+    Units.count,
+    'Processes the kernel OOM killer has killed since boot (vmstat, untyped in the exposition).',
+  ),
+  textfileScrapeError: metric(
+    'node_textfile_scrape_error',
+    'gauge',
+    Units.count,
+    '1 if the textfile collector failed to open or read a file, 0 otherwise (textfile).',
+  ),
 } as const;
 
 /**

@@ -63,7 +63,11 @@ export const KUBE_PROMETHEUS_STACK_NODE_EXPORTER: ExistingNodeExporter = {
   port: 9100,
 };
 
-/** The node_exporter collectors that read a device's hardware, each turned on explicitly. */
+/**
+ * The node_exporter collectors the stack's rules read, each turned on explicitly so that a change
+ * of node_exporter's defaults cannot drop one: the hardware sensors, and the filesystems, clock
+ * (timex), memory (meminfo, vmstat's oom_kill) and textfile errors of the node-health alerts.
+ */
 export const HARDWARE_COLLECTORS = [
   'hwmon',
   'thermal_zone',
@@ -71,6 +75,10 @@ export const HARDWARE_COLLECTORS = [
   'rapl',
   'cpufreq',
   'textfile',
+  'filesystem',
+  'timex',
+  'meminfo',
+  'vmstat',
 ] as const;
 
 /**

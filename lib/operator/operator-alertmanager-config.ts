@@ -80,6 +80,8 @@ function crdFields(value: Rendered): Record<string, unknown> {
   for (const [key, v] of Object.entries(value)) {
     const secretField = SECRET_FIELDS[key];
     if (secretField) out[secretField] = secretRef(v as string);
+    // A mail's headers are a map in alertmanager.yml and a list of key and value in the CRD.
+    else if (key === 'headers' && isObject(v)) out.headers = Object.entries(v).map(([k, x]) => ({ key: k, value: x }));
     else
       out[camel(key)] = Array.isArray(v)
         ? v.map((x) => (isObject(x) ? crdFields(x) : x))

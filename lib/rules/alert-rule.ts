@@ -1,18 +1,21 @@
-import type { Dimension, Quantity, Unit } from '../core';
 import {
   ALERT_NAME,
   analysePromQL,
   type Comparison,
   compareValue,
   DEFAULT_CATALOGUE,
+  type Dimension,
   Duration,
   labelNameProblem,
   type Matchers,
   type Metric,
   type MetricCatalogue,
+  type Quantity,
   type Smoothing,
   smoothed,
   smoothingProblem,
+  type Unit,
+  Units,
 } from '../core';
 import { type AlertText, goTemplateProblem } from './alert-text';
 import { constantFor, type RuleTestCase, type RuleTests, seriesText } from './rule-test';
@@ -167,7 +170,12 @@ export class AlertRule {
     const limit = threshold.in(metric.unit);
     const forDuration = props.for;
     const series = props.series ?? {};
-    const shape: TestShape = { smoothing: props.smoothing, keepFiringFor: props.keepFiringFor ?? Duration.ZERO };
+    const shape: TestShape = {
+      smoothing: props.smoothing,
+      keepFiringFor: props.keepFiringFor ?? Duration.ZERO,
+      resolve: props.resolve?.in(metric.unit),
+      resolveQuantity: props.resolve,
+    };
     return new ThresholdAlertRule({
       ...props,
       value: smoothed(metric, props.matchers, props.smoothing),
@@ -188,14 +196,61 @@ function checkName(name: string): void {
 }
 
 /** A threshold must be a finite amount, and not below zero except for a temperature. */
-function checkThreshold(name: string, threshold: Quantity): void {
+function checkThreshold(name: string, threshold: Quantity, field = 'threshold'): void {
   if (!threshold.isFinite() || (threshold.amount < 0 && threshold.dimension !== 'temperature')) {
-    throw new Error(`alert '${name}': 'threshold' must be a finite, non-negative amount, got ${threshold}`);
+    throw new Error(`alert '${name}': '${field}' must be a finite, non-negative amount, got ${threshold}`);
   }
   // A fraction (accuracy, battery, CPU share) cannot pass 100%: such a threshold never fires or always does.
   if (threshold.dimension === 'fraction' && threshold.amount * threshold.unit.factor > 1) {
-    throw new Error(`alert '${name}': 'threshold' must be at most 100% (it is a fraction), got ${threshold}`);
+    throw new Error(`alert '${name}': '${field}' must be at most 100% (it is a fraction), got ${threshold}`);
   }
+}
+
+/** A resolve level lies inside the fire level: below it for an alert firing above, above it for one firing below. */
+function checkResolve<D extends Dimension>(
+  name: string,
+  op: Comparison,
+  threshold: Quantity<D>,
+  resolve: Quantity<D>,
+  unit: Unit<D>,
+): void {
+  checkThreshold(name, resolve, 'resolve');
+  const up = op === '>' || op === '>=';
+  const [fire, back] = [threshold.in(unit), resolve.in(unit)];
+  if (up ? !(back < fire) : !(back > fire)) {
+    throw new Error(
+      `alert '${name}': 'resolve' must be ${up ? 'below' : 'above'} 'threshold' (${threshold}) for an alert firing ${up ? 'above' : 'below'} it, got ${resolve}`,
+    );
+  }
+}
+
+/**
+ * `ALERTS`, the series Prometheus writes for every pending and firing alert: a threshold alert
+ * with a resolve level reads its own firing state from it, so the band holds only what already fired.
+ */
+export const ALERTS_METRIC: Metric<'count'> = Object.freeze({
+  name: 'ALERTS',
+  type: 'gauge',
+  unit: Units.count,
+  help: 'Alerts pending or firing, one series per alert, written by Prometheus at every rule evaluation.',
+});
+
+/**
+ * `<value> > fire or (<value> >= resolve and <this alert already firing>)`: fires past the fire
+ * level and, once firing, keeps firing until the value is past the resolve level. The `ALERTS`
+ * series carries the rule's own labels, which the match ignores.
+ */
+export function bandExpr<D extends Dimension>(
+  props: Pick<ThresholdAlertRuleProps<D>, 'name' | 'value' | 'unit' | 'op' | 'threshold' | 'labels'>,
+  resolve: Quantity<D>,
+): string {
+  const up = props.op === '>' || props.op === '>=';
+  const ignored = ['alertname', 'alertstate', 'severity', ...Object.keys(props.labels ?? {}).sort()];
+  const firing = `${ALERTS_METRIC.name}{alertname=${JSON.stringify(props.name)},alertstate="firing"}`;
+  return (
+    `${compareValue(props.value, props.unit, props.op, props.threshold)} or ` +
+    `(${compareValue(props.value, props.unit, up ? '>=' : '<=', resolve)} and ignoring (${ignored.join(', ')}) ${firing})`
+  );
 }
 
 /** The severities a dashboard line is coloured by. */
@@ -216,6 +271,8 @@ export interface ThresholdLine<D extends Dimension = Dimension> {
   readonly severity: LineSeverity;
   /** @default - no alert named in the panel's description */
   readonly alert?: LineAlert;
+  /** Where a firing alert resolves, inside `threshold`; drawn as a second line. @default - no band, one line */
+  readonly resolve?: Quantity<D>;
 }
 
 export interface ThresholdAlertRuleProps<D extends Dimension> extends Omit<AlertRuleProps, 'expr' | 'for'> {
@@ -227,6 +284,13 @@ export interface ThresholdAlertRuleProps<D extends Dimension> extends Omit<Alert
   readonly op: Comparison;
   readonly threshold: Quantity<D>;
   readonly for: Duration;
+  /**
+   * Hysteresis: once firing, the alert keeps firing until the value is past this level, inside
+   * `threshold` (fire above 25 ms, resolve below 20 ms), so a value hovering at the threshold
+   * raises one episode and a clear recovery resolves at the next evaluation.
+   * @default - no band: the alert resolves on the first evaluation back inside `threshold`
+   */
+  readonly resolve?: Quantity<D>;
 }
 
 /**
@@ -241,14 +305,27 @@ export class ThresholdAlertRule<D extends Dimension = Dimension> extends AlertRu
   public readonly unit: Unit<D>;
   public readonly op: Comparison;
   public readonly threshold: Quantity<D>;
+  /** Where the firing alert resolves, inside `threshold`. @default - no band */
+  public readonly resolve?: Quantity<D>;
 
   public constructor(props: ThresholdAlertRuleProps<D>) {
+    checkName(props.name);
     checkThreshold(props.name, props.threshold);
-    super({ ...props, expr: compareValue(props.value, props.unit, props.op, props.threshold) });
+    if (props.resolve !== undefined) checkResolve(props.name, props.op, props.threshold, props.resolve, props.unit);
+    const catalogue = props.catalogue ?? DEFAULT_CATALOGUE;
+    super({
+      ...props,
+      expr:
+        props.resolve === undefined
+          ? compareValue(props.value, props.unit, props.op, props.threshold)
+          : bandExpr(props, props.resolve),
+      catalogue: catalogue.has(ALERTS_METRIC.name) ? catalogue : catalogue.with(ALERTS_METRIC),
+    });
     this.value = props.value;
     this.unit = props.unit;
     this.op = props.op;
     this.threshold = props.threshold;
+    this.resolve = props.resolve;
   }
 
   /** The side of the threshold the alert fires on. */
@@ -267,6 +344,7 @@ export class ThresholdAlertRule<D extends Dimension = Dimension> extends AlertRu
       bad: this.bad,
       severity,
       alert: Object.freeze({ name: this.name, for: this.for }),
+      ...(this.resolve === undefined ? {} : { resolve: this.resolve }),
     });
   }
 }
@@ -287,6 +365,8 @@ export interface ThresholdAlertProps<D extends Dimension> extends Omit<AlertRule
   readonly matchers?: Matchers;
   /** Labels of the series the generated tests feed in (a device's target labels). @default - none */
   readonly series?: Readonly<Record<string, string>>;
+  /** Where a firing alert resolves, inside `threshold` (see ThresholdAlertRuleProps). @default - no band */
+  readonly resolve?: Quantity<D>;
 }
 
 /**
@@ -327,6 +407,9 @@ function thresholdTests(
     firesAt: forDuration.plus(evaluationInterval),
   };
   const cases = [firesWhenPast(plan), quietWhenInside(plan)];
+  if (shape.resolve !== undefined && shape.resolveQuantity !== undefined) {
+    cases.push(...bandTests(plan, shape.resolve, shape.resolveQuantity, shape));
+  }
   if (!shape.keepFiringFor.isZero()) cases.push(keepsFiringWhenBack(plan, shape));
   return cases;
 }
@@ -403,8 +486,47 @@ function keepsFiringWhenBack(t: ThresholdTestPlan, shape: TestShape): RuleTestCa
   };
 }
 
+/**
+ * The band of an alert with a resolve level: fired past the threshold, then held just inside the
+ * resolve level it keeps firing (with the value it has now); just past the resolve level it
+ * resolves within an evaluation or two (after any keepFiringFor and smoothing window).
+ */
+function bandTests(t: ThresholdTestPlan, resolve: number, resolveQuantity: Quantity, shape: TestShape): RuleTestCase[] {
+  // Rounded to 10 digits: 0.92092, not 0.9209200000000001, in the values and the case names.
+  const round = (v: number) => Number(v.toPrecision(10));
+  const inBand = round(t.up ? resolve + nudge(resolve) : resolve - nudge(resolve));
+  const pastResolve = round(t.up ? resolve - nudge(resolve) : resolve + nudge(resolve));
+  const hold = t.span;
+  const firedThen = (v: number) =>
+    `${constantFor(t.past, t.span.minus(t.sampleInterval), t.sampleInterval)} ${constantFor(v, hold, t.sampleInterval)}`;
+  const settled = t.span.plus(shape.smoothing?.window ?? Duration.ZERO).plus(shape.keepFiringFor);
+  return [
+    {
+      name: `${t.metric.name} fired, then inside the band just short of ${resolveQuantity} (${inBand}), keeps firing`,
+      interval: t.sampleInterval,
+      input: [{ series: t.series, values: firedThen(inBand) }],
+      checks: [
+        { at: t.firesAt, firing: [{ labels: t.labels, value: t.past }] },
+        { at: t.span.plus(hold), firing: [{ labels: t.labels, value: inBand }] },
+      ],
+    },
+    {
+      name: `${t.metric.name} fired, then just past ${resolveQuantity} (${pastResolve}), resolves`,
+      interval: t.sampleInterval,
+      input: [{ series: t.series, values: firedThen(pastResolve) }],
+      checks: [
+        { at: t.firesAt, firing: [{ labels: t.labels, value: t.past }] },
+        { at: settled.plus(t.evaluationInterval.times(2)), firing: [] },
+      ],
+    },
+  ];
+}
+
 /** What the generated tests need to know of a threshold alert's shaping. */
 interface TestShape {
   readonly smoothing?: Smoothing;
   readonly keepFiringFor: Duration;
+  /** The resolve level in the metric's unit. @default - no band */
+  readonly resolve?: number;
+  readonly resolveQuantity?: Quantity;
 }

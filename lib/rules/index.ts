@@ -23,4 +23,4 @@ export {
   renderedRuleTest,
 } from './rule-files';
 export { RuleGroup, type RuleGroupProps } from './rule-group';
-export { seriesText } from './rule-test';
+export { type RuleTestCase, seriesText } from './rule-test';

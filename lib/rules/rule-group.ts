@@ -162,8 +162,8 @@ export class RuleGroup {
           exp_labels: labels,
           exp_annotations: {
             ...annotations,
-            summary: rule.summary.render(labels, alert.value),
-            description: rule.description.render(labels, alert.value),
+            summary: alert.texts?.summary ?? rule.summary.render(labels, alert.value),
+            description: alert.texts?.description ?? rule.description.render(labels, alert.value),
           },
         };
       }),

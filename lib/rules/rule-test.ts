@@ -16,6 +16,11 @@ export interface SeriesInput {
 export interface ExpectedAlert {
   readonly labels: Readonly<Record<string, string>>;
   readonly value: number;
+  /**
+   * The texts Prometheus renders, for a text written as a raw template (`AlertText.template`),
+   * whose rendering depends on what its queries return. @default - rendered from the typed texts
+   */
+  readonly texts?: { readonly summary?: string; readonly description?: string };
 }
 
 /** At `at` after the start, exactly `firing` are firing (none when empty). */

@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
-import { DEFAULT_RECEIVERS, scaleDurations, THRESHOLDS } from '../../alerts';
+import { DEFAULT_RECEIVERS, NODE_HEALTH_ALERTS, scaleDurations, THRESHOLDS } from '../../alerts';
 import { stackConfig } from '../../config';
 import {
   type AlertRule,
@@ -68,7 +68,10 @@ const accuracy = SERVICE_METRICS.modelAccuracy;
 const scoring = (value: Quantity<'fraction'>) => nominalReadings().set(accuracy, value.in(accuracy.unit));
 const LEAK = Megabytes.of(0.5);
 
-/** One device per seed alert, each its own target; faults overlap in time on different devices. */
+/**
+ * One device per seed alert, each its own target; faults overlap in time on different devices, one
+ * device (10% of the ten) per alert at a time, under the fleet share of the fleet-level alerts.
+ */
 const CASES: readonly Case[] = [
   {
     alert: 'HighInferenceLatency',
@@ -91,11 +94,16 @@ const CASES: readonly Case[] = [
         1000,
     ),
   },
-  // A drop below the floor on a marginal model (91% to 88%) is not also a drift of more than 5 points.
+  // A drop below the floor on a marginal model (92.5% to 88%) is not also a drift of more than 5 points, nor
+  // (validation scoring 92.5% too) a divergence from validation. Back at 92.5% it is past the 92% resolve
+  // level; a model back at 91% would stay inside the band, firing.
   {
     alert: 'LowModelAccuracy',
     device: 'edge-06',
-    spec: { scenario: SCENARIOS.accuracyDrop(seconds(3, 30), Percent.of(88)), nominal: scoring(Percent.of(91)) },
+    spec: {
+      scenario: SCENARIOS.accuracyDrop(seconds(3, 30), Percent.of(88)),
+      nominal: scoring(Percent.of(92.5)).set(SERVICE_METRICS.validationAccuracy, 0.925),
+    },
   },
   {
     alert: 'LowThroughput',
@@ -103,7 +111,9 @@ const CASES: readonly Case[] = [
     spec: { scenario: SCENARIOS.throughputBelowRealTime(seconds(3, 25), Hertz.of(12_000)) },
   },
   { alert: 'DeviceOffline', device: 'edge-08', spec: { scenario: SCENARIOS.deviceDown(seconds(3, 30)) } },
-  { alert: 'DeviceOffline', device: 'edge-09', spec: { scenario: SCENARIOS.deviceGone(seconds(3, 25)) } },
+  // After edge-08 is back and notified resolved: notifications are grouped by alert name, and 2 of 10
+  // devices offline at once would be a fleet-wide fault (FleetDeviceOffline) instead of two device faults.
+  { alert: 'DeviceOffline', device: 'edge-09', spec: { scenario: SCENARIOS.deviceGone(seconds(40, 58)) } },
   // The baseline of ModelAccuracyDegrading ends 1h (here 30s) ago: the drop comes after that much history.
   {
     alert: 'ModelAccuracyDegrading',
@@ -133,6 +143,12 @@ const DELIVERY: Record<'critical' | 'warning', Record<string, number>> = {
 };
 /** The seed alerts and their severities: the rules must agree. */
 const SEED_SEVERITY: Record<string, Severity> = SEED_SEVERITIES;
+/**
+ * The node-health alerts judge the machine this test runs on, through its real node_exporter (the
+ * hardware device's): its clock (often not NTP-synchronised in CI), disks and memory, which the
+ * test does not control. They are left out of the "nothing else" checks; their rules have promtool tests.
+ */
+const NODE_HEALTH = new Set(NODE_HEALTH_ALERTS.map((r) => r.name));
 
 const suiteStart = Date.now();
 let local: LocalStack | undefined;
@@ -140,6 +156,8 @@ let faults: FaultRecord[] = [];
 let notifications: Notification[] = [];
 /** alertname and alertstate of every ALERTS series Prometheus held during the run, by device. */
 let alertsByDevice = new Map<string, Set<string>>();
+/** Evaluations at which PrometheusSeesNoDevice fired after the clock started (its series, if any). */
+let blindWhileRunning: unknown[] = [];
 /** What Alertmanager said about the inhibited alert whenever it held it. */
 const inhibitedStates: Array<{ state: string; inhibitedBy: string[] }> = [];
 const timings: Record<string, number> = {};
@@ -233,6 +251,14 @@ beforeAll(async () => {
   } finally {
     clearInterval(watcher);
   }
+
+  // PrometheusSeesNoDevice, from the start of the clock on (at start-up, before the first scrapes, it may fire:
+  // its `for` is 1 s on this clock, 2m and four scrapes in production).
+  const sinceStart = Math.floor((Date.now() - stack.fleet.startedAt) / 1000);
+  const blind = `ALERTS{alertname="PrometheusSeesNoDevice",alertstate="firing"}[${sinceStart}s]`;
+  blindWhileRunning = (
+    await getJson(stack.prometheus[0].url, `/api/v1/query?query=${encodeURIComponent(`count_over_time(${blind})`)}`)
+  ).data.result;
 
   // Every alert Prometheus held over the run, pending or firing, by device.
   const span = Math.ceil((Date.now() - stack.fleet.startedAt) / 1000) + 30;
@@ -360,8 +386,9 @@ describe.each(CASES.map((c) => [c.alert, c.device, c] as const))('%s on %s', (al
   });
 
   test('is the only alert its device raised', () => {
-    expect([...new Set(notifications.filter((n) => n.device === device).map((n) => n.alertname))]).toEqual([alert]);
-    const raised = [...(alertsByDevice.get(device) ?? [])].sort();
+    const notified = notifications.filter((n) => n.device === device && !NODE_HEALTH.has(n.alertname));
+    expect([...new Set(notified.map((n) => n.alertname))]).toEqual([alert]);
+    const raised = [...(alertsByDevice.get(device) ?? [])].filter((a) => !NODE_HEALTH.has(a)).sort();
     expect(raised).toEqual(device === INHIBITED.device ? [alert, INHIBITED.alert].sort() : [alert]);
   });
 });
@@ -395,7 +422,12 @@ describe('across the fleet', () => {
   test("nothing else is notified; the Watchdog reaches only the dead man's switch", () => {
     const expected = new Set(CASES.map((c) => `${c.alert} ${c.device}`));
     const other = notifications.filter(
-      (n) => !expected.has(`${n.alertname} ${n.device}`) && n.alertname !== 'Watchdog',
+      (n) =>
+        !expected.has(`${n.alertname} ${n.device}`) &&
+        n.alertname !== 'Watchdog' &&
+        // Checked on its own below: it may fire at start-up only.
+        n.alertname !== 'PrometheusSeesNoDevice' &&
+        !(NODE_HEALTH.has(n.alertname) && n.device === INHIBITED.device),
     );
     expect(other.map(describeNotification)).toEqual([]);
     const watchdog = notifications.filter((n) => n.alertname === 'Watchdog');
@@ -403,6 +435,11 @@ describe('across the fleet', () => {
     expect([...new Set(watchdog.map((n) => `${n.receiver}/${n.integration}`))]).toEqual([
       `${DEFAULT_RECEIVERS.deadMansSwitch}/webhook`,
     ]);
+  });
+
+  test('PrometheusSeesNoDevice never fires while the devices report, and no fleet-level alert fires for one device at a time', () => {
+    expect(blindWhileRunning).toEqual([]);
+    expect(notifications.filter((n) => n.alertname.startsWith('Fleet')).map(describeNotification)).toEqual([]);
   });
 
   test('mail to the on-call address authenticates with the password from the Secret file', () => {

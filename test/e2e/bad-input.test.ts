@@ -158,6 +158,16 @@ const CASES: ReadonlyArray<readonly [string, readonly Edit[], RegExp]> = [
     /^alert 'LowModelAccuracy': 'threshold' must be at most 100% \(it is a fraction\), got 190%$/,
   ],
   [
+    'a resolve level outside its fire level',
+    threshold(/resolve: Milliseconds\.of\(20\)/, 'resolve: Milliseconds.of(30)'),
+    /^alert 'HighInferenceLatency': 'resolve' must be below 'threshold' \(25 ms\) for an alert firing above it, got 30 ms$/,
+  ],
+  [
+    'a fleet share above 100%',
+    threshold(/share: Percent\.of\(10\)/, 'share: Percent.of(110)'),
+    /^alert 'Fleet\w+': 'threshold' must be at most 100% \(it is a fraction\), got 110%$/,
+  ],
+  [
     'a negative duration',
     threshold(/for: Duration\.minutes\(5\)/, 'for: Duration.minutes(-5)'),
     /^alert '\w+': 'for' must not be negative, got -300000ms$/,

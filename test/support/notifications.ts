@@ -11,7 +11,10 @@ export interface Notification {
   readonly receiver: string;
   readonly status: 'firing' | 'resolved';
   readonly alertname: string;
+  /** The device, when the notification names exactly one. */
   readonly device?: string;
+  /** Every device the notification names (the title lists the first ten of its alerts). */
+  readonly devices: readonly string[];
   readonly severity?: string;
   /** Wall-clock time the sink received it. */
   readonly at: number;
@@ -20,19 +23,20 @@ export interface Notification {
 const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info', 'none'];
 
 /**
- * Alertmanager's default Slack title and mail subject: `[FIRING:1] <group label values> (<other common label values>)`,
- * the group labels sorted by name (`alertname`, `device`), the others too; the severity is one of them.
+ * The Slack title and mail subject the routing renders (lib/alertmanager notificationTitle):
+ * `[FIRING:2] <alertname> <device> <device> (<severity>)`, the devices of the first alerts listed.
  */
-function parseSubject(subject: string): Pick<Notification, 'status' | 'alertname' | 'device' | 'severity'> {
-  const match = /^\[(FIRING|RESOLVED)(?::\d+)?\] (\S+)(?: ([^\s(]+))?(?: \((.*)\))?$/.exec(subject.trim());
+function parseSubject(subject: string): Pick<Notification, 'status' | 'alertname' | 'device' | 'devices' | 'severity'> {
+  const match = /^\[(FIRING|RESOLVED)(?::\d+)?\] (\S+)((?: [^\s(]+)*)(?: \((\S+)\))?$/.exec(subject.trim());
   if (!match) throw new Error(`not an Alertmanager subject: '${subject}'`);
-  const [, status, alertname, device, rest] = match;
-  const severity = (rest ?? '').split(' ').find((v) => (SEVERITIES as readonly string[]).includes(v));
+  const [, status, alertname, names, severity] = match;
+  const devices = names.trim() === '' ? [] : names.trim().split(' ');
   return {
     status: status === 'FIRING' ? 'firing' : 'resolved',
     alertname,
-    ...(device ? { device } : {}),
-    ...(severity ? { severity } : {}),
+    devices,
+    ...(devices.length === 1 ? { device: devices[0] } : {}),
+    ...(severity && (SEVERITIES as readonly string[]).includes(severity) ? { severity } : {}),
   };
 }
 
@@ -52,14 +56,18 @@ export function readNotifications(http: HttpSink, smtp: SmtpSink, routing: Alert
       );
       return { integration: 'slack', receiver, ...parseSubject(title), at: request.at };
     }
-    // Alertmanager's webhook payload (version 4): the receiver, the status, the group's labels.
+    // Alertmanager's webhook payload (version 4): the receiver, the status, the group's labels, the first alerts.
     const labels = { ...body.groupLabels, ...body.commonLabels };
+    const devices = (body.alerts as Array<{ labels: Record<string, string> }>).flatMap((a) =>
+      a.labels.device ? [a.labels.device] : [],
+    );
     return {
       integration: 'webhook',
       receiver: body.receiver,
       status: body.status,
       alertname: labels.alertname,
-      ...(labels.device ? { device: labels.device } : {}),
+      devices,
+      ...(devices.length === 1 ? { device: devices[0] } : {}),
       ...(labels.severity ? { severity: labels.severity } : {}),
       at: request.at,
     };

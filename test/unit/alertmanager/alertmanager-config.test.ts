@@ -7,7 +7,11 @@ import {
   DEFAULT_RECEIVERS,
   DEVICE_ALERTS,
   defaultRouting,
+  FLEET_ALERTS,
   MODEL_QUALITY_ALERTS,
+  NODE_HEALTH_ALERTS,
+  trainingLossPlateau,
+  validationAccuracyDiverging,
   watchdog,
 } from '../../../alerts';
 import { type AlertRoutingProps, Duration, labelIs, type SecretKeyRef, severityRoute } from '../../../lib';
@@ -44,10 +48,10 @@ function writeConfig(text: string): string {
 describe('the default routing (alerts/routing.ts), rendered', () => {
   const yaml = rendered();
 
-  test('routes the Watchdog first, then critical and warning, grouped by alert name and device', () => {
+  test('routes the Watchdog first, then critical and warning, grouped by alert name', () => {
     expect(yaml.route).toEqual({
       receiver: 'warning',
-      group_by: ['alertname', 'device'],
+      group_by: ['alertname'],
       group_wait: '30s',
       group_interval: '5m',
       repeat_interval: '4h',
@@ -105,14 +109,35 @@ describe('the default routing (alerts/routing.ts), rendered', () => {
         {
           name: 'dead-mans-switch',
           webhook_configs: [
-            { send_resolved: false, url_file: '/etc/alertmanager/secrets/alertmanager-dead-mans-switch/url' },
+            {
+              send_resolved: false,
+              url_file: '/etc/alertmanager/secrets/alertmanager-dead-mans-switch/url',
+              max_alerts: 10,
+            },
           ],
         },
       ]),
     );
   });
 
-  test('DeviceOffline mutes the rest of its device; a critical alert mutes the warning of the same name and device', () => {
+  test('notifications list the first 10 alerts of a group and count the rest; the webhook carries the first 10', () => {
+    const critical = yaml.receivers.find((r: { name: string }) => r.name === 'critical');
+    for (const text of [
+      critical.slack_configs[0].text,
+      critical.email_configs[0].text,
+      critical.email_configs[0].html,
+    ]) {
+      expect(text).toContain('{{ range $i, $a := .Alerts.Firing }}{{ if lt $i 10 }}');
+      expect(text).toContain('{{ if gt (len .Alerts.Firing) 10 }}');
+      expect(text).toContain('{{ len (slice .Alerts.Firing 10) }} more firing');
+    }
+    expect(critical.webhook_configs[0].max_alerts).toBe(10);
+    expect(() => config({ ...defaultRouting(), listedAlerts: 0 })).toThrow(
+      /'listedAlerts' must be a whole number of at least 1, got 0/,
+    );
+  });
+
+  test('DeviceOffline mutes the rest of its device; a critical alert mutes the warning of the same name and device; a fleet alert its device alerts', () => {
     expect(yaml.inhibit_rules).toEqual([
       {
         source_matchers: ['alertname="DeviceOffline"'],
@@ -123,6 +148,12 @@ describe('the default routing (alerts/routing.ts), rendered', () => {
         source_matchers: ['severity="critical"'],
         target_matchers: ['severity="warning"'],
         equal: ['alertname', 'device'],
+      },
+      { source_matchers: ['scope="fleet"'], target_matchers: ['scope="device"'], equal: ['signal'] },
+      {
+        source_matchers: ['alertname="PrometheusSeesNoDevice"'],
+        target_matchers: ['scope="fleet"', 'alertname!="PrometheusSeesNoDevice"'],
+        equal: ['signal'],
       },
     ]);
   });
@@ -157,7 +188,7 @@ describe('the default routing, judged by the real amtool (the pinned version)', 
     const result = run('amtool', ['check-config', 'alertmanager.yml'], dir);
     expect(result.stdout).toContain('SUCCESS');
     expect(result.stdout).toContain('3 receivers');
-    expect(result.stdout).toContain('2 inhibit rules');
+    expect(result.stdout).toContain('4 inhibit rules');
     expect(result.status).toBe(0);
   });
 
@@ -175,7 +206,7 @@ describe('the default routing, judged by the real amtool (the pinned version)', 
   };
 
   test('every seed alert reaches the receiver of its severity', () => {
-    const seed = [...DEVICE_ALERTS, ...MODEL_QUALITY_ALERTS];
+    const seed = [...DEVICE_ALERTS, ...MODEL_QUALITY_ALERTS].filter((r) => r.name in SEED_SEVERITIES);
     expect(Object.fromEntries(seed.map((r) => [r.name, r.severity]))).toEqual(SEED_SEVERITIES);
     const routes = Object.fromEntries(
       seed.map((r) => [r.name, routeOf({ alertname: r.name, ...r.ruleLabels, device: 'edge-01' })]),
@@ -189,6 +220,14 @@ describe('the default routing, judged by the real amtool (the pinned version)', 
       HighMemoryUsage: DEFAULT_RECEIVERS.warning,
       ModelAccuracyDegrading: DEFAULT_RECEIVERS.warning,
     });
+  });
+
+  test('every alert added beside the seed (fleet, node health, training) reaches the receiver of its severity', () => {
+    const added = [...FLEET_ALERTS, ...NODE_HEALTH_ALERTS, trainingLossPlateau, validationAccuracyDiverging];
+    for (const r of added) {
+      const receiver = r.severity === 'critical' ? DEFAULT_RECEIVERS.critical : DEFAULT_RECEIVERS.warning;
+      expect([r.name, routeOf({ alertname: r.name, ...r.ruleLabels, device: 'edge-01' })]).toEqual([r.name, receiver]);
+    }
   });
 
   test('the Watchdog reaches the dead man switch; an info alert the warnings channel', () => {

@@ -33,11 +33,15 @@ describe("the library's defaults hold no product content", () => {
       receivers: [
         {
           name: 'team',
-          webhook_configs: [{ send_resolved: true, url_file: '/etc/alertmanager/secrets/am-receivers/team-url' }],
+          webhook_configs: [
+            { send_resolved: true, url_file: '/etc/alertmanager/secrets/am-receivers/team-url', max_alerts: 10 },
+          ],
         },
         {
           name: 'switch',
-          webhook_configs: [{ send_resolved: true, url_file: '/etc/alertmanager/secrets/am-receivers/switch-url' }],
+          webhook_configs: [
+            { send_resolved: true, url_file: '/etc/alertmanager/secrets/am-receivers/switch-url', max_alerts: 10 },
+          ],
         },
       ],
       inhibit_rules: [],

@@ -37,7 +37,7 @@ describe('the seed alert rules, judged by the real promtool', () => {
     },
   );
 
-  test('every seed alert has generated tests; every threshold alert one past and one inside its threshold', () => {
+  test('every seed alert has generated tests; every threshold alert one past and one inside its threshold, and both sides of its resolve level', () => {
     const caseNames = Object.fromEntries(
       stack.ruleGroups.flatMap((g) => g.rules.map((r) => [r.name, r.testCases(g.interval).map((c) => c.name)])),
     );
@@ -47,12 +47,18 @@ describe('the seed alert rules, judged by the real promtool', () => {
       'HighInferenceLatency',
       'HighPowerConsumption',
       'HighMemoryUsage',
+      'DeviceTooHot',
+      'BatteryLow',
     ]) {
-      // A third case when the alert is shaped with keepFiringFor (alerts/thresholds.ts).
-      expect(caseNames[name]).toEqual([
-        expect.stringMatching(/just past .* fires after/),
-        expect.stringMatching(/just inside .* never fires/),
-        expect.stringMatching(/back inside .* keeps firing for/),
+      // The band of its resolve level (alerts/thresholds.ts): kept firing just inside it, resolved just past it.
+      expect([name, caseNames[name]]).toEqual([
+        name,
+        [
+          expect.stringMatching(/just past .* fires after/),
+          expect.stringMatching(/just inside .* never fires/),
+          expect.stringMatching(/inside the band just short of .* keeps firing/),
+          expect.stringMatching(/just past .*, resolves/),
+        ],
       ]);
     }
     expect(caseNames.DeviceOffline).toEqual(
@@ -69,6 +75,7 @@ describe('the seed alert rules, judged by the real promtool', () => {
       stack.rules.files[group.fileName]
         .replace('audio_samples_processed_per_second < 16000', 'audio_samples_processed_per_second < 15900')
         .replace('inference_latency_ms > 25', 'inference_latency_ms > 24.9')
+        .replace('inference_latency_ms >= 20', 'inference_latency_ms >= 20.1')
         .replace('for: 2m', 'for: 4m'),
     );
     const device = stack.ruleGroups.find((g) => g.name === 'device-health')!;
@@ -78,6 +85,7 @@ describe('the seed alert rules, judged by the real promtool', () => {
     expect(output).toContain('FAILED');
     expect(output).toMatch(/LowThroughput: audio_samples_processed_per_second just past 16000 Hz/);
     expect(output).toMatch(/HighInferenceLatency: inference_latency_ms just inside 25 ms/);
+    expect(output).toMatch(/HighInferenceLatency: inference_latency_ms fired, then inside the band/);
     expect(output).toMatch(/DeviceOffline: a target reporting down fires after for/);
   });
 

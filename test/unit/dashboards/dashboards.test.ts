@@ -43,8 +43,19 @@ const panel = (d: Dashboard, title: string): Panel => {
   return found[0];
 };
 const steps = (p: Panel) => p.fieldConfig?.defaults.thresholds?.steps ?? [];
-/** The threshold line of a panel: the one step that is not the base. */
-const line = (p: Panel) => steps(p).find((s) => s.value !== null);
+/**
+ * The threshold line of a panel: the one step that is not the base; with a resolve band, the step
+ * entering the bad colour (an alert firing above) or leaving it (firing below).
+ */
+const line = (p: Panel) => {
+  const drawn = steps(p).filter((s) => s.value !== null);
+  return drawn.length < 2 ? drawn[0] : steps(p)[0].color === 'green' ? drawn[1] : drawn[0];
+};
+/** The resolve line of a panel with a band: the other drawn step. */
+const resolveLine = (p: Panel) => {
+  const drawn = steps(p).filter((s) => s.value !== null);
+  return drawn.length < 2 ? undefined : steps(p)[0].color === 'green' ? drawn[0] : drawn[1];
+};
 const metricsOf = (p: Panel) => targets(p).flatMap((t) => analysePromQL(t.expr).metricNames);
 const byUid = (uid: string) => DASHBOARDS.find((d) => d.uid === uid) as Dashboard;
 
@@ -196,11 +207,20 @@ describe("threshold lines are the alerts' own", () => {
     (uid, title, _name, alert) => {
       const p = panel(byUid(uid), title);
       expect(line(p)?.value).toBe(alert.threshold.in(alert.unit));
-      const [base, step] = steps(p);
+      const all = steps(p);
+      const [base, last] = [all[0], all[all.length - 1]];
       const bad = alert.severity === 'critical' ? 'red' : 'orange';
-      expect(alert.bad === 'above' ? [base.color, step.color] : [step.color, base.color]).toEqual(['green', bad]);
+      expect(alert.bad === 'above' ? [base.color, last.color] : [last.color, base.color]).toEqual(['green', bad]);
       expect(p.description).toContain(`${alert.name} fires ${alert.bad} `);
-      expect(p.description).toContain(` for ${alert.for}.`);
+      if (alert.resolve === undefined) {
+        expect(resolveLine(p)).toBeUndefined();
+        expect(p.description).toContain(` for ${alert.for}.`);
+      } else {
+        // Both lines: the resolve level inside the fire level, the band between them in yellow.
+        expect(resolveLine(p)?.value).toBe(alert.resolve.in(alert.unit));
+        expect(all.map((x) => x.color)).toContain('yellow');
+        expect(p.description).toContain(` for ${alert.for} and resolves ${alert.bad === 'above' ? 'below' : 'above'} `);
+      }
     },
   );
 
@@ -241,11 +261,14 @@ describe("threshold lines are the alerts' own", () => {
 
   test('retuning a threshold moves the alert and its dashboard lines, and nothing else', () => {
     const retuned = { ...THRESHOLDS, inferenceLatency: { ...THRESHOLDS.inferenceLatency, warning: Seconds.of(0.04) } };
-    expect(deviceAlerts(retuned).highInferenceLatency.expr).toBe('inference_latency_ms > 40');
+    expect(deviceAlerts(retuned).highInferenceLatency.expr).toMatch(/^inference_latency_ms > 40 or /);
     const [overview, perf, quality, hardware] = buildDashboards(retuned);
     expect(line(panel(perf, 'Inference latency'))?.value).toBe(40);
     expect(line(panel(overview, 'Slowest inference'))?.value).toBe(40);
-    expect(panel(perf, 'Inference latency').description).toContain('HighInferenceLatency fires above 40 ms for 5m.');
+    expect(panel(perf, 'Inference latency').description).toContain(
+      'HighInferenceLatency fires above 40 ms for 5m and resolves below 20 ms.',
+    );
+    expect(resolveLine(panel(perf, 'Inference latency'))?.value).toBe(20);
     expect(line(panel(perf, 'Throughput'))?.value).toBe(16000);
     expect(JSON.stringify(quality)).toBe(JSON.stringify(byUid('model-quality')));
     expect(JSON.stringify(hardware)).toBe(JSON.stringify(byUid('hardware')));

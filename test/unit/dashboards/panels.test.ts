@@ -78,6 +78,21 @@ describe('threshold steps', () => {
     expect(thresholdSteps(M.deviceTemperature, above(Celsius.of(75), 'warning'))[1].value).toBe(75);
   });
 
+  test('a resolve level adds the second line: the band between it and the fire level in yellow', () => {
+    const latency = { ...above(Milliseconds.of(25), 'warning'), resolve: Milliseconds.of(20) };
+    expect(thresholdSteps(M.inferenceLatency, latency)).toEqual([
+      { value: null, color: 'green' },
+      { value: 20, color: 'yellow' },
+      { value: 25, color: 'orange' },
+    ]);
+    const accuracy = { ...below(Percent.of(90), 'critical'), resolve: Percent.of(92) };
+    expect(thresholdSteps(M.modelAccuracy, accuracy)).toEqual([
+      { value: null, color: 'red' },
+      { value: 0.9, color: 'yellow' },
+      { value: 0.92, color: 'green' },
+    ]);
+  });
+
   test('without a line, one green base step', () => {
     expect(thresholdSteps(M.trainingLoss)).toEqual([{ value: null, color: 'green' }]);
   });

@@ -109,3 +109,58 @@ describe('threshold alert shaping', () => {
     );
   });
 });
+
+describe('a resolve level (hysteresis)', () => {
+  const banded = (resolve: ReturnType<typeof Milliseconds.of>, extra: AlertShaping = {}) =>
+    AlertRule.threshold({
+      name: 'HighInferenceLatency',
+      severity: 'warning',
+      metric: SERVICE_METRICS.inferenceLatency,
+      op: '>',
+      threshold: Milliseconds.of(25),
+      resolve,
+      for: Duration.minutes(5),
+      series: { device: 'edge-01' },
+      labels: { team: 'audio' },
+      summary: AlertText.of`slow`,
+      description: AlertText.of`slow`,
+      ...extra,
+    });
+
+  test('fires past the fire level, and once firing holds until past the resolve level, reading its own ALERTS', () => {
+    expect(banded(Milliseconds.of(20)).expr).toBe(
+      'inference_latency_ms > 25 or (inference_latency_ms >= 20 and ignoring (alertname, alertstate, severity, team) ' +
+        'ALERTS{alertname="HighInferenceLatency",alertstate="firing"})',
+    );
+    expect(banded(Milliseconds.of(20)).line().resolve?.in(Milliseconds.unit)).toBe(20);
+  });
+
+  test('fails when the resolve level is not inside the fire level', () => {
+    expect(() => banded(Milliseconds.of(30))).toThrow(
+      "alert 'HighInferenceLatency': 'resolve' must be below 'threshold' (25 ms) for an alert firing above it, got 30 ms",
+    );
+    expect(() => banded(Milliseconds.of(25))).toThrow(/'resolve' must be below 'threshold'/);
+    expect(() => banded(Milliseconds.of(Number.NaN))).toThrow(/'resolve' must be a finite/);
+  });
+
+  test.each([
+    ['alone', {}],
+    ['with keepFiringFor', { keepFiringFor: Duration.minutes(2) }],
+  ] as const)(
+    'promtool passes the generated band tests %s, and they fail against a rule without the band',
+    (_n, extra) => {
+      const g = group(banded(Milliseconds.of(20), extra));
+      const names = g.rules[0].testCases(g.interval).map((c) => c.name);
+      expect(names).toEqual(
+        expect.arrayContaining([expect.stringMatching(/keeps firing$/), expect.stringMatching(/, resolves$/)]),
+      );
+      const dir = writeRuleFiles([g], () => renderRuleFile(g));
+      const ok = run('promtool', ['test', 'rules', testFileName(g)], dir);
+      expect(ok.stdout + ok.stderr).toContain('SUCCESS');
+      const bare = writeRuleFiles([g], () => renderRuleFile(group(latency(extra))));
+      const failed = run('promtool', ['test', 'rules', testFileName(g)], bare);
+      expect(failed.status).not.toBe(0);
+      expect(failed.stdout + failed.stderr).toMatch(/inside the band just short of 20 ms .* keeps firing/);
+    },
+  );
+});

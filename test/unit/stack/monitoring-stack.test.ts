@@ -49,6 +49,7 @@ describe('MonitoringStack', () => {
       'fleet.rules.yaml',
       'hardware.rules.yaml',
       'model-quality.rules.yaml',
+      'node-health.rules.yaml',
       'prometheus.rules.yaml',
       'telemetry.rules.yaml',
     ]);
