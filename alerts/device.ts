@@ -5,9 +5,11 @@ import {
   Duration,
   label,
   PROMETHEUS_METRICS,
+  SCRAPE_LIMITS,
   SERVICE_METRICS,
   selector,
   seriesText,
+  Units,
   value,
 } from '../lib';
 import { perThresholds, type Thresholds } from './thresholds';
@@ -41,6 +43,14 @@ export const SIGNAL_LABEL = 'signal';
 
 const M = SERVICE_METRICS;
 const deviceUp = selector(PROMETHEUS_METRICS.up, { job: DEVICE_TARGETS.job });
+const deviceSamples = selector(PROMETHEUS_METRICS.scrapeSamplesScraped, { job: DEVICE_TARGETS.job });
+/**
+ * A device's scrape failed because it exposed more samples than the devices job allows: Prometheus
+ * fails the scrape (`up` 0) but still counts what the target exposed. The device is up; its
+ * exposition is too large (a label with unbounded values, a third-party pod that opted in).
+ */
+const overSampleLimit = `${deviceSamples} > ${SCRAPE_LIMITS.devices.sampleLimit}`;
+const samples = seriesText(PROMETHEUS_METRICS.scrapeSamplesScraped.name, EXAMPLE_DEVICE);
 
 /** The device alerts for a set of thresholds: THRESHOLDS, or a scaled-down copy for a compressed end-to-end run. */
 export const deviceAlerts = perThresholds((T: Thresholds) => {
@@ -54,7 +64,8 @@ export const deviceAlerts = perThresholds((T: Thresholds) => {
     labels: deviceScope('DeviceOffline'),
     severity: 'critical',
     expr:
-      `${deviceUp} == 0 or (max_over_time(${deviceUp}[${T.deviceOffline.forgetAfter.toPrometheus()}]) ` +
+      `(${deviceUp} == 0 unless on (job, instance) ${overSampleLimit}) ` +
+      `or (max_over_time(${deviceUp}[${T.deviceOffline.forgetAfter.toPrometheus()}]) ` +
       `unless on (${DEVICE_TARGETS.deviceLabel}) ${deviceUp})`,
     for: T.deviceOffline.for,
     keepFiringFor: T.deviceOffline.shaping.keepFiringFor,
@@ -112,6 +123,55 @@ export const deviceAlerts = perThresholds((T: Thresholds) => {
           interval: sample,
           input: [{ series: up, values: `1x${longEnough}` }],
           checks: [{ at: gone.plus(f).plus(interval.times(2)), firing: [] }],
+        },
+        {
+          name: 'a scrape failing for the sample limit is not offline (DeviceOverSampleLimit says so)',
+          interval: sample,
+          input: [
+            { series: up, values: `0x${longEnough}` },
+            { series: samples, values: `${SCRAPE_LIMITS.devices.sampleLimit + 1}x${longEnough}` },
+          ],
+          checks: [{ at: f.plus(interval.times(2)), firing: [] }],
+        },
+      ];
+    },
+  });
+
+  /** The scrape of a device that is up but exposes too much fails: a warning that says so, never DeviceOffline. */
+  const deviceOverSampleLimit = new AlertRule({
+    name: 'DeviceOverSampleLimit',
+    severity: 'warning',
+    expr: `${overSampleLimit} and on (job, instance) ${deviceUp} == 0`,
+    for: T.deviceOffline.for,
+    summary: AlertText.of`Device ${DEVICE} exposes more samples than its scrape allows`,
+    description: AlertText.of`Device ${DEVICE} (${label('instance')}) exposed ${value(Units.count)} samples, over the devices job's sample_limit of ${String(SCRAPE_LIMITS.devices.sampleLimit)}, for ${T.deviceOffline.for}: Prometheus drops every scrape of it, so none of its metrics are recorded.`,
+    tests: (interval) => {
+      const up = seriesText(PROMETHEUS_METRICS.up.name, EXAMPLE_DEVICE);
+      const sample = Duration.minutes(1);
+      const f = T.deviceOffline.for;
+      const steps = Math.ceil(f.plus(Duration.minutes(10)).milliseconds / sample.milliseconds);
+      const over = SCRAPE_LIMITS.devices.sampleLimit + 1;
+      return [
+        {
+          name: 'a scrape failing for the sample limit fires after for',
+          interval: sample,
+          input: [
+            { series: up, values: `0x${steps}` },
+            { series: samples, values: `${over}x${steps}` },
+          ],
+          checks: [
+            { at: f.minus(interval), firing: [] },
+            { at: f.plus(interval), firing: [{ labels: EXAMPLE_DEVICE, value: over }] },
+          ],
+        },
+        {
+          name: 'a device that is down, exposing nothing, is DeviceOffline only',
+          interval: sample,
+          input: [
+            { series: up, values: `0x${steps}` },
+            { series: samples, values: `0x${steps}` },
+          ],
+          checks: [{ at: f.plus(interval), firing: [] }],
         },
       ];
     },
@@ -176,11 +236,25 @@ export const deviceAlerts = perThresholds((T: Thresholds) => {
     summary: AlertText.of`Device ${DEVICE} uses more than ${T.memoryUsage.warning} of memory`,
     description: AlertText.of`The inference process on device ${DEVICE} uses ${value(M.memoryUsage.unit)}, above ${T.memoryUsage.warning}, for ${T.memoryUsage.for}: a leak or an oversized model.`,
   });
-  return { deviceOffline, lowThroughput, highInferenceLatency, highPowerConsumption, highMemoryUsage } as const;
+  return {
+    deviceOffline,
+    deviceOverSampleLimit,
+    lowThroughput,
+    highInferenceLatency,
+    highPowerConsumption,
+    highMemoryUsage,
+  } as const;
 });
 
 const DEFAULTS = deviceAlerts();
-export const { deviceOffline, lowThroughput, highInferenceLatency, highPowerConsumption, highMemoryUsage } = DEFAULTS;
+export const {
+  deviceOffline,
+  deviceOverSampleLimit,
+  lowThroughput,
+  highInferenceLatency,
+  highPowerConsumption,
+  highMemoryUsage,
+} = DEFAULTS;
 
 /** Health and performance of the devices. */
 export const DEVICE_ALERTS = Object.values(DEFAULTS);

@@ -60,6 +60,12 @@ export const SERVICE_METRICS = {
  */
 export const PROMETHEUS_METRICS = {
   up: metric('up', 'gauge', Units.count, '1 if the last scrape of the target succeeded, 0 if it failed.'),
+  scrapeSamplesScraped: metric(
+    'scrape_samples_scraped',
+    'gauge',
+    Units.count,
+    'The samples the target exposed in its last scrape, counted even when the scrape failed for its sample_limit.',
+  ),
   configLastReloadSuccessful: metric(
     'prometheus_config_last_reload_successful',
     'gauge',
