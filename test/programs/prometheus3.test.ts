@@ -42,6 +42,9 @@ let stack: MonitoringStack;
 let containerArgs: string[] = [];
 let prometheus: RunningPrometheus | undefined;
 let target: LoopbackServer | undefined;
+/** A device over the devices job's sample_limit: its readings and 1,500 more series. */
+let oversized: LoopbackServer | undefined;
+const OVERSIZED_SERIES = 1500;
 let sink: LoopbackServer | undefined;
 let remoteWrites = 0;
 
@@ -53,6 +56,14 @@ beforeAll(async () => {
   // A device's /metrics with no Content-Type header at all (node:http adds none by itself).
   target = await serve((req, res) => {
     if (req.url === '/metrics') res.writeHead(200).end(exposition(nominalReadings()));
+    else res.writeHead(404).end();
+  });
+  oversized = await serve((req, res) => {
+    const extra = Array.from({ length: OVERSIZED_SERIES }, (_, i) => `request_seconds{request_id="r${i}"} 0.1`);
+    if (req.url === '/metrics')
+      res
+        .writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' })
+        .end(`${exposition(nominalReadings())}${extra.join('\n')}\n`);
     else res.writeHead(404).end();
   });
   const app = Testing.app();
@@ -96,10 +107,19 @@ beforeAll(async () => {
       __meta_kubernetes_pod_annotation_prometheus_io_port: String(target.port),
     },
   };
+  const overDevice = {
+    address: '127.0.0.1',
+    meta: {
+      ...device.meta,
+      __meta_kubernetes_pod_name: 'liquid-audio-nets-oversized',
+      __meta_kubernetes_pod_node_name: 'edge-99',
+      __meta_kubernetes_pod_annotation_prometheus_io_port: String(oversized.port),
+    },
+  };
   const local = localCopy(stringify(rendered, { lineWidth: 0 }), {
     targets: {
       [PROMETHEUS_JOB]: [{ address: `127.0.0.1:${port}` }],
-      [WITH_FALLBACK]: [device],
+      [WITH_FALLBACK]: [device, overDevice],
       [WITHOUT_FALLBACK]: [device],
     },
     alertmanagers: [`127.0.0.1:${await freePort()}`],
@@ -112,6 +132,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await prometheus?.stop();
   await target?.close();
+  await oversized?.close();
   await sink?.close();
   rmSync(workDir, { recursive: true, force: true });
   expect(stillRunning()).toEqual([]);
@@ -181,8 +202,28 @@ describe('a target answering /metrics without a Content-Type', () => {
   });
 });
 
+describe('a device over the sample limit', () => {
+  const alertExpr = (name: string) =>
+    stack.ruleGroups.flatMap((g) => g.rules).find((r) => r.name === name)?.expr as string;
+
+  test("fails its scrape, yet Prometheus counts what it exposed: DeviceOverSampleLimit's expression finds it, DeviceOffline's does not", async () => {
+    const over = `{job="${DEVICE_TARGETS.job}", device="edge-99"}`;
+    await waitFor('the oversized device scraped', async () =>
+      (await query(`scrape_samples_scraped${over}`)).length > 0 ? true : undefined,
+    );
+    expect(await query(`up${over}`)).toEqual([expect.objectContaining({ value: [expect.any(Number), '0'] })]);
+    const [scraped] = await query(`scrape_samples_scraped${over}`);
+    expect(Number(scraped.value[1])).toBeGreaterThan(OVERSIZED_SERIES);
+    const firing = async (name: string) => (await query(alertExpr(name))).map((r) => r.metric.device);
+    expect(await firing('DeviceOverSampleLimit')).toEqual(['edge-99']);
+    expect(await firing('DeviceOffline')).not.toContain('edge-99');
+  });
+});
+
 describe('the self-monitoring metrics of the catalogue', () => {
-  const selfMetrics = Object.values(PROMETHEUS_METRICS).filter((m) => m !== PROMETHEUS_METRICS.up);
+  // Series Prometheus writes for each target rather than exposes (`up`, `scrape_samples_scraped`).
+  const perTarget: readonly Metric[] = [PROMETHEUS_METRICS.up, PROMETHEUS_METRICS.scrapeSamplesScraped];
+  const selfMetrics = Object.values(PROMETHEUS_METRICS).filter((m) => !perTarget.includes(m));
 
   test('every one is on /metrics, with the catalogue type, and its HELP does not call it deprecated', async () => {
     await waitFor('a remote write delivered', async () => (remoteWrites > 0 ? true : undefined));
