@@ -116,6 +116,7 @@ export function routingFor(variant: StormVariant, timing: typeof DEFAULT_TIMING)
     groupBy: ['alertname', DEVICE_TARGETS.deviceLabel],
     inhibitRules: DEFAULT_INHIBIT_RULES.slice(0, 2),
     listedAlerts: undefined,
+    titleLabel: undefined,
   };
 }
 

@@ -73,10 +73,10 @@ describe('the seed alert rules, judged by the real promtool', () => {
   test('the generated tests fail when a rule file drifts from its thresholds', () => {
     const drifted = writeRuleFiles(stack.ruleGroups, (group) =>
       stack.rules.files[group.fileName]
-        .replace('audio_samples_processed_per_second < 16000', 'audio_samples_processed_per_second < 15900')
-        .replace('inference_latency_ms > 25', 'inference_latency_ms > 24.9')
-        .replace('inference_latency_ms >= 20', 'inference_latency_ms >= 20.1')
-        .replace('for: 2m', 'for: 4m'),
+        .replaceAll('audio_samples_processed_per_second < 16000', 'audio_samples_processed_per_second < 15900')
+        .replaceAll('inference_latency_ms > 25', 'inference_latency_ms > 24.9')
+        .replaceAll('inference_latency_ms >= 20', 'inference_latency_ms >= 20.1')
+        .replaceAll('for: 2m', 'for: 4m'),
     );
     const device = stack.ruleGroups.find((g) => g.name === 'device-health')!;
     const result = run('promtool', ['test', 'rules', testFileName(device)], drifted);
