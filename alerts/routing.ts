@@ -112,6 +112,10 @@ export const DEFAULT_RECEIVERS = {
 } as const;
 
 export interface DefaultRoutingOptions {
+  /** The Slack channel of critical alerts (its webhook in `secrets.slackCriticalWebhookUrl`). @default '#liquid-audio-nets-critical' */
+  readonly criticalChannel?: string;
+  /** The Slack channel of warnings (its webhook in `secrets.slackWarningsWebhookUrl`). @default '#liquid-audio-nets-warnings' */
+  readonly warningChannel?: string;
   /** Where critical alerts are mailed. @default 'oncall@liquid-audio-nets.example' */
   readonly onCallEmail?: string;
   /** The sender of the mails. @default 'alertmanager@liquid-audio-nets.example' */
@@ -141,7 +145,12 @@ export function defaultRouting(options: DefaultRoutingOptions = {}): AlertRoutin
     receivers: [
       {
         name: R.critical,
-        slack: [{ channel: '#liquid-audio-nets-critical', apiUrl: secrets.slackCriticalWebhookUrl }],
+        slack: [
+          {
+            channel: options.criticalChannel ?? '#liquid-audio-nets-critical',
+            apiUrl: secrets.slackCriticalWebhookUrl,
+          },
+        ],
         email: [
           {
             to: [options.onCallEmail ?? 'oncall@liquid-audio-nets.example'],
@@ -154,7 +163,12 @@ export function defaultRouting(options: DefaultRoutingOptions = {}): AlertRoutin
         ],
         webhook: [{ url: secrets.alertWebhookUrl }],
       },
-      { name: R.warning, slack: [{ channel: '#liquid-audio-nets-warnings', apiUrl: secrets.slackWarningsWebhookUrl }] },
+      {
+        name: R.warning,
+        slack: [
+          { channel: options.warningChannel ?? '#liquid-audio-nets-warnings', apiUrl: secrets.slackWarningsWebhookUrl },
+        ],
+      },
       { name: R.deadMansSwitch, webhook: [{ url: secrets.deadMansSwitchUrl, sendResolved: false }] },
     ],
     /** Anything neither critical nor warning (info, a mislabelled team alert) still reaches a human, in the low-urgency channel. */

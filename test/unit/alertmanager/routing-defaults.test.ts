@@ -127,3 +127,33 @@ describe('more bad input, one sentence each', () => {
     );
   });
 });
+
+describe("the product's routing, with a site's own receivers", () => {
+  const site = alerts.defaultRouting({
+    onCallEmail: 'oncall@acme.org',
+    emailFrom: 'alertmanager@acme.org',
+    smarthost: { host: 'smtp.acme.org', port: 587 },
+    criticalChannel: '#audio-critical',
+    warningChannel: '#audio-warnings',
+  });
+
+  test('the README example replaces every placeholder address and channel', () => {
+    const text = render(site).text;
+    expect(text).not.toMatch(/\.example\b|#liquid-audio-nets-/);
+    const rendered = parse(text);
+    const receiver = (name: string) => rendered.receivers.find((r: { name: string }) => r.name === name);
+    expect(receiver('critical').slack_configs[0].channel).toBe('#audio-critical');
+    expect(receiver('critical').email_configs[0]).toMatchObject({
+      to: 'oncall@acme.org',
+      from: 'alertmanager@acme.org',
+      smarthost: 'smtp.acme.org:587',
+    });
+    expect(receiver('warning').slack_configs[0].channel).toBe('#audio-warnings');
+  });
+
+  test('a channel without its "#" fails in one sentence naming the receiver', () => {
+    expect(() => render(alerts.defaultRouting({ warningChannel: 'audio-warnings' }))).toThrow(
+      "alertmanager 'alertmanager': receiver 'warning': 'channel' must start with '#', got 'audio-warnings'",
+    );
+  });
+});
