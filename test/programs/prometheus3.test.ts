@@ -172,15 +172,15 @@ describe('a target answering /metrics without a Content-Type', () => {
 
   test('the rendered job scrapes it as the classic text format: up is 1 and its samples arrive', async () => {
     await waitFor('the rendered job scraped', async () =>
-      (await query(`up{job="${WITH_FALLBACK}"}`)).length > 0 ? true : undefined,
+      (await query(`up{job="${WITH_FALLBACK}", device="edge-01"}`)).length > 0 ? true : undefined,
     );
-    expect(await query(`up{job="${WITH_FALLBACK}"}`)).toEqual([
+    expect(await query(`up{job="${WITH_FALLBACK}", device="edge-01"}`)).toEqual([
       expect.objectContaining({
         metric: expect.objectContaining({ device: 'edge-01' }),
         value: [expect.any(Number), '1'],
       }),
     ]);
-    expect(await query(`${LATENCY.name}{job="${WITH_FALLBACK}"}`)).toEqual([
+    expect(await query(`${LATENCY.name}{job="${WITH_FALLBACK}", device="edge-01"}`)).toEqual([
       expect.objectContaining({
         metric: expect.objectContaining({ device: 'edge-01' }),
         value: [expect.any(Number), '12.5'],
