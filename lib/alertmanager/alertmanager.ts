@@ -9,15 +9,7 @@ import {
   type VolumeMount,
 } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
-import {
-  Duration,
-  dnsLabelProblem,
-  dnsSubdomainProblem,
-  Gibibytes,
-  Mebibytes,
-  Millicores,
-  type Quantity,
-} from '../core';
+import { Duration, dnsLabelProblem, Gibibytes, Mebibytes, Millicores, type Quantity } from '../core';
 import {
   type ComputeResources,
   type ContainerImage,
@@ -27,7 +19,6 @@ import {
   configReloaderContainer,
   containerPort,
   contentHash,
-  dataProblem,
   disruptionBudget,
   distinctSecrets,
   headlessService,
@@ -51,6 +42,7 @@ import {
   servicePort,
   spreadOverNodes,
   volumeClaimTemplate,
+  volumeProblem,
   type WebSecurity,
   WebServerSecurity,
 } from '../k8s';
@@ -238,12 +230,8 @@ export class Alertmanager extends Construct {
   }
 
   private checkStorageAndRetention(storageClassName: string | undefined): void {
-    const storageProblem = dataProblem(this.storage);
-    if (storageProblem) this.fail(`'storage' ${storageProblem}`);
-    if (storageClassName !== undefined) {
-      const problem = dnsSubdomainProblem(storageClassName);
-      if (problem) this.fail(`'storageClassName' '${storageClassName}' ${problem}`);
-    }
+    const volume = volumeProblem(this.storage, storageClassName);
+    if (volume) this.fail(volume);
     if (!this.retention.isValid() || this.retention.isZero())
       this.fail(`'retention' must be a positive whole number of milliseconds, got ${this.retention}`);
   }

@@ -36,7 +36,6 @@ import {
   configMapDataBytes,
   containerPort,
   contentHash,
-  dataProblem,
   httpProbes,
   IMAGES,
   imageRef,
@@ -57,6 +56,7 @@ import {
   selectorLabels,
   serviceAccount,
   servicePort,
+  volumeProblem,
   type WebClientSecurity,
 } from '../k8s';
 import { checkDashboards, dashboardErrorPrefix } from './dashboard-checks';
@@ -221,12 +221,8 @@ export class Grafana extends Construct {
     this.instance = props.instance;
     this.image = props.image ?? IMAGES.grafana;
     this.storage = props.storage ?? Gibibytes.of(1);
-    const storageProblem = dataProblem(this.storage);
-    if (storageProblem) this.fail(`'storage' ${storageProblem}`);
-    if (props.storageClassName !== undefined) {
-      const problem = dnsSubdomainProblem(props.storageClassName);
-      if (problem) this.fail(`'storageClassName' '${props.storageClassName}' ${problem}`);
-    }
+    const volume = volumeProblem(this.storage, props.storageClassName);
+    if (volume) this.fail(volume);
     this.dataClaimName = `${this.name}-data`;
     this.resources = props.resources ?? GRAFANA_RESOURCES;
     const resources = kubeResources(this.owner, this.resources);

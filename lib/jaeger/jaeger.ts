@@ -7,7 +7,7 @@ import {
   type ResourceRequirements,
 } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { Duration, dnsSubdomainProblem, Gibibytes, Mebibytes, Millicores, type Quantity, toYaml, Units } from '../core';
+import { Duration, Gibibytes, Mebibytes, Millicores, type Quantity, toYaml, Units } from '../core';
 import {
   type ComputeResources,
   type ContainerImage,
@@ -15,7 +15,6 @@ import {
   checkedConfigMap,
   containerPort,
   contentHash,
-  dataProblem,
   disruptionBudget,
   httpProbes,
   IMAGES,
@@ -35,6 +34,7 @@ import {
   serviceAccount,
   servicePort,
   volumeClaimTemplate,
+  volumeProblem,
 } from '../k8s';
 import { JAEGER_APP_NAME, JAEGER_PORTS, jaegerOtlpEndpoint, jaegerQueryUrl } from './names';
 
@@ -112,12 +112,8 @@ export class Jaeger extends Construct {
     if (!this.retention.isValid() || this.retention.compareTo(Duration.hours(1)) < 0)
       fail(`'retention' must be at least 1h (whole milliseconds), got ${this.retention}`);
     this.storage = props.storage ?? Gibibytes.of(10);
-    const storageProblem = dataProblem(this.storage);
-    if (storageProblem) fail(`'storage' ${storageProblem}`);
-    if (props.storageClassName !== undefined) {
-      const problem = dnsSubdomainProblem(props.storageClassName);
-      if (problem) fail(`'storageClassName' '${props.storageClassName}' ${problem}`);
-    }
+    const volume = volumeProblem(this.storage, props.storageClassName);
+    if (volume) fail(volume);
     this.resources = props.resources ?? JAEGER_RESOURCES;
     const resources = kubeResources(owner, this.resources);
     this.configText = toYaml(jaegerConfig(this.retention));

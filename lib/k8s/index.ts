@@ -53,5 +53,6 @@ export {
   headlessService,
   type VolumeClaimTemplateProps,
   volumeClaimTemplate,
+  volumeProblem,
 } from './stateful-set';
 export { checkWebSecurity, WebClientSecurity, type WebSecurity, WebServerSecurity } from './web-security';

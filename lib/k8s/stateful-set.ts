@@ -5,8 +5,8 @@ import {
   KubeService,
 } from 'cdk8s-plus-27/lib/imports/k8s';
 import type { Construct } from 'constructs';
-import type { Quantity } from '../core';
-import { kubeBytes } from './kube-quantities';
+import { dnsSubdomainProblem, type Quantity } from '../core';
+import { dataProblem, kubeBytes } from './kube-quantities';
 import { type NamedPort, servicePort } from './pod-plumbing';
 
 /** The pieces of a StatefulSet whose pods address each other (see peerAddresses()). */
@@ -43,6 +43,18 @@ export interface VolumeClaimTemplateProps {
   readonly storage: Quantity<'data'>;
   /** @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
+}
+
+/**
+ * What is wrong with a volume's size or StorageClass name, starting with the field
+ * (`'storage' must be ...`, `'storageClassName' 'Fast_SSD' must be ...`); undefined when both are fine.
+ */
+export function volumeProblem(storage: Quantity<'data'>, storageClassName?: string): string | undefined {
+  const storageProblem = dataProblem(storage);
+  if (storageProblem) return `'storage' ${storageProblem}`;
+  if (storageClassName === undefined) return undefined;
+  const problem = dnsSubdomainProblem(storageClassName);
+  return problem ? `'storageClassName' '${storageClassName}' ${problem}` : undefined;
 }
 
 /** One volume per pod of a StatefulSet, mounted by a single node (`ReadWriteOnce`). */

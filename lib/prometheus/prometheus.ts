@@ -58,6 +58,7 @@ import {
   servicePort,
   spreadOverNodes,
   volumeClaimTemplate,
+  volumeProblem,
   WebClientSecurity,
   type WebSecurity,
   WebServerSecurity,
@@ -198,6 +199,8 @@ export class Prometheus extends Construct {
     this.scrapeInterval = props.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL;
     const sizing = resolveSizing(this.owner, props, this.scrapeInterval, this.retention);
     this.storage = sizing.storage;
+    const volume = volumeProblem(this.storage, props.storageClassName);
+    if (volume) throw new Error(`${this.owner}: ${volume}`);
     this.retentionSize = sizing.retentionSize;
     this.evaluationInterval = props.evaluationInterval ?? DEFAULT_EVALUATION_INTERVAL;
     this.image = props.image ?? IMAGES.prometheus;

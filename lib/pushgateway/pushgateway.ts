@@ -1,13 +1,12 @@
 import type { ApiObject } from 'cdk8s';
 import { KubeService, KubeStatefulSet } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { Duration, dnsSubdomainProblem, Gibibytes, Mebibytes, Millicores, type Quantity } from '../core';
+import { Duration, Gibibytes, Mebibytes, Millicores, type Quantity } from '../core';
 import {
   type ComputeResources,
   type ContainerImage,
   chartNamespace,
   containerPort,
-  dataProblem,
   disruptionBudget,
   httpProbes,
   IMAGES,
@@ -26,6 +25,7 @@ import {
   serviceAccount,
   servicePort,
   volumeClaimTemplate,
+  volumeProblem,
 } from '../k8s';
 
 /** `app.kubernetes.io/name` of the Pushgateway pod, and the name of its StatefulSet and Service. */
@@ -92,12 +92,8 @@ export class Pushgateway extends Construct {
     if (!this.persistenceInterval.isValid() || this.persistenceInterval.compareTo(Duration.seconds(1)) < 0)
       fail(`'persistenceInterval' must be at least 1s (whole milliseconds), got ${this.persistenceInterval}`);
     this.storage = props.storage ?? Gibibytes.of(1);
-    const storageProblem = dataProblem(this.storage);
-    if (storageProblem) fail(`'storage' ${storageProblem}`);
-    if (props.storageClassName !== undefined) {
-      const problem = dnsSubdomainProblem(props.storageClassName);
-      if (problem) fail(`'storageClassName' '${props.storageClassName}' ${problem}`);
-    }
+    const volume = volumeProblem(this.storage, props.storageClassName);
+    if (volume) fail(volume);
     const resources = kubeResources(owner, props.resources ?? PUSHGATEWAY_RESOURCES);
     this.url = `http://${this.name}.${this.namespace}.svc:${PUSHGATEWAY_PORT}`;
     this.labels = recommendedLabels({

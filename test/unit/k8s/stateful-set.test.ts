@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { Gibibytes, Mebibytes } from '../../../lib';
-import { headlessService, volumeClaimTemplate } from '../../../lib/k8s/stateful-set';
+import { headlessService, volumeClaimTemplate, volumeProblem } from '../../../lib/k8s/stateful-set';
 import { byKind, type Manifest } from '../../support/manifests';
 
 describe('headlessService', () => {
@@ -47,5 +47,14 @@ describe('volumeClaimTemplate', () => {
     });
     expect(claim.spec?.storageClassName).toBe('fast-ssd');
     expect(claim.spec?.resources?.requests?.storage.value).toBe('1536Mi');
+  });
+});
+
+describe('volumeProblem', () => {
+  test('names the field, the value and what is allowed; nothing for a good volume', () => {
+    expect(volumeProblem(Gibibytes.of(10))).toBeUndefined();
+    expect(volumeProblem(Gibibytes.of(10), 'fast-ssd')).toBeUndefined();
+    expect(volumeProblem(Gibibytes.of(-1))).toBe("'storage' must be a positive whole number of bytes, got -1 GiB");
+    expect(volumeProblem(Gibibytes.of(10), 'Fast_SSD')).toMatch(/^'storageClassName' 'Fast_SSD' must be lower-case/);
   });
 });

@@ -281,6 +281,12 @@ describe('Prometheus', () => {
     );
   });
 
+  test('fails when the StorageClass name is not a DNS subdomain', () => {
+    expect(() => build({ storageClassName: 'Fast_SSD' })).toThrow(
+      /^Prometheus 'prometheus': 'storageClassName' 'Fast_SSD' must be lower-case letters/,
+    );
+  });
+
   test('fails when the retention size exceeds the volume', () => {
     expect(() => build({ storage: Gibibytes.of(10), retentionSize: Gibibytes.of(20) })).toThrow(
       /'retentionSize' \(20 GiB\) must not exceed 'storage' \(10 GiB\)/,
