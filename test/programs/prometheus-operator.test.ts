@@ -110,12 +110,15 @@ beforeAll(async () => {
   expect(secrets.stderr).toBe('');
   operator = spawnProgram(
     'prometheus-operator',
-    [`--web.listen-address=127.0.0.1:${await freePort()}`, '--log-level=warn', '--log-format=json'],
-    { env: { ...process.env, KUBECONFIG: plane.kubeconfig }, stdio: ['ignore', 'ignore', 'pipe'] },
+    [`--web.listen-address=127.0.0.1:${await freePort()}`, '--log-level=info', '--log-format=json'],
+    { env: { ...process.env, KUBECONFIG: plane.kubeconfig }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  operator.stderr?.on('data', (chunk: Buffer) => {
-    operatorLog += chunk.toString('utf8');
-  });
+  // The operator logs to stdout (internal/log/slog.go at the pinned version); stderr is kept too.
+  for (const stream of [operator.stdout, operator.stderr]) {
+    stream?.on('data', (chunk: Buffer) => {
+      operatorLog += chunk.toString('utf8');
+    });
+  }
 });
 
 afterAll(async () => {
@@ -216,6 +219,8 @@ describe('the real Prometheus Operator consumes dist/operator/', () => {
     expect(critical?.slack_configs?.[0].api_url).toBe('https://hooks.slack.example/critical');
   });
   test("the operator logged no error about the stack's objects", () => {
+    // The log is the one being read: the operator's start-up line is in it.
+    expect(operatorLog).toContain('"msg":"Starting Prometheus Operator"');
     const errors = operatorLog.split('\n').filter((line) => /"level":"error"/i.test(line) && line.includes(NS));
     expect(errors).toEqual([]);
   });
