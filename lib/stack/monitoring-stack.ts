@@ -96,9 +96,10 @@ export type HardwareExporterOptions =
   | { readonly existing: ExistingNodeExporter };
 
 /**
- * The stack's default namespace: one of its own. kube-prometheus and many kube-prometheus-stack
- * installs use `monitoring`; a stack that took it over would relabel its Pod Security level and
- * deny traffic to the pods already there.
+ * The stack's default namespace: one of its own, not `monitoring`, where a cluster's existing
+ * monitoring commonly lives (the kube-prometheus-stack defaults of lib/operator assume it). A stack
+ * that took that namespace over would relabel its Pod Security level and deny traffic to the pods
+ * already there.
  */
 export const DEFAULT_NAMESPACE = 'liquid-audio-nets-monitoring';
 
